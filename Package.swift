@@ -1,0 +1,30 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "rota",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "rota", targets: ["rota"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .executableTarget(name: "rota", dependencies: ["RotaCLI"]),
+        .target(
+            name: "RotaCLI",
+            dependencies: [
+                "RotaCore", "RotaConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "RotaCore"),
+        .target(name: "RotaConfig", dependencies: ["RotaCore", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "RotaCoreTests", dependencies: ["RotaCore"]),
+        .testTarget(name: "RotaConfigTests", dependencies: ["RotaConfig", "RotaCore"]),
+        .testTarget(name: "RotaCLITests", dependencies: ["rota"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import RotaCore
+
+extension RotaCommand {
+    struct Shifts: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The final schedule: who is on call when, merged, clipped to the window.",
+            discussion: """
+            The window starts at --from (default: now) and ends at --to, or --days later (default 7).
+            Examples:
+              rota shifts --schedule community-managers --days 14
+              rota shifts --me
+              rota shifts --person camille --from 2026-12-01 --to 2027-01-01 --format csv
+            """
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case table, json, csv
+        }
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(name: .customLong("schedule"), help: ArgumentHelp("Only this schedule (repeatable).", valueName: "id"))
+        var schedules: [String] = []
+
+        @Option(help: ArgumentHelp("Only this person's shifts.", valueName: "id"))
+        var person: String?
+
+        @Flag(help: "Only my shifts (the person whose login is $USER).")
+        var me = false
+
+        @Option(help: ArgumentHelp("Start of the window (default: now).", valueName: "time"))
+        var from: String?
+
+        @Option(help: ArgumentHelp("End of the window.", valueName: "time"))
+        var to: String?
+
+        @Option(help: ArgumentHelp("Length of the window in days (default 7).", valueName: "n"))
+        var days: Int?
+
+        @Option(help: "Output format: table, json or csv (--json means json).")
+        var format: Format?
+
+        func validate() throws {
+            if person != nil && me { throw ValidationError("give --person or --me, not both") }
+            if to != nil && days != nil { throw ValidationError("give --to or --days, not both") }
+            if let days, !(1...3660).contains(days) { throw ValidationError("--days must be from 1 to 3660") }
+        }
+
+        func run() async throws {
+            let context = try CommandContext(global)
+            let window = try Window(context: context, from: from, to: to, days: days, defaultDays: 7)
+            let chosen = schedules.isEmpty ? context.rota.schedules : try schedules.map { try context.schedule($0) }
+            let who = try person.map { try context.person($0) } ?? (me ? try context.me() : nil)
+            var shifts = chosen.flatMap { context.engine(for: $0).shifts(from: window.from, to: window.to) }
+            if let who { shifts = shifts.filter { $0.person == who.id }.sorted { $0.start < $1.start } }
+
+            switch global.json ? .json : (format ?? .table) {
+            case .json:
+                let items = shifts.map { shift -> JSONValue in
+                    .object([("schedule", .string(shift.schedule)), ("person", .string(shift.person)),
+                             ("start", .instant(shift.start)), ("end", .instant(shift.end))])
+                }
+                context.print(json: .object([("from", .instant(window.from)), ("to", .instant(window.to)), ("shifts", .array(items))]))
+            case .csv:
+                Console.out("schedule,person,start,end")
+                for shift in shifts {
+                    Console.out([shift.schedule, shift.person, TimeText.utc(shift.start), TimeText.utc(shift.end)].map(csvField).joined(separator: ","))
+                }
+            case .table:
+                guard !shifts.isEmpty else {
+                    Console.out("No shifts between \(TimeText.utc(window.from)) and \(TimeText.utc(window.to)).")
+                    return
+                }
+                var table = Table("SCHEDULE", "PERSON", "START", "END")
+                for shift in shifts {
+                    // Staff see their own shifts in their own zone; everyone else in the schedule's.
+                    let zone = who?.timezone ?? (try? context.schedule(shift.schedule).zone) ?? context.inputZone
+                    table.add(shift.schedule, shift.person, HumanTime.format(shift.start, in: zone), HumanTime.format(shift.end, in: zone))
+                }
+                Console.out(table.rendered())
+            }
+        }
+
+        private func csvField(_ text: String) -> String {
+            text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+    }
+}
+
+/// A window of time from --from/--to/--days.
+struct Window {
+    var from: Date
+    var to: Date
+
+    init(context: CommandContext, from: String?, to: String?, days: Int?, defaultDays: Int) throws {
+        self.from = try from.map { try context.time($0, flag: "--from") } ?? context.now
+        if let to {
+            self.to = try context.time(to, flag: "--to")
+        } else {
+            self.to = self.from.addingTimeInterval(Double(days ?? defaultDays) * 86400)
+        }
+        guard self.from < self.to else {
+            throw RotaFailure.usage("--to (\(TimeText.utc(self.to))) must be after --from (\(TimeText.utc(self.from)))")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+
+/// The `rota` command: its subcommands live in Commands/, one file each.
+public struct RotaCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "rota",
+        abstract: "On-call rotas and escalations, from YAML files, with state in one SQLite file.",
+        discussion: """
+        Rota files live in ./rotas (or --rotas DIR, or $ROTA_DIR). Examples:
+          rota validate
+          rota now
+          rota shifts --person camille --days 14
+          rota check --days 28
+
+        Exit status: 0 ok; 1 check found gaps; 64 bad usage; 65 invalid rota files or input;
+        69 a named thing does not exist; 75 a tick could not deliver some pages.
+        """,
+        subcommands: [Validate.self, Now.self, Shifts.self, Check.self]
+    )
+
+    public init() {}
+}
+
+/// Runs the command line and turns every failure into its message and exit status.
+public enum RotaMain {
+    public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
+        do {
+            var command = try RotaCommand.parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit(0)
+        } catch let failure as RotaFailure {
+            let message = failure.description
+            if !message.isEmpty { Console.error("rota: \(message)") }
+            exit(failure.exitCode)
+        } catch {
+            RotaCommand.exit(withError: error)
+        }
+    }
+}

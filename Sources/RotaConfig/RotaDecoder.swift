@@ -1,0 +1,409 @@
+import Foundation
+import RotaCore
+
+/// Turns the composed rota files into one `Rota`, logging every problem with its location.
+final class RotaDecoder {
+    private let log: DiagnosticLog
+    private let read: NodeReader
+    /// The rotas directory, for runbook paths.
+    private let directory: String
+
+    private var settings = Settings()
+    private var settingsSeen: [String: SourceLocation] = [:]
+    private var holidays: [LocalDate] = []
+    private var people: [Person] = []
+    private var schedules: [Schedule] = []
+    private var escalations: [EscalationPolicy] = []
+    private var services: [Service] = []
+
+    private enum Kind: String { case person, schedule, escalation, service }
+    private var defined: [Kind: [String: SourceLocation]] = [:]
+    private var references: [(kind: Kind, id: String, location: SourceLocation, what: String)] = []
+    private var overrideDrafts: [(schedule: Int, person: String, from: TimeText.Parsed, to: TimeText.Parsed, location: SourceLocation)] = []
+
+    static let topLevelKeys = ["settings", "holidays", "people", "schedules", "escalations", "services"]
+
+    init(log: DiagnosticLog, directory: String) {
+        self.log = log
+        self.read = NodeReader(log: log)
+        self.directory = directory
+    }
+
+    /// Reads files in name order: settings first (they give the default zone), then the rest.
+    func decode(_ files: [(name: String, root: YAMLNode?)]) -> Rota {
+        var tops: [Fields] = []
+        for file in files {
+            guard let root = file.root, !root.isNull else { continue }
+            guard let top = read.fields(root, "a rota file", allowed: Self.topLevelKeys) else { continue }
+            tops.append(top)
+            if let node = top["settings"] { decodeSettings(node) }
+        }
+        for top in tops {
+            if let items = read.list(top["holidays"], "holidays") {
+                holidays += items.compactMap { read.date($0, "holiday") }
+            }
+            for item in read.list(top["people"], "people") ?? [] { decodePerson(item) }
+            for item in read.list(top["schedules"], "schedules") ?? [] { decodeSchedule(item) }
+            for item in read.list(top["escalations"], "escalations") ?? [] { decodeEscalation(item) }
+            for item in read.list(top["services"], "services") ?? [] { decodeService(item) }
+        }
+        resolveOverrides()
+        checkReferences()
+        return Rota(settings: settings, holidays: holidays.sorted(), people: people, schedules: schedules,
+                    escalations: escalations, services: services)
+    }
+
+    // MARK: settings
+
+    private func decodeSettings(_ node: YAMLNode) {
+        let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime"]
+        guard let fields = read.fields(node, "settings", allowed: keys) else { return }
+        for key in keys where fields[key] != nil {
+            let location = fields[key]!.location
+            if let first = settingsSeen[key] {
+                log.error(location, "settings.\(key) is already set at \(first.file):\(first.line); set it once")
+                continue
+            }
+            settingsSeen[key] = location
+            switch key {
+            case "timezone":
+                if let zone = read.zone(fields[key], "settings.timezone") { settings.zone = zone }
+            case "email_from":
+                if let from = read.text(fields[key], "settings.email_from") {
+                    if from.contains("\r") || from.contains("\n") {
+                        log.error(location, "settings.email_from must be one line")
+                    } else {
+                        settings.emailFrom = from
+                    }
+                }
+            case "sendmail":
+                if let argv = read.texts(fields[key], "settings.sendmail") {
+                    if argv.isEmpty || argv[0].isEmpty {
+                        log.error(location, "settings.sendmail must name a program, e.g. [\"/usr/sbin/sendmail\", \"-oi\", \"--\"]")
+                    } else {
+                        settings.sendmail = argv
+                    }
+                }
+            case "webhook_secret_env":
+                if let name = read.text(fields[key], "settings.webhook_secret_env") {
+                    if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                        log.error(location, "settings.webhook_secret_env '\(name)' is not an environment variable name (letters, digits, _)")
+                    } else {
+                        settings.webhookSecretEnv = name
+                    }
+                }
+            case "webhook_secret_file":
+                settings.webhookSecretFile = read.text(fields[key], "settings.webhook_secret_file")
+            case "daytime":
+                if let daytime = read.fields(fields[key]!, "settings.daytime", allowed: ["from", "to"], required: ["from", "to"]),
+                   let from = read.timeOfDay(daytime["from"], "settings.daytime.from", allowEndOfDay: false),
+                   let to = read.timeOfDay(daytime["to"], "settings.daytime.to", allowEndOfDay: true) {
+                    settings.daytimeFrom = from
+                    settings.daytimeTo = to
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    // MARK: people
+
+    private func define(_ kind: Kind, _ id: String?, at location: SourceLocation) -> Bool {
+        guard let id else { return false }
+        if let first = defined[kind]?[id] {
+            log.error(location, "\(kind.rawValue) id '\(id)' is already defined at \(first.file):\(first.line); ids must be unique across all rota files")
+            return false
+        }
+        defined[kind, default: [:]][id] = location
+        return true
+    }
+
+    private func decodePerson(_ node: YAMLNode) {
+        guard let fields = read.fields(node, "a person", allowed: ["id", "name", "login", "timezone", "contacts"], required: ["id"]) else { return }
+        let id = read.identifier(fields["id"], "person id")
+        let name = read.text(fields["name"], "person name")
+        let login = read.text(fields["login"], "login")
+        let zone = read.zone(fields["timezone"], "person timezone")
+        var contacts: [Contact] = []
+        for item in read.list(fields["contacts"], "contacts") ?? [] {
+            if let contact = decodeContact(item) { contacts.append(contact) }
+        }
+        guard define(.person, id, at: fields.location), let id else { return }
+        people.append(Person(id: id, name: name ?? id, login: login, timezone: zone, contacts: contacts))
+    }
+
+    private func decodeContact(_ node: YAMLNode) -> Contact? {
+        let channels = ["command", "webhook", "email"]
+        guard let fields = read.fields(node, "a contact", allowed: channels + ["after"]) else { return nil }
+        let given = channels.filter { fields[$0] != nil }
+        guard given.count == 1, let kind = given.first, let value = fields[kind] else {
+            log.error(fields.location, "a contact needs exactly one of command, webhook or email (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
+            return nil
+        }
+        let after = fields["after"] == nil ? 0 : read.duration(fields["after"], "contact 'after'", units: [.minutes, .hours])
+        guard let after else { return nil }
+        switch kind {
+        case "command":
+            if case .scalar = value {
+                log.error(value.location, "command must be a list of arguments (argv), e.g. [\"/usr/local/bin/page\", \"--to\", \"camille\"]; rota never runs a shell")
+                return nil
+            }
+            guard let argv = read.texts(value, "command") else { return nil }
+            guard let program = argv.first, !program.isEmpty else {
+                log.error(value.location, "command needs at least the program to run")
+                return nil
+            }
+            return Contact(channel: .command(argv), afterSeconds: after)
+        case "webhook":
+            guard let url = read.text(value, "webhook") else { return nil }
+            guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+                  parsed.host?.isEmpty == false else {
+                log.error(value.location, "webhook must be an http:// or https:// URL")
+                return nil
+            }
+            return Contact(channel: .webhook(url), afterSeconds: after)
+        default:
+            guard let address = read.text(value, "email") else { return nil }
+            if let problem = Self.emailProblem(address) {
+                log.error(value.location, "email '\(address.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r"))' \(problem)")
+                return nil
+            }
+            return Contact(channel: .email(address), afterSeconds: after)
+        }
+    }
+
+    /// Addresses end up as an argument to sendmail: nothing that could pass for an option or a header.
+    static func emailProblem(_ address: String) -> String? {
+        if address.hasPrefix("-") { return "must not start with '-'" }
+        if address.contains(where: { $0 == "\r" || $0 == "\n" }) { return "must not contain line breaks" }
+        if address.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 32 || $0 == 127 } ?? false }) {
+            return "must not contain spaces or control characters"
+        }
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        if parts.count != 2 || parts[0].isEmpty || parts[1].isEmpty || !parts[1].contains(".") || address.contains(where: { "<>,;\"".contains($0) }) {
+            return "is not an email address like name@example.com"
+        }
+        return nil
+    }
+
+    // MARK: schedules
+
+    private func decodeSchedule(_ node: YAMLNode) {
+        guard let fields = read.fields(node, "a schedule", allowed: ["id", "name", "timezone", "layers", "overrides"], required: ["id", "layers"]) else { return }
+        let id = read.identifier(fields["id"], "schedule id")
+        let name = read.text(fields["name"], "schedule name")
+        let zone = fields["timezone"] == nil ? settings.zone : read.zone(fields["timezone"], "schedule timezone")
+        var layers: [Layer] = []
+        let layerNodes = read.list(fields["layers"], "layers") ?? []
+        if fields["layers"] != nil, case .sequence(let items, let location) = fields["layers"]!, items.isEmpty {
+            log.error(location, "a schedule needs at least one layer")
+        }
+        for (index, item) in layerNodes.enumerated() {
+            if let layer = decodeLayer(item, index: index) { layers.append(layer) }
+        }
+        var names: [String: SourceLocation] = [:]
+        for (layer, item) in zip(layers, layerNodes) {
+            if let first = names[layer.name] {
+                log.error(item.location, "layer name '\(layer.name)' is used twice in this schedule (first at line \(first.line)); give each layer its own name")
+            }
+            names[layer.name] = item.location
+        }
+        var drafts: [(person: String, from: TimeText.Parsed, to: TimeText.Parsed, location: SourceLocation)] = []
+        for item in read.list(fields["overrides"], "overrides") ?? [] {
+            guard let override = read.fields(item, "an override", allowed: ["person", "from", "to", "reason"], required: ["person", "from", "to"]),
+                  let person = read.identifier(override["person"], "override person") else { continue }
+            reference(.person, person, at: override["person"]!.location, "override person")
+            _ = read.text(override["reason"], "override reason")
+            guard let from = read.time(override["from"], "override from"), let to = read.time(override["to"], "override to") else { continue }
+            drafts.append((person, from, to, override.location))
+        }
+        guard define(.schedule, id, at: fields.location), let id, let zone else { return }
+        overrideDrafts += drafts.map { (schedules.count, $0.person, $0.from, $0.to, $0.location) }
+        schedules.append(Schedule(id: id, name: name ?? id, zone: zone, layers: layers))
+    }
+
+    private func decodeLayer(_ node: YAMLNode, index: Int) -> Layer? {
+        guard let fields = read.fields(node, "a layer", allowed: ["name", "members", "start", "shift", "end", "restrict"],
+                                       required: ["members", "start", "shift"]) else { return nil }
+        let name = read.text(fields["name"], "layer name") ?? "layer \(index + 1)"
+        var members: [String] = []
+        if let items = read.list(fields["members"], "members") {
+            if items.isEmpty { log.error(fields["members"]!.location, "members is empty; list at least one person id") }
+            for item in items {
+                guard let member = read.identifier(item, "member") else { continue }
+                reference(.person, member, at: item.location, "member")
+                members.append(member)
+            }
+        }
+        let start = read.wallTime(fields["start"], "layer start")
+        let end = read.wallTime(fields["end"], "layer end")
+        var shift: ShiftLength?
+        if let node = fields["shift"], let text = read.text(node, "shift") {
+            shift = ShiftLength(text)
+            if shift == nil { log.error(node.location, "shift '\(text)' is not a shift length; write Nh, Nd or Nw, e.g. 12h, 1d, 1w") }
+        }
+        if let start, let end, end <= start {
+            log.error(fields["end"]!.location, "layer end \(end) is not after its start \(start)")
+        }
+        var restrictions: [Restriction] = []
+        if let items = read.list(fields["restrict"], "restrict") {
+            if items.isEmpty { log.error(fields["restrict"]!.location, "restrict is empty; remove it to cover all hours, or list windows") }
+            for item in items {
+                if let restriction = decodeRestriction(item) { restrictions.append(restriction) }
+            }
+        }
+        guard let start, let shift, !members.isEmpty else { return nil }
+        return Layer(name: name, members: members, start: start, shift: shift, end: end, restrictions: restrictions)
+    }
+
+    private func decodeRestriction(_ node: YAMLNode) -> Restriction? {
+        guard let fields = read.fields(node, "a restriction", allowed: ["days", "from", "to"], required: ["days", "from", "to"]) else { return nil }
+        let days = decodeDays(fields["days"])
+        let from = read.timeOfDay(fields["from"], "restriction from", allowEndOfDay: false)
+        let to = read.timeOfDay(fields["to"], "restriction to", allowEndOfDay: true)
+        guard let days, let from, let to else { return nil }
+        return Restriction(days: days, from: from, to: to)
+    }
+
+    /// `daily`, `mon`, `mon-fri`, `fri-mon` (wraps), or a list of these.
+    private func decodeDays(_ node: YAMLNode?) -> Set<Weekday>? {
+        guard let node else { return nil }
+        let items: [YAMLNode]
+        if case .sequence(let list, _) = node { items = list } else { items = [node] }
+        var days = Set<Weekday>()
+        for item in items {
+            guard let text = read.text(item, "days") else { return nil }
+            let word = text.trimmingCharacters(in: .whitespaces).lowercased()
+            if word == "daily" {
+                days.formUnion(Weekday.allCases)
+                continue
+            }
+            let ends = word.split(separator: "-", omittingEmptySubsequences: false).map { Weekday(name: String($0)) }
+            if ends.count == 1, let day = ends[0] {
+                days.insert(day)
+            } else if ends.count == 2, let first = ends[0], let last = ends[1] {
+                var day = first
+                while true {
+                    days.insert(day)
+                    if day == last { break }
+                    day = Weekday(rawValue: (day.rawValue + 1) % 7)!
+                }
+            } else {
+                log.error(item.location, "days '\(text)' is not understood; write daily, a day (mon … sun), a range (mon-fri, fri-mon) or a list ([sat, sun])")
+                return nil
+            }
+        }
+        if items.isEmpty {
+            log.error(node.location, "days is empty")
+            return nil
+        }
+        return days
+    }
+
+    private func resolveOverrides() {
+        for draft in overrideDrafts {
+            let zone = schedules[draft.schedule].zone
+            let start = draft.from.instant(in: zone), end = draft.to.instant(in: zone)
+            guard start < end else {
+                log.error(draft.location, "override 'to' (\(TimeText.utc(end))) is not after 'from' (\(TimeText.utc(start)))")
+                continue
+            }
+            schedules[draft.schedule].overrides.append(Override(person: draft.person, start: start, end: end))
+        }
+    }
+
+    // MARK: escalations and services
+
+    private func decodeEscalation(_ node: YAMLNode) {
+        guard let fields = read.fields(node, "an escalation", allowed: ["id", "name", "repeat", "levels"], required: ["id", "levels"]) else { return }
+        let id = read.identifier(fields["id"], "escalation id")
+        let name = read.text(fields["name"], "escalation name")
+        let repeatCount = fields["repeat"] == nil ? 0 : read.count(fields["repeat"], "repeat", range: 0...100)
+        var levels: [EscalationPolicy.Level] = []
+        let items = read.list(fields["levels"], "levels") ?? []
+        if fields["levels"] != nil, items.isEmpty, case .sequence = fields["levels"]! {
+            log.error(fields["levels"]!.location, "an escalation needs at least one level")
+        }
+        for (index, item) in items.enumerated() {
+            guard let level = read.fields(item, "a level", allowed: ["notify", "escalate_after"], required: ["notify"]) else { continue }
+            var targets: [Target] = []
+            let notify = read.list(level["notify"], "notify") ?? []
+            if level["notify"] != nil, notify.isEmpty { log.error(level["notify"]!.location, "notify is empty; name at least one person:ID or schedule:ID") }
+            for target in notify {
+                guard let text = read.text(target, "notify target") else { continue }
+                let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+                guard parts.count == 2, ["person", "schedule"].contains(parts[0]), NodeReader.isIdentifier(parts[1]) else {
+                    log.error(target.location, "notify target '\(text)' must be person:ID or schedule:ID")
+                    continue
+                }
+                if parts[0] == "person" {
+                    reference(.person, parts[1], at: target.location, "notify target")
+                    targets.append(.person(parts[1]))
+                } else {
+                    reference(.schedule, parts[1], at: target.location, "notify target")
+                    targets.append(.schedule(parts[1]))
+                }
+            }
+            let wait = read.duration(level["escalate_after"], "escalate_after", units: [.minutes, .hours])
+            let isLast = index == items.count - 1
+            if level["escalate_after"] == nil {
+                if !isLast {
+                    log.error(level.location, "level \(index + 1) needs 'escalate_after' (e.g. 15m): how long before level \(index + 2) is paged")
+                } else if let repeatCount, repeatCount > 0 {
+                    log.error(level.location, "the last level needs 'escalate_after' because repeat is \(repeatCount): how long before the next round starts")
+                }
+            }
+            levels.append(EscalationPolicy.Level(targets: targets, escalateAfter: wait))
+        }
+        guard define(.escalation, id, at: fields.location), let id, let repeatCount else { return }
+        escalations.append(EscalationPolicy(id: id, name: name ?? id, repeatCount: repeatCount, levels: levels))
+    }
+
+    private func decodeService(_ node: YAMLNode) {
+        guard let fields = read.fields(node, "a service", allowed: ["id", "name", "escalation", "ack_timeout", "runbook"],
+                                       required: ["id", "escalation"]) else { return }
+        let id = read.identifier(fields["id"], "service id")
+        let name = read.text(fields["name"], "service name")
+        let escalation = read.identifier(fields["escalation"], "service escalation")
+        if let escalation { reference(.escalation, escalation, at: fields["escalation"]!.location, "service escalation") }
+        let ackTimeout = read.duration(fields["ack_timeout"], "ack_timeout", units: [.minutes, .hours])
+        var runbook = read.text(fields["runbook"], "runbook")
+        if let link = runbook, let problem = runbookProblem(link) {
+            log.error(fields["runbook"]!.location, "runbook '\(link)' \(problem)")
+            runbook = nil
+        }
+        guard define(.service, id, at: fields.location), let id, let escalation else { return }
+        services.append(Service(id: id, name: name ?? id, escalation: escalation, ackTimeout: ackTimeout, runbook: runbook))
+    }
+
+    private func runbookProblem(_ link: String) -> String? {
+        if link.hasPrefix("http://") || link.hasPrefix("https://") { return nil }
+        if link.contains("://") { return "must be an http(s) URL or a path under the rotas directory" }
+        if link.hasPrefix("/") || link.split(separator: "/").contains("..") {
+            return "must be a path under the rotas directory (no leading '/', no '..')"
+        }
+        var isDirectory: ObjCBool = false
+        let path = (directory as NSString).appendingPathComponent(link)
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            return "is not a file under \(directory)"
+        }
+        return nil
+    }
+
+    // MARK: references
+
+    private func reference(_ kind: Kind, _ id: String, at location: SourceLocation, _ what: String) {
+        references.append((kind, id, location, what))
+    }
+
+    private func checkReferences() {
+        for item in references where defined[item.kind]?[item.id] == nil {
+            var message = "\(item.what) '\(item.id)' is not a known \(item.kind.rawValue)"
+            let known = Array((defined[item.kind] ?? [:]).keys).sorted()
+            if let suggestion = NodeReader.closest(to: item.id, in: known) { message += "; did you mean '\(suggestion)'?" }
+            else { message += "; define it under '\(item.kind == .person ? "people" : item.kind.rawValue + "s")'" }
+            log.error(item.location, message)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import RotaCore
+
+/// One rota file as read from disk.
+public struct RotaSource: Hashable, Sendable {
+    public var name: String
+    public var text: String
+}
+
+/// The rotas directory, read and checked.
+public struct LoadedRota: Sendable {
+    public var rota: Rota
+    /// The files it came from, in name order (what a revision stores).
+    public var sources: [RotaSource]
+}
+
+/// Reads every `*.yaml` / `*.yml` file directly in the rotas directory, in name order.
+public enum RotaLoader {
+    public static let maxFileSize = 1 << 20
+
+    public static func load(directory: String) -> Result<LoadedRota, RotaLoadFailure> {
+        let log = DiagnosticLog()
+        let whole = SourceLocation(file: directory, line: 0, column: 0)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            log.error(whole, "the rotas directory does not exist; pass --rotas DIR or set ROTA_DIR")
+            return .failure(RotaLoadFailure(diagnostics: log.items))
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                .filter { !$0.hasPrefix(".") }
+                .sorted()
+        } catch {
+            log.error(whole, "cannot list the rotas directory: \(error.localizedDescription)")
+            return .failure(RotaLoadFailure(diagnostics: log.items))
+        }
+        var sources: [RotaSource] = []
+        var roots: [(name: String, root: YAMLNode?)] = []
+        for name in names {
+            let path = (directory as NSString).appendingPathComponent(name)
+            let here = SourceLocation(file: path, line: 0, column: 0)
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  let size = (attributes[.size] as? NSNumber)?.intValue else {
+                log.error(here, "cannot read this file")
+                continue
+            }
+            guard size <= maxFileSize else {
+                log.error(here, "the file is \(size) bytes; rota files are limited to 1 MiB (\(maxFileSize) bytes): split it")
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                log.error(here, "cannot read this file (permissions?)")
+                continue
+            }
+            guard data.count <= maxFileSize else {
+                log.error(here, "the file is over 1 MiB; split it")
+                continue
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                log.error(here, "the file is not UTF-8 text")
+                continue
+            }
+            sources.append(RotaSource(name: name, text: text))
+            do {
+                roots.append((path, try YAMLComposer.compose(Array(data), file: path)))
+            } catch {
+                log.error(error.location, error.message)
+            }
+        }
+        if names.isEmpty {
+            log.error(whole, "no rota files (*.yaml, *.yml) in this directory")
+        }
+        let rota = RotaDecoder(log: log, directory: directory).decode(roots)
+        guard log.items.isEmpty else {
+            let order = Dictionary(uniqueKeysWithValues: names.enumerated().map { ((directory as NSString).appendingPathComponent($1), $0) })
+            let sorted = log.items.enumerated().sorted { a, b in
+                let (fa, fb) = (order[a.element.location.file] ?? -1, order[b.element.location.file] ?? -1)
+                if fa != fb { return fa < fb }
+                if a.element.location.line != b.element.location.line { return a.element.location.line < b.element.location.line }
+                return a.offset < b.offset
+            }.map(\.element)
+            return .failure(RotaLoadFailure(diagnostics: sorted))
+        }
+        return .success(LoadedRota(rota: rota, sources: sources))
+    }
+}

@@ -1,0 +1,50 @@
+/// Settings shared by every rota file.
+public struct Settings: Hashable, Sendable {
+    public var zone: Zone
+    public var emailFrom: String?
+    public var sendmail: [String]
+    public var webhookSecretEnv: String
+    public var webhookSecretFile: String?
+    public var daytimeFrom: LocalTime
+    public var daytimeTo: LocalTime
+
+    public init(zone: Zone = .utc, emailFrom: String? = nil,
+                sendmail: [String] = ["/usr/sbin/sendmail", "-oi", "--"],
+                webhookSecretEnv: String = "ROTA_WEBHOOK_SECRET", webhookSecretFile: String? = nil,
+                daytimeFrom: LocalTime = LocalTime(hour: 8, minute: 0),
+                daytimeTo: LocalTime = LocalTime(hour: 20, minute: 0)) {
+        self.zone = zone
+        self.emailFrom = emailFrom
+        self.sendmail = sendmail
+        self.webhookSecretEnv = webhookSecretEnv
+        self.webhookSecretFile = webhookSecretFile
+        self.daytimeFrom = daytimeFrom
+        self.daytimeTo = daytimeTo
+    }
+}
+
+/// Everything the rota files say, merged.
+public struct Rota: Hashable, Sendable {
+    public var settings: Settings
+    public var holidays: [LocalDate]
+    public var people: [Person]
+    public var schedules: [Schedule]
+    public var escalations: [EscalationPolicy]
+    public var services: [Service]
+
+    public init(settings: Settings = Settings(), holidays: [LocalDate] = [], people: [Person] = [],
+                schedules: [Schedule] = [], escalations: [EscalationPolicy] = [], services: [Service] = []) {
+        self.settings = settings
+        self.holidays = holidays
+        self.people = people
+        self.schedules = schedules
+        self.escalations = escalations
+        self.services = services
+    }
+
+    public func person(_ id: String) -> Person? { people.first { $0.id == id } }
+    public func schedule(_ id: String) -> Schedule? { schedules.first { $0.id == id } }
+    public func escalation(_ id: String) -> EscalationPolicy? { escalations.first { $0.id == id } }
+    public func service(_ id: String) -> Service? { services.first { $0.id == id } }
+    public func person(login: String) -> Person? { people.first { $0.login == login } }
+}

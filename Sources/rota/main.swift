@@ -1,0 +1,2 @@
+import RotaCLI
+await RotaMain.run()
