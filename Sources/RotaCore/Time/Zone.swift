@@ -23,11 +23,12 @@ public struct Zone: Hashable, Sendable, CustomStringConvertible {
 
     public static let utc = Zone(identifier: "UTC")!
 
-    static let knownNames: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers)
-
+    /// IANA names are Area/Location (or UTC). Foundation also accepts abbreviations ("CET",
+    /// "EST") and offsets ("GMT+1"); those have no slash and are refused here.
     static func isIANAName(_ name: String) -> Bool {
-        if name == "UTC" || name == "Etc/UTC" { return true }
-        return name.contains("/") && knownNames.contains(name)
+        if name == "UTC" { return true }
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count >= 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-+".contains($0)) } }
     }
 
     public var description: String { identifier }

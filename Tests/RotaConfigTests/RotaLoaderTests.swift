@@ -1,0 +1,249 @@
+import Foundation
+import Testing
+@testable import RotaConfig
+import RotaCore
+
+/// A temporary rotas directory with the given files.
+func rotasDirectory(_ files: [String: String]) throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rota-config-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    for (name, text) in files {
+        let path = (directory as NSString).appendingPathComponent(name)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    return directory
+}
+
+func load(_ files: [String: String]) throws -> Result<LoadedRota, RotaLoadFailure> {
+    RotaLoader.load(directory: try rotasDirectory(files))
+}
+
+/// The diagnostics of files that must fail, as "name:line:column message".
+func problems(_ files: [String: String]) throws -> [String] {
+    switch try load(files) {
+    case .success: return []
+    case .failure(let failure):
+        return failure.diagnostics.map { "\(($0.location.file as NSString).lastPathComponent):\($0.location.line):\($0.location.column) \($0.message)" }
+    }
+}
+
+let minimal = """
+settings:
+  timezone: Europe/Paris
+people:
+  - id: ann
+    contacts:
+      - command: ["/bin/true"]
+  - id: bob
+schedules:
+  - id: ops
+    layers:
+      - name: main
+        members: [ann, bob]
+        start: 2026-01-05T09:00
+        shift: 1w
+escalations:
+  - id: ops
+    levels:
+      - notify: [schedule:ops]
+        escalate_after: 15m
+      - notify: [person:bob]
+services:
+  - id: web
+    escalation: ops
+
+"""
+
+@Suite("Loading rota files")
+struct RotaLoaderTests {
+    @Test("a minimal rota loads with every part in place")
+    func minimalLoads() throws {
+        let loaded = try load(["team.yaml": minimal]).get()
+        let rota = loaded.rota
+        #expect(rota.settings.zone.identifier == "Europe/Paris")
+        #expect(rota.people.map(\.id) == ["ann", "bob"])
+        #expect(rota.schedules.first?.layers.first?.members == ["ann", "bob"])
+        #expect(rota.schedules.first?.zone.identifier == "Europe/Paris")
+        #expect(rota.escalations.first?.levels.map(\.escalateAfter) == [900, nil])
+        #expect(rota.services.first?.escalation == "ops")
+        #expect(loaded.sources.map(\.name) == ["team.yaml"])
+    }
+
+    @Test("the example rotas in the repository validate")
+    func exampleRotasValidate() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let result = RotaLoader.load(directory: root.appendingPathComponent("rotas").path)
+        if case .failure(let failure) = result { Issue.record("examples invalid: \(failure)") }
+        let rota = try result.get().rota
+        #expect(rota.schedules.count >= 3)
+        #expect(rota.escalations.contains { $0.levels.count >= 4 })
+    }
+
+    @Test("files merge in name order and settings from any file apply to all")
+    func filesMerge() throws {
+        let rota = try load([
+            "b.yaml": "schedules:\n  - id: s\n    layers:\n      - {members: [p], start: 2026-01-05T09:00, shift: 1d}\n",
+            "a.yaml": "people:\n  - id: p\n",
+            "z.yaml": "settings:\n  timezone: America/New_York\n",
+            "notes.txt": "not a rota file",
+        ]).get().rota
+        #expect(rota.schedules.first?.zone.identifier == "America/New_York")
+        #expect(rota.schedules.first?.layers.first?.name == "layer 1")
+    }
+
+    @Test("restriction days: ranges, wrapping ranges, lists and daily")
+    func restrictionDays() throws {
+        let text = minimal.replacingOccurrences(of: "        shift: 1w\n", with: """
+                shift: 1w
+                restrict:
+                  - {days: fri-mon, from: "22:00", to: "06:00"}
+                  - {days: [sat, sun], from: "00:00", to: "24:00"}
+                  - {days: daily, from: "12:00", to: "13:00"}
+                  - {days: wed, from: "09:00", to: "09:00"}
+
+        """)
+        let restrictions = try load(["t.yaml": text]).get().rota.schedules[0].layers[0].restrictions
+        #expect(restrictions[0].days == [.friday, .saturday, .sunday, .monday])
+        #expect(restrictions[1].days == [.saturday, .sunday])
+        #expect(restrictions[1].to.minutes == 1440)
+        #expect(restrictions[2].days.count == 7)
+        #expect(restrictions[3].days == [.wednesday])
+    }
+
+    @Test("file overrides without an offset are read in the schedule's zone")
+    func fileOverridesUseScheduleZone() throws {
+        let text = minimal.replacingOccurrences(of: "        shift: 1w\n", with: """
+                shift: 1w
+            overrides:
+              - {person: bob, from: 2026-03-29T02:30, to: "2026-03-29T10:00:00Z"}
+
+        """)
+        let override = try load(["t.yaml": text]).get().rota.schedules[0].overrides[0]
+        #expect(TimeText.utc(override.start) == "2026-03-29T01:30:00Z")
+        #expect(TimeText.utc(override.end) == "2026-03-29T10:00:00Z")
+    }
+}
+
+/// Issue 2, item 2: every kind of bad file is refused with file:line:column and a fix.
+@Suite("Rota file errors")
+struct RotaFileErrorTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let find: String
+        let replace: String
+        /// "line:column" of the expected diagnostic, and a piece of its message.
+        let at: String
+        let says: String
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "unknown key, with a suggestion", find: "        members: [ann, bob]", replace: "        membres: [ann, bob]", at: "12:9", says: "did you mean 'members'"),
+        Case(name: "unknown top-level key", find: "settings:", replace: "setings:", at: "1:1", says: "unknown key 'setings'"),
+        Case(name: "unknown member", find: "members: [ann, bob]", replace: "members: [ann, bobb]", at: "12:24", says: "member 'bobb' is not a known person; did you mean 'bob'"),
+        Case(name: "unknown notify target", find: "notify: [person:bob]", replace: "notify: [person:zed]", at: "20:18", says: "'zed' is not a known person"),
+        Case(name: "malformed notify target", find: "notify: [person:bob]", replace: "notify: [team:bob]", at: "20:18", says: "must be person:ID or schedule:ID"),
+        Case(name: "unknown escalation", find: "    escalation: ops", replace: "    escalation: opz", at: "23:17", says: "'opz' is not a known escalation"),
+        Case(name: "unknown zone", find: "timezone: Europe/Paris", replace: "timezone: Europe/Pariss", at: "2:13", says: "not an IANA time zone"),
+        Case(name: "zone abbreviation", find: "timezone: Europe/Paris", replace: "timezone: CET", at: "2:13", says: "abbreviations"),
+        Case(name: "bad shift length", find: "shift: 1w", replace: "shift: 1y", at: "14:16", says: "Nh, Nd or Nw"),
+        Case(name: "bad escalate_after", find: "escalate_after: 15m", replace: "escalate_after: 15 minutes", at: "19:25", says: "not a duration"),
+        Case(name: "bad start time", find: "start: 2026-01-05T09:00", replace: "start: 2026-01-35T09:00", at: "13:16", says: "not a date and time"),
+        Case(name: "start with an offset", find: "start: 2026-01-05T09:00", replace: "start: 2026-01-05T09:00Z", at: "13:16", says: "has an offset"),
+        Case(name: "start after end", find: "        shift: 1w\n", replace: "        shift: 1w\n        end: 2026-01-01T09:00\n", at: "15:14", says: "is not after its start"),
+        Case(name: "empty members", find: "members: [ann, bob]", replace: "members: []", at: "12:18", says: "members is empty"),
+        Case(name: "missing escalate_after on a middle level", find: "        escalate_after: 15m\n", replace: "", at: "18:9", says: "level 1 needs 'escalate_after'"),
+        Case(name: "missing escalate_after on the last level with repeats", find: "  - id: ops\n    levels:", replace: "  - id: ops\n    repeat: 2\n    levels:", at: "21:9", says: "the last level needs 'escalate_after'"),
+        Case(name: "duplicate id", find: "  - id: bob\n", replace: "  - id: ann\n", at: "7:5", says: "person id 'ann' is already defined"),
+        Case(name: "bad id", find: "  - id: bob\n", replace: "  - id: Bob Smith\n", at: "7:9", says: "not a valid id"),
+        Case(name: "anchor", find: "members: [ann, bob]", replace: "members: &team [ann, bob]", at: "12:18", says: "anchors"),
+        Case(name: "duplicate key", find: "        shift: 1w\n", replace: "        shift: 1w\n        shift: 1d\n", at: "15:9", says: "appears twice"),
+        Case(name: "command as a shell string", find: "command: [\"/bin/true\"]", replace: "command: /bin/true --now", at: "6:18", says: "never runs a shell"),
+        Case(name: "email that looks like an option", find: "command: [\"/bin/true\"]", replace: "email: -oQ/tmp/x@example.com", at: "6:16", says: "must not start with '-'"),
+        Case(name: "webhook that is not http", find: "command: [\"/bin/true\"]", replace: "webhook: file:///etc/passwd", at: "6:18", says: "http:// or https://"),
+        Case(name: "restriction time out of range", find: "        shift: 1w\n", replace: "        shift: 1w\n        restrict: [{days: mon, from: \"25:00\", to: \"24:00\"}]\n", at: "15:38", says: "not a time of day"),
+        Case(name: "bad day range", find: "        shift: 1w\n", replace: "        shift: 1w\n        restrict: [{days: monday-friday, from: \"09:00\", to: \"17:00\"}]\n", at: "15:27", says: "days 'monday-friday'"),
+        Case(name: "YAML syntax error", find: "members: [ann, bob]", replace: "members: [ann, bob", at: "13:14", says: "YAML syntax"),
+        Case(name: "a tab for indentation", find: "  - id: bob\n", replace: "\t- id: bob\n", at: "7:1", says: "YAML syntax"),
+        Case(name: "runbook outside the rotas directory", find: "    escalation: ops\n", replace: "    escalation: ops\n    runbook: ../../etc/passwd\n", at: "24:14", says: "no leading '/', no '..'"),
+    ]
+
+    @Test(arguments: cases)
+    func badFileIsRefused(_ c: Case) throws {
+        #expect(minimal.contains(c.find), "the case's text is not in the minimal rota")
+        let found = try problems(["team.yaml": minimal.replacingOccurrences(of: c.find, with: c.replace)])
+        #expect(found.contains { $0.hasPrefix("team.yaml:\(c.at) ") && $0.contains(c.says) }, "got: \(found)")
+    }
+
+    @Test("every problem is reported at once, across files, in file order")
+    func allProblemsAtOnce() throws {
+        let broken = minimal
+            .replacingOccurrences(of: "membres", with: "members")
+            .replacingOccurrences(of: "shift: 1w", with: "shift: 1y")
+            .replacingOccurrences(of: "timezone: Europe/Paris", with: "timezone: EST")
+            .replacingOccurrences(of: "escalation: ops", with: "escalation: nope")
+        let found = try problems(["a.yaml": broken, "b.yaml": "people:\n  - id: ann\n"])
+        #expect(found.count == 4, "got: \(found)")
+        #expect(found.last?.hasPrefix("b.yaml:2:5") == true)
+    }
+
+    @Test("a billion-laughs file is refused at once, without expanding it")
+    func billionLaughs() throws {
+        var text = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        let letters = Array("bcdefghi")
+        var previous = "a"
+        for letter in letters {
+            text += "\(letter): &\(letter) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+            previous = String(letter)
+        }
+        let started = ContinuousClock.now
+        let found = try problems(["bomb.yaml": text])
+        #expect(found.contains { $0.hasPrefix("bomb.yaml:1:4 ") && $0.contains("anchors") }, "got: \(found)")
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test("an alias alone is refused")
+    func alias() throws {
+        let found = try problems(["a.yaml": "people:\n  - id: ann\n  - *ann\n"])
+        #expect(found.contains { $0.hasPrefix("a.yaml:3:5 ") && $0.contains("aliases") }, "got: \(found)")
+    }
+
+    @Test("deep nesting is refused, not a stack overflow")
+    func deepNesting() throws {
+        let text = "people: " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n"
+        #expect(try problems(["deep.yaml": text]).contains { $0.contains("nested more than") || $0.contains("YAML syntax") })
+    }
+
+    @Test("files over 1 MiB are refused unread")
+    func largeFile() throws {
+        let text = "# " + String(repeating: "x", count: 1 << 20) + "\n"
+        #expect(try problems(["big.yaml": text]).contains { $0.contains("limited to 1 MiB") })
+    }
+
+    @Test("a second YAML document is refused")
+    func twoDocuments() throws {
+        #expect(try problems(["two.yaml": "people: []\n---\npeople: []\n"]).contains { $0.hasPrefix("two.yaml:2:1 ") })
+    }
+
+    @Test("a rotas directory that does not exist is an error, not a crash")
+    func missingDirectory() {
+        guard case .failure(let failure) = RotaLoader.load(directory: "/nonexistent/rotas-\(UUID().uuidString)") else {
+            Issue.record("loaded a missing directory"); return
+        }
+        #expect(failure.diagnostics.first?.message.contains("does not exist") == true)
+    }
+
+    @Test("an empty directory is an error: probably the wrong --rotas")
+    func emptyDirectory() throws {
+        #expect(try problems([:]).contains { $0.contains("no rota files") })
+    }
+
+    @Test("a file that is not UTF-8 is refused")
+    func notUTF8() throws {
+        let directory = try rotasDirectory([:])
+        try Data([0x70, 0x65, 0x6f, 0x70, 0x6c, 0x65, 0x3a, 0x20, 0xff, 0xfe, 0x0a]).write(to: URL(fileURLWithPath: directory + "/bad.yaml"))
+        guard case .failure(let failure) = RotaLoader.load(directory: directory) else { Issue.record("loaded"); return }
+        #expect(failure.diagnostics.contains { $0.message.contains("UTF-8") })
+    }
+}
