@@ -104,7 +104,9 @@ struct CommandContext {
     }
 
     func print(json: JSONValue) {
-        Console.out(json.serialized())
+        var bytes: [UInt8] = []
+        json.write(to: &bytes)
+        Console.out(bytes: bytes)
     }
 }
 

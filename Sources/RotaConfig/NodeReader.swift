@@ -5,17 +5,18 @@ struct NodeReader {
     let log: DiagnosticLog
 
     /// The fields of a mapping, after checking its keys against `allowed` and `required`.
-    func fields(_ node: YAMLNode, _ what: String, allowed: [String], required: [String] = []) -> Fields? {
+    func fields(_ node: YAMLNode, _ what: @autoclosure () -> String, allowed: [String], required: [String] = []) -> Fields? {
         guard case .mapping(let pairs, let location) = node else {
-            log.error(node.location, "\(what) must be a mapping of keys (\(allowed.joined(separator: ", "))), not \(node.kindName)")
+            log.error(node.location, "\(what()) must be a mapping of keys (\(allowed.joined(separator: ", "))), not \(node.kindName)")
             return nil
         }
-        var values: [String: YAMLNode] = [:]
+        var values: [(key: String, value: YAMLNode)] = []
+        values.reserveCapacity(pairs.count)
         for pair in pairs {
             if allowed.contains(pair.key) {
-                values[pair.key] = pair.value
+                values.append((pair.key, pair.value))
             } else {
-                var message = "unknown key '\(pair.key)' in \(what)"
+                var message = "unknown key '\(pair.key)' in \(what())"
                 if let suggestion = Self.closest(to: pair.key, in: allowed) {
                     message += "; did you mean '\(suggestion)'?"
                 } else {
@@ -24,36 +25,37 @@ struct NodeReader {
                 log.error(pair.keyLocation, message)
             }
         }
-        for key in required where values[key] == nil || values[key]!.isNull {
-            log.error(location, "\(what) needs '\(key)'")
+        let fields = Fields(values: values, location: location)
+        for key in required where fields[key] == nil {
+            log.error(location, "\(what()) needs '\(key)'")
         }
-        return Fields(values: values, location: location)
+        return fields
     }
 
-    func text(_ node: YAMLNode?, _ what: String) -> String? {
+    func text(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> String? {
         guard let node, !node.isNull else { return nil }
         guard case .scalar(let value, _, _) = node else {
-            log.error(node.location, "\(what) must be a single value, not \(node.kindName)")
+            log.error(node.location, "\(what()) must be a single value, not \(node.kindName)")
             return nil
         }
         return value
     }
 
-    func list(_ node: YAMLNode?, _ what: String) -> [YAMLNode]? {
+    func list(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> [YAMLNode]? {
         guard let node, !node.isNull else { return nil }
         guard case .sequence(let items, _) = node else {
-            log.error(node.location, "\(what) must be a list ([a, b] or lines starting with '- '), not \(node.kindName)")
+            log.error(node.location, "\(what()) must be a list ([a, b] or lines starting with '- '), not \(node.kindName)")
             return nil
         }
         return items
     }
 
     /// A list of texts; a lone value is refused so that argv never comes from a split string.
-    func texts(_ node: YAMLNode?, _ what: String) -> [String]? {
-        guard let items = list(node, what) else { return nil }
+    func texts(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> [String]? {
+        guard let items = list(node, what()) else { return nil }
         var result: [String] = []
         for item in items {
-            guard let value = text(item, "each item of \(what)") else { return nil }
+            guard let value = text(item, "each item of \(what())") else { return nil }
             result.append(value)
         }
         return result
@@ -67,81 +69,81 @@ struct NodeReader {
         return lowerOrDigit(first) && text.unicodeScalars.allSatisfy { lowerOrDigit($0) || $0 == "_" || $0 == "-" }
     }
 
-    func identifier(_ node: YAMLNode?, _ what: String) -> String? {
-        guard let node, let value = text(node, what) else { return nil }
+    func identifier(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> String? {
+        guard let node, let value = text(node, what()) else { return nil }
         guard Self.isIdentifier(value) else {
-            log.error(node.location, "\(what) '\(value)' is not a valid id: use lower-case letters, digits, '-' and '_' (\(Self.idPattern)), at most 64 characters")
+            log.error(node.location, "\(what()) '\(value)' is not a valid id: use lower-case letters, digits, '-' and '_' (\(Self.idPattern)), at most 64 characters")
             return nil
         }
         return value
     }
 
-    func zone(_ node: YAMLNode?, _ what: String) -> Zone? {
-        guard let node, let value = text(node, what) else { return nil }
+    func zone(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> Zone? {
+        guard let node, let value = text(node, what()) else { return nil }
         guard let zone = Zone(identifier: value) else {
             let hint = value.contains("/") ? "check the spelling" : "abbreviations such as CET or EST are ambiguous and ignore DST"
-            log.error(node.location, "\(what) '\(value)' is not an IANA time zone (\(hint)); write e.g. Europe/Paris, America/New_York or UTC")
+            log.error(node.location, "\(what()) '\(value)' is not an IANA time zone (\(hint)); write e.g. Europe/Paris, America/New_York or UTC")
             return nil
         }
         return zone
     }
 
-    func duration(_ node: YAMLNode?, _ what: String, units: [DurationUnit]) -> Int? {
-        guard let node, let value = text(node, what) else { return nil }
+    func duration(_ node: YAMLNode?, _ what: @autoclosure () -> String, units: [DurationUnit]) -> Int? {
+        guard let node, let value = text(node, what()) else { return nil }
         guard let seconds = DurationText.seconds(value, units: units) else {
             let forms = units.map { "N\($0.rawValue)" }.joined(separator: " | ")
-            log.error(node.location, "\(what) '\(value)' is not a duration; write \(forms) with N a whole number above 0, e.g. 15\(units.first!.rawValue)")
+            log.error(node.location, "\(what()) '\(value)' is not a duration; write \(forms) with N a whole number above 0, e.g. 15\(units.first!.rawValue)")
             return nil
         }
         return seconds
     }
 
-    func count(_ node: YAMLNode?, _ what: String, range: ClosedRange<Int>) -> Int? {
-        guard let node, let value = text(node, what) else { return nil }
+    func count(_ node: YAMLNode?, _ what: @autoclosure () -> String, range: ClosedRange<Int>) -> Int? {
+        guard let node, let value = text(node, what()) else { return nil }
         guard let number = Int(value), range.contains(number) else {
-            log.error(node.location, "\(what) '\(value)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            log.error(node.location, "\(what()) '\(value)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
         return number
     }
 
-    func timeOfDay(_ node: YAMLNode?, _ what: String, allowEndOfDay: Bool) -> LocalTime? {
-        guard let node, let value = text(node, what) else { return nil }
+    func timeOfDay(_ node: YAMLNode?, _ what: @autoclosure () -> String, allowEndOfDay: Bool) -> LocalTime? {
+        guard let node, let value = text(node, what()) else { return nil }
         guard let time = TimeText.parseTimeOfDay(value, allowEndOfDay: allowEndOfDay) else {
             let range = allowEndOfDay ? "00:00 to 24:00" : "00:00 to 23:59"
-            log.error(node.location, "\(what) '\(value)' is not a time of day; write HH:MM from \(range), quoted (\"09:00\")")
+            log.error(node.location, "\(what()) '\(value)' is not a time of day; write HH:MM from \(range), quoted (\"09:00\")")
             return nil
         }
         return time
     }
 
-    func date(_ node: YAMLNode?, _ what: String) -> LocalDate? {
-        guard let node, let value = text(node, what) else { return nil }
+    func date(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> LocalDate? {
+        guard let node, let value = text(node, what()) else { return nil }
         guard let date = TimeText.parseDate(value) else {
-            log.error(node.location, "\(what) '\(value)' is not a date; write YYYY-MM-DD, e.g. 2026-12-25")
+            log.error(node.location, "\(what()) '\(value)' is not a date; write YYYY-MM-DD, e.g. 2026-12-25")
             return nil
         }
         return date
     }
 
     /// A wall time with no offset (layer start and end are read in the schedule's zone).
-    func wallTime(_ node: YAMLNode?, _ what: String) -> LocalDateTime? {
-        guard let node, let value = text(node, what) else { return nil }
+    func wallTime(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> LocalDateTime? {
+        guard let node, let value = text(node, what()) else { return nil }
         switch TimeText.parse(value) {
         case .wall(let wall)?: return wall
         case .instant?:
-            log.error(node.location, "\(what) '\(value)' has an offset; it is a wall time in the schedule's zone, so write it without one (e.g. 2026-01-05T09:00)")
+            log.error(node.location, "\(what()) '\(value)' has an offset; it is a wall time in the schedule's zone, so write it without one (e.g. 2026-01-05T09:00)")
         case nil:
-            log.error(node.location, "\(what) '\(value)' is not a date and time; write YYYY-MM-DDTHH:MM, e.g. 2026-01-05T09:00")
+            log.error(node.location, "\(what()) '\(value)' is not a date and time; write YYYY-MM-DDTHH:MM, e.g. 2026-01-05T09:00")
         }
         return nil
     }
 
     /// A time that may carry an offset; without one it is read later in the schedule's zone.
-    func time(_ node: YAMLNode?, _ what: String) -> TimeText.Parsed? {
-        guard let node, let value = text(node, what) else { return nil }
+    func time(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> TimeText.Parsed? {
+        guard let node, let value = text(node, what()) else { return nil }
         guard let parsed = TimeText.parse(value) else {
-            log.error(node.location, "\(what) '\(value)' is not a time; write YYYY-MM-DDTHH:MM, optionally with an offset (Z, +02:00)")
+            log.error(node.location, "\(what()) '\(value)' is not a time; write YYYY-MM-DDTHH:MM, optionally with an offset (Z, +02:00)")
             return nil
         }
         return parsed
@@ -170,13 +172,14 @@ struct NodeReader {
     }
 }
 
-/// A mapping's known fields.
+/// A mapping's known fields (a handful each, so a list searched in order).
 struct Fields {
-    let values: [String: YAMLNode]
+    let values: [(key: String, value: YAMLNode)]
     let location: SourceLocation
 
+    /// The field's node; nil when absent or null.
     subscript(key: String) -> YAMLNode? {
-        guard let node = values[key], !node.isNull else { return nil }
+        guard let node = values.first(where: { $0.key == key })?.value, !node.isNull else { return nil }
         return node
     }
 }

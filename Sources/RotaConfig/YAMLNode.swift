@@ -28,8 +28,11 @@ indirect enum YAMLNode {
 
     /// A plain empty scalar, `~` or `null`.
     var isNull: Bool {
-        if case .scalar(let text, true, _) = self { return ["", "~", "null", "Null", "NULL"].contains(text) }
-        return false
+        guard case .scalar(let text, true, _) = self else { return false }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
     }
 
     var kindName: String {
@@ -160,17 +163,16 @@ enum YAMLComposer {
                 let start = event.data.mapping_start
                 try refuse(anchor: start.anchor, tag: start.tag, at: here)
                 var pairs: [(key: String, keyLocation: SourceLocation, value: YAMLNode)] = []
-                var seen: [String: SourceLocation] = [:]
                 while true {
                     if try peekEnd(YAML_MAPPING_END_EVENT) { break }
                     let key = try node(depth: depth + 1)
                     guard case .scalar(let name, _, let keyLocation) = key else {
                         throw YAMLSyntaxError(location: key.location, message: "a key must be a plain name, not \(key.kindName)")
                     }
-                    if let first = seen[name] {
-                        throw YAMLSyntaxError(location: keyLocation, message: "key '\(name)' appears twice in this mapping (first at line \(first.line)); keep one")
+                    // Mappings in rota files are small: a linear scan beats hashing every key.
+                    if let first = pairs.first(where: { $0.key == name }) {
+                        throw YAMLSyntaxError(location: keyLocation, message: "key '\(name)' appears twice in this mapping (first at line \(first.keyLocation.line)); keep one")
                     }
-                    seen[name] = keyLocation
                     let value = try node(depth: depth + 1)
                     pairs.append((name, keyLocation, value))
                 }

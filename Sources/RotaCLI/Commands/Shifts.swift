@@ -64,10 +64,11 @@ extension RotaCommand {
                 }
                 context.print(json: .object([("from", .instant(window.from)), ("to", .instant(window.to)), ("shifts", .array(items))]))
             case .csv:
-                Console.out("schedule,person,start,end")
+                var lines = ["schedule,person,start,end"]
                 for shift in shifts {
-                    Console.out([shift.schedule, shift.person, TimeText.utc(shift.start), TimeText.utc(shift.end)].map(csvField).joined(separator: ","))
+                    lines.append([shift.schedule, shift.person, TimeText.utc(shift.start), TimeText.utc(shift.end)].map(csvField).joined(separator: ","))
                 }
+                Console.out(lines.joined(separator: "\n"))
             case .table:
                 guard !shifts.isEmpty else {
                     Console.out("No shifts between \(TimeText.utc(window.from)) and \(TimeText.utc(window.to)).")
@@ -84,7 +85,7 @@ extension RotaCommand {
         }
 
         private func csvField(_ text: String) -> String {
-            text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+            text.utf8.contains(where: { $0 == 0x2c || $0 == 0x22 || $0 == 0x0a || $0 == 0x0d }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
     }
 }

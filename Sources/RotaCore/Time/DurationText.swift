@@ -19,7 +19,7 @@ public enum DurationText {
     /// Parses `N<unit>` with N a positive whole number and the unit one of `units`.
     /// Returns nil for anything else; callers say which form they expected.
     public static func parse(_ text: String, units: [DurationUnit]) -> (count: Int, unit: DurationUnit)? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(decoding: TimeText.asciiTrimmed(text), as: UTF8.self)
         guard let last = trimmed.last, let unit = DurationUnit(rawValue: last), units.contains(unit) else { return nil }
         let digits = trimmed.dropLast()
         guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0.isASCII && $0.isNumber }),

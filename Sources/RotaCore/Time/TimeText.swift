@@ -18,7 +18,7 @@ public enum TimeText {
     /// `2026-03-29T02:30:00Z`, `2026-03-29T02:30+02:00`, `2026-03-29T02:30`, `2026-03-29 02:30`
     /// or a bare date `2026-03-29` (its midnight). Nil when it is none of these.
     public static func parse(_ text: String) -> Parsed? {
-        var chars = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        var chars = asciiTrimmed(text)
         guard let date = parseDate(chars.prefix(10)) else { return nil }
         if chars.count == 10 { return .wall(LocalDateTime(date: date, secondOfDay: 0)) }
         guard chars.count >= 16, chars[10] == UInt8(ascii: "T") || chars[10] == UInt8(ascii: " ") || chars[10] == UInt8(ascii: "t") else { return nil }
@@ -60,14 +60,14 @@ public enum TimeText {
 
     /// `YYYY-MM-DD`, validated.
     public static func parseDate(_ text: String) -> LocalDate? {
-        let bytes = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        let bytes = asciiTrimmed(text)
         guard bytes.count == 10 else { return nil }
         return parseDate(bytes[...])
     }
 
     /// `HH:MM`, with `24:00` allowed when `allowEndOfDay`.
     public static func parseTimeOfDay(_ text: String, allowEndOfDay: Bool) -> LocalTime? {
-        let bytes = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        let bytes = asciiTrimmed(text)
         guard bytes.count == 5, bytes[2] == UInt8(ascii: ":"),
               let hour = number(bytes, 0, 2), let minute = number(bytes, 3, 2), minute < 60 else { return nil }
         if hour == 24 && minute == 0 && allowEndOfDay { return LocalTime(minutes: 1440) }
@@ -77,8 +77,31 @@ public enum TimeText {
 
     /// UTC, to the second: `2026-03-29T00:30:00Z`. The one format of instants in JSON.
     public static func utc(_ instant: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        appendUTC(instant, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the UTC form of `instant` as bytes; output hot paths build documents this way.
+    public static func appendUTC(_ instant: Date, to bytes: inout [UInt8]) {
         let wall = LocalDateTime(naiveSeconds: Int(instant.timeIntervalSince1970.rounded(.down)))
-        return wall.date.description + "T" + pad(wall.hour, 2) + ":" + pad(wall.minute, 2) + ":" + pad(wall.second, 2) + "Z"
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(wall.date.year, 4); bytes.append(UInt8(ascii: "-"))
+        digits(wall.date.month, 2); bytes.append(UInt8(ascii: "-"))
+        digits(wall.date.day, 2); bytes.append(UInt8(ascii: "T"))
+        digits(wall.hour, 2); bytes.append(UInt8(ascii: ":"))
+        digits(wall.minute, 2); bytes.append(UInt8(ascii: ":"))
+        digits(wall.second, 2); bytes.append(UInt8(ascii: "Z"))
     }
 
     private static func parseDate(_ bytes: ArraySlice<UInt8>) -> LocalDate? {
@@ -87,6 +110,15 @@ public enum TimeText {
               let year = number(chars, 0, 4), let month = number(chars, 5, 2), let day = number(chars, 8, 2) else { return nil }
         let date = LocalDate(year: year, month: month, day: day)
         return date.isValid ? date : nil
+    }
+
+    /// The text's bytes without leading and trailing spaces and tabs.
+    static func asciiTrimmed(_ text: String) -> [UInt8] {
+        var bytes = Array(text.utf8)
+        while let last = bytes.last, last == 0x20 || last == 0x09 { bytes.removeLast() }
+        let lead = bytes.prefix { $0 == 0x20 || $0 == 0x09 }.count
+        if lead > 0 { bytes.removeFirst(lead) }
+        return bytes
     }
 
     private static func number(_ chars: [UInt8], _ start: Int, _ count: Int) -> Int? {

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// Runs the built `rota` binary the way a user or cron would.
+struct RotaRunner {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+
+        /// stdout parsed as a JSON object.
+        var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
+        }
+    }
+
+    /// The `rota` executable beside this test bundle (SwiftPM builds it for the test target).
+    static let binary: String = {
+        if let path = ProcessInfo.processInfo.environment["ROTA_BIN"] { return path }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("rota").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/rota").path
+    }()
+
+    /// A fresh working directory with a rotas/ folder holding `files`.
+    let directory: URL
+
+    init(files: [String: String]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("rota-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("rotas"), withIntermediateDirectories: true)
+        for (name, text) in files { try write(name, text) }
+    }
+
+    var rotas: String { directory.appendingPathComponent("rotas").path }
+    var database: String { directory.appendingPathComponent("state/rota.db").path }
+
+    func write(_ name: String, _ text: String) throws {
+        try text.write(to: directory.appendingPathComponent("rotas").appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RotaRunner.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ROTA_") }
+        environment["ROTA_DIR"] = rotas
+        environment["ROTA_DB"] = database
+        environment["NO_COLOR"] = "1"
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes before waiting so a chatty child never blocks on a full pipe.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// A small rota with a weekday daytime layer (so it has gaps) in Paris.
+let officeRota = """
+settings:
+  timezone: Europe/Paris
+people:
+  - id: ann
+    login: ann
+    timezone: America/New_York
+  - id: bob
+schedules:
+  - id: office
+    layers:
+      - name: days
+        members: [ann, bob]
+        start: 2026-03-02T09:00
+        shift: 1w
+        restrict:
+          - {days: mon-fri, from: "09:00", to: "18:00"}
+  - id: always
+    layers:
+      - name: weekly
+        members: [bob, ann]
+        start: 2026-03-02T09:00
+        shift: 1w
+escalations:
+  - id: main
+    levels:
+      - notify: [schedule:office]
+        escalate_after: 15m
+      - notify: [person:bob]
+services:
+  - id: web
+    escalation: main
+
+"""
