@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RotaStore
 
 /// The `rota` command: its subcommands live in Commands/, one file each.
 public struct RotaCommand: AsyncParsableCommand {
@@ -16,7 +17,7 @@ public struct RotaCommand: AsyncParsableCommand {
         Exit status: 0 ok; 1 check found gaps; 64 bad usage; 65 invalid rota files or input;
         69 a named thing does not exist; 75 a tick could not deliver some pages.
         """,
-        subcommands: [Validate.self, Now.self, Shifts.self, Check.self]
+        subcommands: [Validate.self, Now.self, Shifts.self, Check.self, OverrideGroup.self, LeaveGroup.self, Swap.self, Log.self]
     )
 
     public init() {}
@@ -33,6 +34,9 @@ public enum RotaMain {
                 try command.run()
             }
             exit(0)
+        } catch let error as StoreError {
+            Console.error("rota: \(error)")
+            exit(RotaFailure.store(error).exitCode)
         } catch let failure as RotaFailure {
             let message = failure.description
             if !message.isEmpty { Console.error("rota: \(message)") }

@@ -1,3 +1,5 @@
+import RotaStore
+
 /// Every way a command fails, with its exit status (DESIGN.md §4).
 public enum RotaFailure: Error, CustomStringConvertible {
     /// 64: a flag or argument is wrong.
@@ -6,6 +8,8 @@ public enum RotaFailure: Error, CustomStringConvertible {
     case invalidData(String)
     /// 69: a named thing (service, alert, person, schedule) does not exist.
     case notFound(String)
+    /// The database could not be used.
+    case store(StoreError)
     /// Already reported on stdout/stderr; just leave with this status.
     case silent(Int32)
 
@@ -14,6 +18,9 @@ public enum RotaFailure: Error, CustomStringConvertible {
         case .usage: 64
         case .invalidData: 65
         case .notFound: 69
+        case .store(.notFound): 69
+        case .store(.schemaTooNew): 65
+        case .store: 74
         case .silent(let code): code
         }
     }
@@ -21,6 +28,7 @@ public enum RotaFailure: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .usage(let message), .invalidData(let message), .notFound(let message): message
+        case .store(let error): error.description
         case .silent: ""
         }
     }
@@ -33,5 +41,6 @@ public enum ExitStatus {
     public static let usage: Int32 = 64
     public static let invalidData: Int32 = 65
     public static let notFound: Int32 = 69
+    public static let ioError: Int32 = 74
     public static let pagesRetrying: Int32 = 75
 }

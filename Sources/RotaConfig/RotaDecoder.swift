@@ -5,8 +5,8 @@ import RotaCore
 final class RotaDecoder {
     private let log: DiagnosticLog
     private let read: NodeReader
-    /// The rotas directory, for runbook paths.
-    private let directory: String
+    /// The rotas directory, for runbook paths; nil for stored revisions.
+    private let directory: String?
 
     private var settings = Settings()
     private var settingsSeen: [String: SourceLocation] = [:]
@@ -23,7 +23,7 @@ final class RotaDecoder {
 
     static let topLevelKeys = ["settings", "holidays", "people", "schedules", "escalations", "services"]
 
-    init(log: DiagnosticLog, directory: String) {
+    init(log: DiagnosticLog, directory: String?) {
         self.log = log
         self.read = NodeReader(log: log)
         self.directory = directory
@@ -383,6 +383,7 @@ final class RotaDecoder {
         if link.hasPrefix("/") || link.split(separator: "/").contains("..") {
             return "must be a path under the rotas directory (no leading '/', no '..')"
         }
+        guard let directory else { return nil }
         var isDirectory: ObjCBool = false
         let path = (directory as NSString).appendingPathComponent(link)
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {

@@ -5,6 +5,11 @@ import RotaCore
 public struct RotaSource: Hashable, Sendable {
     public var name: String
     public var text: String
+
+    public init(name: String, text: String) {
+        self.name = name
+        self.text = text
+    }
 }
 
 /// The rotas directory, read and checked.
@@ -85,5 +90,43 @@ public enum RotaLoader {
             return .failure(RotaLoadFailure(diagnostics: sorted))
         }
         return .success(LoadedRota(rota: rota, sources: sources))
+    }
+}
+
+extension RotaLoader {
+    /// Decodes rota files kept in the database (a stored revision). Runbook files are not
+    /// looked for on disk: they were checked when the revision was stored.
+    public static func decode(sources: [RotaSource], label: String) -> Result<Rota, RotaLoadFailure> {
+        let log = DiagnosticLog()
+        var roots: [(name: String, root: YAMLNode?)] = []
+        for source in sources {
+            let file = "\(label)/\(source.name)"
+            do {
+                roots.append((file, try YAMLComposer.compose(Array(source.text.utf8), file: file)))
+            } catch {
+                log.error(error.location, error.message)
+            }
+        }
+        let rota = RotaDecoder(log: log, directory: nil).decode(roots)
+        return log.items.isEmpty ? .success(rota) : .failure(RotaLoadFailure(diagnostics: log.items))
+    }
+
+    /// A fingerprint of the files (names and contents), to notice an edit: FNV-1a, 64 bits.
+    public static func fingerprint(_ sources: [RotaSource]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+        }
+        for source in sources {
+            mix(source.name.utf8)
+            mix([0])
+            mix(source.text.utf8)
+            mix([0, 0])
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex + "-\(sources.reduce(0) { $0 + $1.text.utf8.count })"
     }
 }

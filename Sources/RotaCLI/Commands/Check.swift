@@ -31,7 +31,7 @@ extension RotaCommand {
         func run() async throws {
             let context = try CommandContext(global)
             let window = try Window(context: context, from: from, to: nil, days: days, defaultDays: days)
-            let report = CoverageCheck.run(rota: context.rota, leave: [], overrides: [:], from: window.from, to: window.to)
+            let report = CoverageCheck.run(timetable: try context.timetable(from: window.from, to: window.to), from: window.from, to: window.to)
             if global.json {
                 let gaps = report.gaps.map { gap -> JSONValue in
                     .object([("schedule", .string(gap.schedule)), ("start", .instant(gap.start)), ("end", .instant(gap.end))])

@@ -26,8 +26,9 @@ extension RotaCommand {
             let context = try CommandContext(global)
             let instant = try at.map { try context.time($0, flag: "--at") } ?? context.now
             let chosen = schedules.isEmpty ? context.rota.schedules : try schedules.map { try context.schedule($0) }
+            let timetable = try context.timetable(from: instant, to: nil)
             let answers = chosen.map { schedule -> (Schedule, String?, Date?) in
-                let answer = context.engine(for: schedule).onCall(at: instant)
+                let answer = timetable.onCall(schedule: schedule.id, at: instant)
                 return (schedule, answer.person, answer.until)
             }
             if global.json {

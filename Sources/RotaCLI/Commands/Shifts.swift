@@ -53,7 +53,8 @@ extension RotaCommand {
             let window = try Window(context: context, from: from, to: to, days: days, defaultDays: 7)
             let chosen = schedules.isEmpty ? context.rota.schedules : try schedules.map { try context.schedule($0) }
             let who = try person.map { try context.person($0) } ?? (me ? try context.me() : nil)
-            var shifts = chosen.flatMap { context.engine(for: $0).shifts(from: window.from, to: window.to) }
+            let timetable = try context.timetable(from: window.from, to: window.to)
+            var shifts = chosen.flatMap { timetable.shifts(schedule: $0.id, from: window.from, to: window.to) }
             if let who { shifts = shifts.filter { $0.person == who.id }.sorted { $0.start < $1.start } }
 
             switch global.json ? .json : (format ?? .table) {

@@ -38,18 +38,21 @@ public struct CoverageReport: Sendable {
 
 public enum CoverageCheck {
     /// Gaps of every schedule in `[from, to)`, and warnings about wall times, escalations and leave.
-    public static func run(rota: Rota, leave: [Leave], overrides: [String: [Override]], from: Date, to: Date) -> CoverageReport {
+    /// Gaps follow the revisions in force; warnings look at the newest rota.
+    public static func run(timetable: Timetable, from: Date, to: Date) -> CoverageReport {
+        let rota = timetable.current
         var gaps: [Gap] = []
         var warnings: [CoverageWarning] = []
         var gapCount: [String: Int] = [:]
-        for schedule in rota.schedules {
-            let engine = ScheduleEngine(schedule: schedule, leave: leave, extraOverrides: overrides[schedule.id] ?? [])
-            let found = engine.gaps(from: from, to: to)
+        for id in timetable.scheduleIDs {
+            let found = timetable.gaps(schedule: id, from: from, to: to)
             gaps += found
-            gapCount[schedule.id] = found.count
+            gapCount[id] = found.count
+        }
+        for schedule in rota.schedules {
             warnings += wallTimeWarnings(schedule, from: from, to: to)
-            warnings += leaveWarnings(schedule, overrides: schedule.overrides + (overrides[schedule.id] ?? []),
-                                      leave: leave, from: from, to: to)
+            warnings += leaveWarnings(schedule, overrides: schedule.overrides + (timetable.overrides[schedule.id] ?? []),
+                                      leave: timetable.leave, from: from, to: to)
         }
         for policy in rota.escalations {
             var named: [String] = []

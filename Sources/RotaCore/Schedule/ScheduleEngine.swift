@@ -28,32 +28,13 @@ public struct ScheduleEngine: Sendable {
 
     /// Times in `[from, to)` when nobody is on call.
     public func gaps(from: Date, to: Date) -> [Gap] {
-        var gaps: [Gap] = []
-        var cursor = from
-        for segment in segments(from: from, to: to) {
-            if segment.start > cursor { gaps.append(Gap(schedule: schedule.id, start: cursor, end: segment.start)) }
-            cursor = max(cursor, segment.end)
-        }
-        if cursor < to { gaps.append(Gap(schedule: schedule.id, start: cursor, end: to)) }
-        return gaps
+        Gap.complement(of: shifts(from: from, to: to), schedule: schedule.id, from: from, to: to)
     }
 
     /// Who is on call at `instant` and until when (nil: not within a year).
     /// With nobody on call, `until` is when someone next comes on.
     public func onCall(at instant: Date) -> (person: String?, until: Date?) {
-        for days in [1.0, 8, 40, 400] {
-            let horizon = instant.addingTimeInterval(days * 86400)
-            let window = segments(from: instant, to: horizon)
-            if let first = window.first, first.start <= instant {
-                if first.end < horizon { return (first.person, first.end) }
-                if days == 400 { return (first.person, nil) }
-            } else if let first = window.first {
-                return (nil, first.start)
-            } else if days == 400 {
-                return (nil, nil)
-            }
-        }
-        return (nil, nil)
+        OnCallAnswer.find(at: instant) { shifts(from: instant, to: $0) }
     }
 
     func segments(from: Date, to: Date) -> [Segment] {

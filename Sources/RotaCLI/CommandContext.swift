@@ -1,0 +1,157 @@
+import Foundation
+import RotaConfig
+import RotaCore
+import RotaStore
+
+/// What a command runs with: the environment read once, the rota loaded once (and stored as
+/// a revision when it changed), the database opened once, the clock fixed once.
+struct CommandContext {
+    let options: GlobalOptions
+    let environment: [String: String]
+    let database: AppDatabase
+    /// The newest valid rota: the files, or the last stored revision when the files are invalid.
+    let rota: Rota
+    /// The one clock of this run.
+    let now: Date
+    /// Zone for times typed without an offset.
+    let inputZone: Zone
+    private let fingerprint: String
+
+    static func rotasDirectory(_ options: GlobalOptions, _ environment: [String: String]) -> String {
+        options.rotasDirectory ?? environment["ROTA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "rotas"
+    }
+
+    init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.options = options
+        self.environment = environment
+        let directory = CommandContext.rotasDirectory(options, environment)
+        let database = try Self.openDatabase(options, environment)
+        self.database = database
+
+        let loaded = RotaLoader.load(directory: directory)
+        let rota: Rota
+        switch loaded {
+        case .success(let files):
+            rota = files.rota
+            fingerprint = RotaLoader.fingerprint(files.sources)
+        case .failure(let failure):
+            // A half-edited file must never stop rota: warn, and go on with the last valid revision.
+            guard let last = try database.revisions().last else {
+                Console.error(failure.description)
+                throw RotaFailure.invalidData("the rota files are invalid (\(failure.diagnostics.count) problem(s)) and no valid revision is stored; run 'rota validate'")
+            }
+            for item in failure.diagnostics { Console.error("warning: \(item)") }
+            Console.error("warning: the rota files are invalid; using the last valid revision (\(last.id), in force since \(TimeText.utc(last.effectiveAt)))")
+            rota = try Self.decode(revision: last.id, database: database)
+            fingerprint = last.fingerprint
+        }
+        self.rota = rota
+
+        if let name = options.zone {
+            guard let zone = Zone(identifier: name) else {
+                throw RotaFailure.usage("--tz '\(name)' is not an IANA time zone (e.g. Europe/Paris, UTC)")
+            }
+            inputZone = zone
+        } else {
+            inputZone = rota.settings.zone
+        }
+        if let text = options.now ?? environment["ROTA_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let parsed = TimeText.parse(text) else {
+                throw RotaFailure.usage("--now '\(text)' is not a time; write e.g. 2026-03-29T02:30:00Z or 2026-03-29T02:30")
+            }
+            now = parsed.instant(in: inputZone)
+        } else {
+            now = Date()
+        }
+        if case .success(let files) = loaded {
+            let sources = files.sources.map { StoredSource(name: $0.name, text: $0.text) }
+            try database.recordRevision(sources: sources, fingerprint: fingerprint, now: now, actor: unixUser)
+        }
+    }
+
+    private static func openDatabase(_ options: GlobalOptions, _ environment: [String: String]) throws -> AppDatabase {
+        let path = options.database ?? AppDatabase.defaultPath(environment: environment)
+        do {
+            return try AppDatabase.open(path: path)
+        } catch {
+            throw RotaFailure.store(error)
+        }
+    }
+
+    private static func decode(revision id: Int, database: AppDatabase) throws -> Rota {
+        let sources = try database.sources(ofRevision: id).map { RotaSource(name: $0.name, text: $0.text) }
+        switch RotaLoader.decode(sources: sources, label: "revision \(id)") {
+        case .success(let rota): return rota
+        case .failure(let failure):
+            throw RotaFailure.invalidData("stored revision \(id) no longer decodes: \(failure)")
+        }
+    }
+
+    /// The revisions in force somewhere in `[from, to)` (to nil: open-ended), leave and
+    /// command-line overrides that reach past `from`.
+    func timetable(from: Date, to: Date?) throws -> Timetable {
+        let stored = try database.revisions()
+        var revisions: [Timetable.Revision] = []
+        var decoded: [String: Rota] = [fingerprint: rota]
+        for (index, revision) in stored.enumerated() {
+            let next = index + 1 < stored.count ? stored[index + 1].effectiveAt : Date.distantFuture
+            let overlaps = next > from && (to.map { revision.effectiveAt < $0 } ?? true)
+            guard overlaps || (index == 0 && stored.count == 1) else { continue }
+            let rota = try decoded[revision.fingerprint] ?? Self.decode(revision: revision.id, database: database)
+            decoded[revision.fingerprint] = rota
+            revisions.append(Timetable.Revision(from: revision.effectiveAt, rota: rota))
+        }
+        if revisions.isEmpty { revisions = [Timetable.Revision(from: .distantPast, rota: rota)] }
+        let leave = try database.leave(endingAfter: from).map(\.leave)
+        let overrides = Dictionary(grouping: try database.overrides(endingAfter: from), by: \.schedule)
+            .mapValues { $0.map(\.override) }
+        return Timetable(revisions: revisions, leave: leave, overrides: overrides)
+    }
+
+    /// A time typed on the command line.
+    func time(_ text: String, flag: String) throws -> Date {
+        guard let parsed = TimeText.parse(text) else {
+            throw RotaFailure.usage("\(flag) '\(text)' is not a time; write e.g. 2026-03-29T02:30:00Z, 2026-03-29T02:30+02:00, 2026-03-29T02:30 or 2026-03-29")
+        }
+        return parsed.instant(in: inputZone)
+    }
+
+    func schedule(_ id: String) throws -> Schedule {
+        guard let schedule = rota.schedule(id) else {
+            throw RotaFailure.notFound("no schedule '\(id)'; known: \(rota.schedules.map(\.id).joined(separator: ", "))")
+        }
+        return schedule
+    }
+
+    func person(_ id: String) throws -> Person {
+        guard let person = rota.person(id) else {
+            throw RotaFailure.notFound("no person '\(id)' in the rota files")
+        }
+        return person
+    }
+
+    /// The unix user running rota.
+    var unixUser: String {
+        environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSUserName()
+    }
+
+    /// The person whose `login` is $USER (or the unix user).
+    func me() throws -> Person {
+        guard let person = rota.person(login: unixUser) else {
+            throw RotaFailure.notFound("no person has login '\(unixUser)'; add 'login: \(unixUser)' to your entry under people, or use --person")
+        }
+        return person
+    }
+
+    /// Who did it, for the audit log: --as, else the person whose login is $USER, else the unix user.
+    func actor(as person: String?) throws -> String {
+        if let person { return try self.person(person).id }
+        return rota.person(login: unixUser)?.id ?? unixUser
+    }
+
+    func print(json: JSONValue) {
+        var bytes: [UInt8] = []
+        json.write(to: &bytes)
+        Console.out(bytes: bytes)
+    }
+}

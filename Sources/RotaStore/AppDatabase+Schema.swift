@@ -1,0 +1,77 @@
+import GRDB
+
+extension AppDatabase {
+    /// Frozen migrations: once shipped, a migration is never edited; changes come as new ones.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-state") { db in
+            try db.execute(sql: """
+                CREATE TABLE revision (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    effective_at REAL NOT NULL,
+                    stored_at REAL NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    sources TEXT NOT NULL
+                );
+                CREATE INDEX revision_by_effective_at ON revision(effective_at, id);
+
+                CREATE TABLE override (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    schedule TEXT NOT NULL,
+                    person TEXT NOT NULL,
+                    start_at REAL NOT NULL,
+                    end_at REAL NOT NULL CHECK (end_at > start_at),
+                    reason TEXT,
+                    created_by TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX override_by_end ON override(end_at);
+
+                CREATE TABLE leave (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    person TEXT NOT NULL,
+                    start_at REAL NOT NULL,
+                    end_at REAL NOT NULL CHECK (end_at > start_at),
+                    reason TEXT,
+                    created_by TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX leave_by_end ON leave(end_at);
+
+                CREATE TABLE event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at REAL NOT NULL,
+                    actor TEXT NOT NULL,
+                    event TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    alert_id INTEGER
+                );
+                CREATE INDEX event_by_at ON event(at, id);
+                CREATE INDEX event_by_alert ON event(alert_id) WHERE alert_id IS NOT NULL;
+                CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER event_is_append_only_delete BEFORE DELETE ON event
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
+        return migrator
+    }
+
+    /// Applies missing migrations; refuses a database written by a newer schema.
+    func migrate() throws(StoreError) {
+        let migrator = Self.migrator
+        let known = Set(migrator.migrations)
+        let applied: Set<String> = try read { db in
+            guard try db.tableExists("grdb_migrations") else { return [] }
+            return try Set(String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+        }
+        let unknown = applied.subtracting(known)
+        guard unknown.isEmpty else { throw .schemaTooNew(path: path, unknown: unknown.sorted()) }
+        if applied == known { return }
+        do {
+            try migrator.migrate(queue)
+        } catch {
+            throw .database("migrating \(path): \(error)")
+        }
+    }
+}

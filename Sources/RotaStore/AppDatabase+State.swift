@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+import RotaCore
+
+extension AppDatabase {
+    // MARK: audit log
+
+    static func log(_ db: Database, at: Date, actor: String, event: String, detail: String, alertID: Int? = nil) throws {
+        try db.execute(sql: "INSERT INTO event (at, actor, event, detail, alert_id) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [at.seconds, actor, event, detail, alertID])
+    }
+
+    /// The audit log from `since` on, oldest first.
+    public func events(since: Date?) throws(StoreError) -> [AuditEvent] {
+        try read { db in
+            try AuditEvent.fetchAll(db, sql: "SELECT * FROM event WHERE at >= ? ORDER BY at, id",
+                                    arguments: [since?.seconds ?? -Double.greatestFiniteMagnitude])
+        }
+    }
+
+    // MARK: revisions
+
+    /// Stores the rota files as a new revision when they differ from the last one stored.
+    /// Effective from `now` (never before the last revision, so history only grows forward).
+    /// Returns the new revision, or nil when nothing changed.
+    @discardableResult
+    public func recordRevision(sources: [StoredSource], fingerprint: String, now: Date, actor: String) throws(StoreError) -> StoredRevision? {
+        try write { db in
+            let last = try StoredRevision.fetchOne(db, sql: "SELECT id, effective_at, fingerprint FROM revision ORDER BY id DESC LIMIT 1")
+            if last?.fingerprint == fingerprint { return nil }
+            let effective = max(now, last?.effectiveAt ?? now)
+            let json = String(decoding: try JSONEncoder().encode(sources), as: UTF8.self)
+            try db.execute(sql: "INSERT INTO revision (effective_at, stored_at, fingerprint, sources) VALUES (?, ?, ?, ?)",
+                           arguments: [effective.seconds, now.seconds, fingerprint, json])
+            let id = Int(db.lastInsertedRowID)
+            let names = sources.map(\.name).joined(separator: ", ")
+            try Self.log(db, at: now, actor: actor, event: "revision",
+                         detail: "revision \(id) of the rota files (\(names)) in force from \(TimeText.utc(effective))")
+            return StoredRevision(id: id, effectiveAt: effective, fingerprint: fingerprint)
+        }
+    }
+
+    /// Every revision, oldest first, without its files.
+    public func revisions() throws(StoreError) -> [StoredRevision] {
+        try read { db in
+            try StoredRevision.fetchAll(db, sql: "SELECT id, effective_at, fingerprint FROM revision ORDER BY id")
+        }
+    }
+
+    /// The files of one revision.
+    public func sources(ofRevision id: Int) throws(StoreError) -> [StoredSource] {
+        let json: String? = try read { db in try String.fetchOne(db, sql: "SELECT sources FROM revision WHERE id = ?", arguments: [id]) }
+        guard let json else { throw .notFound("no revision \(id)") }
+        do {
+            return try JSONDecoder().decode([StoredSource].self, from: Data(json.utf8))
+        } catch {
+            throw .database("revision \(id) is unreadable: \(error)")
+        }
+    }
+
+    // MARK: overrides
+
+    /// Adds overrides in one transaction (one for `override add`, several for `swap`).
+    public func addOverrides(_ items: [NewOverride], event: String, detail: String, actor: String, now: Date) throws(StoreError) -> [Int] {
+        try write { db in
+            var ids: [Int] = []
+            for item in items {
+                try db.execute(sql: """
+                    INSERT INTO override (schedule, person, start_at, end_at, reason, created_by, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [item.schedule, item.person, item.start.seconds, item.end.seconds, item.reason, actor, now.seconds])
+                ids.append(Int(db.lastInsertedRowID))
+            }
+            let idText = ids.map { "#\($0)" }.joined(separator: ", ")
+            try Self.log(db, at: now, actor: actor, event: event, detail: ids.isEmpty ? detail : "\(detail) (\(idText))")
+            return ids
+        }
+    }
+
+    /// Overrides that end after `after` (all of them when nil), oldest first: a later one wins.
+    public func overrides(endingAfter after: Date?) throws(StoreError) -> [StoredOverride] {
+        try read { db in
+            try StoredOverride.fetchAll(db, sql: "SELECT * FROM override WHERE end_at > ? ORDER BY id",
+                                        arguments: [after?.seconds ?? -Double.greatestFiniteMagnitude])
+        }
+    }
+
+    public func removeOverride(id: Int, actor: String, now: Date) throws(StoreError) -> StoredOverride {
+        try write { db in
+            guard let row = try StoredOverride.fetchOne(db, sql: "SELECT * FROM override WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound("no override #\(id); 'rota override list --all' shows them")
+            }
+            try db.execute(sql: "DELETE FROM override WHERE id = ?", arguments: [id])
+            try Self.log(db, at: now, actor: actor, event: "override.remove",
+                         detail: "removed override #\(id): \(row.person) covering \(row.schedule) from \(TimeText.utc(row.start)) to \(TimeText.utc(row.end))")
+            return row
+        }
+    }
+
+    // MARK: leave
+
+    public func addLeave(person: String, start: Date, end: Date, reason: String?, actor: String, now: Date) throws(StoreError) -> Int {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO leave (person, start_at, end_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [person, start.seconds, end.seconds, reason, actor, now.seconds])
+            let id = Int(db.lastInsertedRowID)
+            var detail = "leave #\(id): \(person) away from \(TimeText.utc(start)) to \(TimeText.utc(end))"
+            if let reason { detail += " (\(reason))" }
+            try Self.log(db, at: now, actor: actor, event: "leave.add", detail: detail)
+            return id
+        }
+    }
+
+    public func leave(endingAfter after: Date?) throws(StoreError) -> [StoredLeave] {
+        try read { db in
+            try StoredLeave.fetchAll(db, sql: "SELECT * FROM leave WHERE end_at > ? ORDER BY id",
+                                     arguments: [after?.seconds ?? -Double.greatestFiniteMagnitude])
+        }
+    }
+
+    public func removeLeave(id: Int, actor: String, now: Date) throws(StoreError) -> StoredLeave {
+        try write { db in
+            guard let row = try StoredLeave.fetchOne(db, sql: "SELECT * FROM leave WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound("no leave #\(id); 'rota leave list --all' shows them")
+            }
+            try db.execute(sql: "DELETE FROM leave WHERE id = ?", arguments: [id])
+            try Self.log(db, at: now, actor: actor, event: "leave.remove",
+                         detail: "removed leave #\(id): \(row.person) away from \(TimeText.utc(row.start)) to \(TimeText.utc(row.end))")
+            return row
+        }
+    }
+}

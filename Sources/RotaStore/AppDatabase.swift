@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+
+/// The only door to rota's SQLite database. Every write is one IMMEDIATE transaction
+/// that keeps the invariants; nothing outside this module sees SQL.
+public final class AppDatabase: Sendable {
+    let queue: DatabaseQueue
+    public let path: String
+
+    /// Opens (creating if needed, 0600 in a 0700 directory) and migrates the database at `path`.
+    public static func open(path: String) throws(StoreError) -> AppDatabase {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw .cannotOpen(path: path, reason: "cannot create \(directory): \(error.localizedDescription)")
+            }
+        }
+        // The database and its -wal/-shm files are created owner-only.
+        let previous = umask(0o077)
+        defer { umask(previous) }
+        do {
+            var configuration = Configuration()
+            // A `rota ack` during a tick waits for the tick's write rather than failing at once.
+            configuration.busyMode = .timeout(15)
+            configuration.prepareDatabase { db in
+                // WAL lets readers go on while a tick writes.
+                let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                guard mode == "wal" else { throw DatabaseError(message: "could not switch to WAL mode") }
+                // FULL: a committed "sent" mark survives power loss (NORMAL can lose the last commit).
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.execute(sql: "PRAGMA foreign_keys = ON")
+            }
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let database = AppDatabase(queue: queue, path: path)
+            try database.migrate()
+            return database
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    private init(queue: DatabaseQueue, path: String) {
+        self.queue = queue
+        self.path = path
+    }
+
+    /// Where the database lives: --db, else $ROTA_DB, else the XDG state directory.
+    public static func defaultPath(environment: [String: String]) -> String {
+        if let path = environment["ROTA_DB"], !path.isEmpty { return path }
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".local/state")
+        return (state as NSString).appendingPathComponent("rota/rota.db")
+    }
+
+    /// Runs a write transaction (BEGIN IMMEDIATE), mapping SQLite errors to `StoreError`.
+    func write<T>(_ updates: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.write(updates)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.database("\(error)")
+        }
+    }
+
+    func read<T>(_ fetch: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.read(fetch)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.database("\(error)")
+        }
+    }
+
+    /// A pragma's value, for tests and `rota status`.
+    public func pragma(_ name: String) throws(StoreError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
+}
+
+/// What can go wrong with the database, said so that a person can act on it.
+public enum StoreError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case schemaTooNew(path: String, unknown: [String])
+    case notFound(String)
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open the database \(path): \(reason)"
+        case .schemaTooNew(let path, let unknown):
+            "the database \(path) was written by a newer rota (schema \(unknown.joined(separator: ", "))); upgrade rota before using it — this binary refuses to write to it"
+        case .notFound(let what): what
+        case .database(let message): "database error: \(message)"
+        }
+    }
+}
