@@ -25,7 +25,10 @@ extension AppDatabase {
     /// Returns the new revision, or nil when nothing changed.
     @discardableResult
     public func recordRevision(sources: [StoredSource], fingerprint: String, now: Date, actor: String) throws(StoreError) -> StoredRevision? {
-        try write { db in
+        // The common case (nothing changed) is a read: no write lock, no fsync.
+        let latest: String? = try read { db in try String.fetchOne(db, sql: "SELECT fingerprint FROM revision ORDER BY id DESC LIMIT 1") }
+        if latest == fingerprint { return nil }
+        return try write { db in
             let last = try StoredRevision.fetchOne(db, sql: "SELECT id, effective_at, fingerprint FROM revision ORDER BY id DESC LIMIT 1")
             if last?.fingerprint == fingerprint { return nil }
             let effective = max(now, last?.effectiveAt ?? now)

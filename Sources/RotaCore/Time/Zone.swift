@@ -82,13 +82,11 @@ public struct Zone: Hashable, Sendable, CustomStringConvertible {
         return .normal
     }
 
-    /// A short label for humans: the zone's abbreviation when it is a name, else the UTC offset.
+    /// A short label for humans: the UTC offset in force (`+01:00`), or `UTC`. Zone
+    /// abbreviations are not used: ICU's are often "GMT+1" on Linux and cost a data load.
     public func label(at instant: Date) -> String {
-        if let abbreviation = timeZone.abbreviation(for: instant),
-           abbreviation.allSatisfy({ $0.isLetter }) {
-            return abbreviation
-        }
         let offset = offsetSeconds(at: instant)
+        if offset == 0 && (identifier == "UTC" || identifier == "Etc/UTC") { return "UTC" }
         let sign = offset < 0 ? "-" : "+"
         let minutes = abs(offset) / 60
         return sign + pad(minutes / 60, 2) + ":" + pad(minutes % 60, 2)
