@@ -17,6 +17,8 @@ struct CommandContext {
     let inputZone: Zone
     private let fingerprint: String
 
+    var rotasDirectory: String { Self.rotasDirectory(options, environment) }
+
     static func rotasDirectory(_ options: GlobalOptions, _ environment: [String: String]) -> String {
         options.rotasDirectory ?? environment["ROTA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "rotas"
     }

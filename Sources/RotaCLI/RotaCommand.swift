@@ -17,7 +17,8 @@ public struct RotaCommand: AsyncParsableCommand {
         Exit status: 0 ok; 1 check found gaps; 64 bad usage; 65 invalid rota files or input;
         69 a named thing does not exist; 75 a tick could not deliver some pages.
         """,
-        subcommands: [Validate.self, Now.self, Shifts.self, Check.self, OverrideGroup.self, LeaveGroup.self, Swap.self, Log.self]
+        subcommands: [Validate.self, Now.self, Shifts.self, Check.self, OverrideGroup.self, LeaveGroup.self, Swap.self,
+                      AlertGroup.self, Ack.self, Resolve.self, Tick.self, Simulate.self, Status.self, Log.self]
     )
 
     public init() {}
@@ -26,6 +27,8 @@ public struct RotaCommand: AsyncParsableCommand {
 /// Runs the command line and turns every failure into its message and exit status.
 public enum RotaMain {
     public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
+        // A pager command that exits without reading its stdin must not kill rota with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try RotaCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {

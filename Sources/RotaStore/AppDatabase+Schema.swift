@@ -54,6 +54,7 @@ extension AppDatabase {
                     BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        registerAlertMigration(&migrator)
         return migrator
     }
 
@@ -72,6 +73,68 @@ extension AppDatabase {
             try migrator.migrate(queue)
         } catch {
             throw .database("migrating \(path): \(error)")
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Alerts, the page outbox and the runner's heartbeat (issue 4).
+    static func registerAlertMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v2-alerts") { db in
+            try db.execute(sql: """
+                CREATE TABLE alert (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    service TEXT NOT NULL,
+                    escalation TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('triggered', 'acknowledged', 'resolved')),
+                    summary TEXT NOT NULL,
+                    details TEXT,
+                    severity TEXT NOT NULL,
+                    dedup_key TEXT,
+                    count INTEGER NOT NULL DEFAULT 1,
+                    created_at REAL NOT NULL,
+                    acknowledged_at REAL,
+                    acknowledged_by TEXT,
+                    resolved_at REAL,
+                    resolved_by TEXT,
+                    round INTEGER NOT NULL,
+                    cycle_first_round INTEGER NOT NULL,
+                    next_level INTEGER,
+                    next_due_at REAL,
+                    wake_at REAL
+                );
+                CREATE UNIQUE INDEX alert_open_dedup ON alert(service, dedup_key)
+                    WHERE dedup_key IS NOT NULL AND status != 'resolved';
+                CREATE INDEX alert_by_wake ON alert(wake_at) WHERE wake_at IS NOT NULL;
+                CREATE INDEX alert_open ON alert(id) WHERE status != 'resolved';
+
+                CREATE TABLE page (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    alert_id INTEGER NOT NULL REFERENCES alert(id),
+                    round INTEGER NOT NULL,
+                    level INTEGER NOT NULL,
+                    person TEXT NOT NULL,
+                    contact INTEGER NOT NULL,
+                    contact_kind TEXT NOT NULL,
+                    level_due_at REAL NOT NULL,
+                    due_at REAL NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'cancelled')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL,
+                    lease_until REAL,
+                    sent_at REAL,
+                    late INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT,
+                    UNIQUE (alert_id, round, level, person, contact)
+                );
+                CREATE INDEX page_ready ON page(next_attempt_at) WHERE status IN ('pending', 'sending', 'failed');
+                CREATE INDEX page_by_alert ON page(alert_id);
+
+                CREATE TABLE runner (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    last_tick_at REAL NOT NULL
+                );
+                """)
         }
     }
 }

@@ -79,6 +79,11 @@ public struct Timetable: Sendable {
         Gap.complement(of: shifts(schedule: id, from: from, to: to), schedule: id, from: from, to: to)
     }
 
+    /// Who is on call in a schedule at `instant` (nil: nobody, or no such schedule then).
+    public func person(schedule id: String, at instant: Date) -> String? {
+        shifts(schedule: id, from: instant, to: instant.addingTimeInterval(1)).first?.person
+    }
+
     /// Who is on call at `instant` and until when (see `ScheduleEngine.onCall`).
     public func onCall(schedule id: String, at instant: Date) -> (person: String?, until: Date?) {
         OnCallAnswer.find(at: instant) { shifts(schedule: id, from: instant, to: $0) }

@@ -1,0 +1,169 @@
+import ArgumentParser
+import Foundation
+import RotaCore
+import RotaStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension RotaCommand {
+    struct Tick: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The cron runner: do all escalation work due at --now (default: the clock).",
+            discussion: """
+            Run it every minute from cron or a systemd timer. It pages every level that has come
+            due, in due order, including work missed while cron was down (marked late), and retries
+            pages that failed. Silent on success unless -v or --json; problems go to stderr. Exits
+            75 when some pages could not be delivered (they are retried on later ticks). A tick that
+            finds another one running exits 0 at once. Examples:
+              * * * * * rota --rotas /etc/rota tick
+              rota tick -v
+              rota tick --now 2026-12-25T03:00:00Z --json
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Flag(name: .shortAndLong, help: "Say what was done.") var verbose = false
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let databasePath = global.database ?? AppDatabase.defaultPath(environment: environment)
+            guard let lock = try TickLock.acquire(beside: databasePath) else {
+                if verbose { Console.error("rota: another tick is running; leaving it to finish") }
+                return
+            }
+            defer { lock.release() }
+            let context = try CommandContext(global, environment: environment)
+            let runner = try Runner(context: context)
+            try runner.plan()
+            let report = try await runner.deliver()
+            try context.database.recordTick(now: context.now)
+
+            let errors = report.failed.map { "alert #\($0.page.alertID): page to \($0.page.person) (round \($0.page.round), level \($0.page.level), \($0.page.contactKind)) failed: \($0.error ?? "unknown error")" }
+            if global.json {
+                let pages = (report.sent + report.failed).map { item -> JSONValue in
+                    .object([("alert", .int(item.page.alertID)), ("round", .int(item.page.round)), ("level", .int(item.page.level)),
+                             ("person", .string(item.page.person)), ("contact", .string(item.page.contactKind)),
+                             ("due_at", .instant(item.page.dueAt)), ("late", .bool(item.page.late)),
+                             ("status", .string(item.error == nil ? "sent" : "failed")), ("error", .text(item.error))])
+                }
+                context.print(json: .object([("at", .instant(context.now)), ("pages", .array(pages)), ("errors", .array(errors.map { .string($0) }))]))
+            } else if verbose {
+                Console.out("tick at \(TimeText.utc(context.now)): \(report.sent.count) page(s) sent, \(report.failed.count) failed")
+                for item in report.sent {
+                    Console.out("  sent: alert #\(item.page.alertID) round \(item.page.round) level \(item.page.level) → \(item.page.person) (\(item.page.contactKind))\(item.page.late ? " late" : "")")
+                }
+            }
+            for error in errors { Console.error("rota: \(error); will retry") }
+            if !errors.isEmpty { throw RotaFailure.silent(ExitStatus.pagesRetrying) }
+        }
+    }
+
+    struct Simulate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The escalation timeline of a service if nobody answers: who is paged when.",
+            discussion: """
+            Levels whose schedules have nobody on call show no people (they are skipped at once).
+            Examples:
+              rota simulate --service twitter-mentions
+              rota simulate --service website-down --at "2026-12-27T03:00" --json
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("The service.", valueName: "id")) var service: String
+        @Option(help: ArgumentHelp("When the alert is raised (default: now).", valueName: "time")) var at: String?
+
+        func run() async throws {
+            let context = try CommandContext(global)
+            guard let service = context.rota.service(service) else {
+                throw RotaFailure.notFound("no service '\(service)'; known: \(context.rota.services.map(\.id).joined(separator: ", "))")
+            }
+            guard let policy = context.rota.escalation(service.escalation) else {
+                throw RotaFailure.notFound("no escalation '\(service.escalation)'")
+            }
+            let start = try at.map { try context.time($0, flag: "--at") } ?? context.now
+            let timetable = try context.timetable(from: start, to: nil)
+            let timeline = EscalationPlanner.timeline(policy: policy, from: start) { timetable.person(schedule: $0, at: $1) }
+            if global.json {
+                let items = timeline.map { step -> JSONValue in
+                    .object([("at", .instant(step.dueAt)), ("round", .int(step.round)), ("level", .int(step.level)),
+                             ("people", .array(step.people.map { .string($0) })),
+                             ("empty_schedules", .array(step.emptySchedules.map { .string($0) }))])
+                }
+                context.print(json: .object([("service", .string(service.id)), ("timeline", .array(items))]))
+                return
+            }
+            var table = Table("AT", "ROUND", "LEVEL", "PAGES")
+            for step in timeline {
+                let who = step.people.isEmpty ? "nobody (skipped: \(step.emptySchedules.joined(separator: ", ")) empty)" : step.people.joined(separator: ", ")
+                table.add(HumanTime.format(step.dueAt, in: context.inputZone), "\(step.round)", "\(step.level)", who)
+            }
+            Console.out("If nobody answers an alert on \(service.id) raised \(HumanTime.format(start, in: context.inputZone)):\n" + table.rendered())
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Health of the runner: last tick, open alerts, pages pending and failed.",
+            discussion: """
+            Exits 1 when the last tick is more than 3 minutes old (or never ran), so another monitor
+            can watch the watcher. Examples:
+              rota status
+              rota status --json
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let context = try CommandContext(global)
+            let status = try context.database.runnerStatus()
+            let stale = status.lastTick.map { context.now.timeIntervalSince($0) > 180 } ?? true
+            if global.json {
+                context.print(json: .object([("last_tick", .instant(status.lastTick)), ("open_alerts", .int(status.openAlerts)),
+                                             ("pages_pending", .int(status.pagesPending)), ("pages_failed", .int(status.pagesFailed))]))
+            } else {
+                let tick = status.lastTick.map { "\(HumanTime.format($0, in: context.inputZone)) (\(Int(context.now.timeIntervalSince($0)))s ago)" } ?? "never"
+                Console.out("""
+                    last tick:      \(tick)\(stale ? "  ← STALE: is cron running 'rota tick'?" : "")
+                    open alerts:    \(status.openAlerts)
+                    pages pending:  \(status.pagesPending)
+                    pages failed:   \(status.pagesFailed)
+                    """)
+            }
+            if stale { throw RotaFailure.silent(ExitStatus.gapsFound) }
+        }
+    }
+}
+
+/// A non-blocking `flock` on a file beside the database (never the database itself), so that
+/// two ticks from cron do not both work. Correctness does not depend on it: the outbox does.
+final class TickLock {
+    private let descriptor: Int32
+
+    private init(descriptor: Int32) { self.descriptor = descriptor }
+
+    /// The lock, or nil when another tick holds it.
+    static func acquire(beside databasePath: String) throws -> TickLock? {
+        let directory = (databasePath as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let path = databasePath + ".tick-lock"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw RotaFailure.store(.cannotOpen(path: path, reason: String(cString: strerror(errno))))
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return nil
+        }
+        return TickLock(descriptor: descriptor)
+    }
+
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

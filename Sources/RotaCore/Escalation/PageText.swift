@@ -1,0 +1,75 @@
+import Foundation
+
+/// Everything a page says, and its text (the same for every contact).
+public struct PageMessage: Hashable, Sendable {
+    public var pageID: String
+    public var alertID: Int
+    public var service: String
+    public var serviceName: String
+    public var summary: String
+    public var details: String?
+    public var severity: String
+    public var round: Int
+    public var level: Int
+    public var person: String
+    public var dueAt: Date
+    /// The runbook's first lines when it is a file, else its URL; nil without one.
+    public var runbook: String?
+    /// Everyone else paged for this alert so far.
+    public var alsoPaged: [String]
+    public var late: Bool
+
+    public init(pageID: String, alertID: Int, service: String, serviceName: String, summary: String, details: String?,
+                severity: String, round: Int, level: Int, person: String, dueAt: Date, runbook: String?,
+                alsoPaged: [String], late: Bool) {
+        self.pageID = pageID
+        self.alertID = alertID
+        self.service = service
+        self.serviceName = serviceName
+        self.summary = summary
+        self.details = details
+        self.severity = severity
+        self.round = round
+        self.level = level
+        self.person = person
+        self.dueAt = dueAt
+        self.runbook = runbook
+        self.alsoPaged = alsoPaged
+        self.late = late
+    }
+
+    /// A stable id per (alert, round, level, person, contact): receivers drop repeats with it.
+    public static func id(alert: Int, round: Int, level: Int, person: String, contact: Int) -> String {
+        "rota-\(alert)-r\(round)-l\(level)-\(person)-c\(contact)"
+    }
+
+    public var ackHint: String { "rota ack \(alertID)" }
+
+    public var subject: String { "[\(severity.uppercased())] \(serviceName): \(summary)" }
+
+    /// The plain text of the page.
+    public var text: String {
+        var lines = [
+            "\(subject)",
+            "",
+            "Alert #\(alertID) on \(serviceName) (\(service)), severity \(severity).",
+            "Round \(round), level \(level): paging \(person)\(late ? " (late: the runner was behind)" : "").",
+        ]
+        if let details, !details.isEmpty { lines += ["", details] }
+        lines.append("")
+        lines.append(alsoPaged.isEmpty ? "Nobody else has been paged yet." : "Also paged: \(alsoPaged.joined(separator: ", ")).")
+        if let runbook { lines += ["", "Runbook:", runbook] }
+        lines += ["", "Acknowledge: \(ackHint)    Resolve: rota resolve \(alertID)"]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The environment a `command` contact gets (DESIGN.md §4.1).
+    public var environment: [String: String] {
+        [
+            "ROTA_ALERT_ID": String(alertID), "ROTA_SERVICE": service, "ROTA_SUMMARY": summary,
+            "ROTA_SEVERITY": severity, "ROTA_ROUND": String(round), "ROTA_LEVEL": String(level),
+            "ROTA_PERSON": person, "ROTA_DUE_AT": TimeText.utc(dueAt), "ROTA_RUNBOOK": runbook ?? "",
+            "ROTA_PAGE_ID": pageID,
+        ]
+    }
+}

@@ -1,0 +1,383 @@
+import Foundation
+import GRDB
+import RotaCore
+
+/// An alert as stored.
+public struct StoredAlert: Hashable, Sendable {
+    public var id: Int
+    public var service: String
+    public var escalation: String
+    public var summary: String
+    public var details: String?
+    public var severity: String
+    public var dedupKey: String?
+    public var count: Int
+    public var createdAt: Date
+    public var acknowledgedBy: String?
+    public var resolvedAt: Date?
+    public var resolvedBy: String?
+    public var progress: EscalationProgress
+
+    public var status: AlertStatus { progress.status }
+    public var acknowledgedAt: Date? { progress.acknowledgedAt }
+}
+
+/// A row of the page outbox: one (alert, round, level, person, contact).
+public struct StoredPage: Hashable, Sendable {
+    public enum Status: String, Sendable { case pending, sending, sent, failed, cancelled }
+
+    public var id: Int
+    public var alertID: Int
+    public var round: Int
+    public var level: Int
+    public var person: String
+    public var contact: Int
+    public var contactKind: String
+    public var levelDueAt: Date
+    public var dueAt: Date
+    public var status: Status
+    public var attempts: Int
+    public var nextAttemptAt: Date?
+    public var sentAt: Date?
+    public var late: Bool
+    public var lastError: String?
+}
+
+/// What raising asks for.
+public struct NewAlert: Sendable {
+    public var service: String
+    public var escalation: String
+    public var summary: String
+    public var details: String?
+    public var severity: String
+    public var dedupKey: String?
+
+    public init(service: String, escalation: String, summary: String, details: String?, severity: String, dedupKey: String?) {
+        self.service = service
+        self.escalation = escalation
+        self.summary = summary
+        self.details = details
+        self.severity = severity
+        self.dedupKey = dedupKey
+    }
+}
+
+/// A page to queue: its contact is due `afterSeconds` after its level.
+public struct NewPage: Hashable, Sendable {
+    public var round: Int
+    public var level: Int
+    public var person: String
+    public var contact: Int
+    public var contactKind: String
+    public var levelDueAt: Date
+    public var dueAt: Date
+
+    public init(round: Int, level: Int, person: String, contact: Int, contactKind: String, levelDueAt: Date, dueAt: Date) {
+        self.round = round
+        self.level = level
+        self.person = person
+        self.contact = contact
+        self.contactKind = contactKind
+        self.levelDueAt = levelDueAt
+        self.dueAt = dueAt
+    }
+}
+
+/// What the runner decided for one alert: its new progress, the pages to queue, lines for its log.
+public struct AlertDecision: Sendable {
+    public var progress: EscalationProgress
+    public var wakeAt: Date?
+    public var pages: [NewPage]
+    public var log: [(event: String, detail: String)]
+
+    public init(progress: EscalationProgress, wakeAt: Date?, pages: [NewPage], log: [(event: String, detail: String)]) {
+        self.progress = progress
+        self.wakeAt = wakeAt
+        self.pages = pages
+        self.log = log
+    }
+}
+
+/// How a delivery went.
+public enum DeliveryOutcome: Sendable, Equatable {
+    case sent
+    /// Tried again from `retryAt`.
+    case failed(error: String, retryAt: Date)
+    /// Never tried again (e.g. a webhook answering 404).
+    case failedPermanently(error: String)
+}
+
+/// The runner's health, for `rota status`.
+public struct RunnerStatus: Sendable {
+    public var lastTick: Date?
+    public var openAlerts: Int
+    public var pagesPending: Int
+    public var pagesFailed: Int
+}
+
+extension StoredAlert: FetchableRecord {
+    public init(row: Row) {
+        let progress = EscalationProgress(
+            status: AlertStatus(rawValue: row["status"]) ?? .triggered, round: row["round"], cycleFirstRound: row["cycle_first_round"],
+            nextLevel: row["next_level"], nextDueAt: (row["next_due_at"] as Double?).map(Date.init(seconds:)),
+            acknowledgedAt: (row["acknowledged_at"] as Double?).map(Date.init(seconds:)))
+        self.init(id: row["id"], service: row["service"], escalation: row["escalation"], summary: row["summary"],
+                  details: row["details"], severity: row["severity"], dedupKey: row["dedup_key"], count: row["count"],
+                  createdAt: Date(seconds: row["created_at"]), acknowledgedBy: row["acknowledged_by"],
+                  resolvedAt: (row["resolved_at"] as Double?).map(Date.init(seconds:)), resolvedBy: row["resolved_by"],
+                  progress: progress)
+    }
+}
+
+extension StoredPage: FetchableRecord {
+    public init(row: Row) {
+        self.init(id: row["id"], alertID: row["alert_id"], round: row["round"], level: row["level"], person: row["person"],
+                  contact: row["contact"], contactKind: row["contact_kind"], levelDueAt: Date(seconds: row["level_due_at"]),
+                  dueAt: Date(seconds: row["due_at"]), status: Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
+                  nextAttemptAt: (row["next_attempt_at"] as Double?).map(Date.init(seconds:)),
+                  sentAt: (row["sent_at"] as Double?).map(Date.init(seconds:)), late: row["late"], lastError: row["last_error"])
+    }
+}
+
+extension AppDatabase {
+    // MARK: raising, acknowledging, resolving
+
+    /// Creates an alert, or counts it into the open alert of the same service and dedup key.
+    public func raise(_ new: NewAlert, actor: String, now: Date) throws(StoreError) -> (alert: StoredAlert, deduplicated: Bool) {
+        try write { db in
+            if let key = new.dedupKey,
+               let open = try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved'",
+                                                   arguments: [new.service, key]) {
+                try db.execute(sql: "UPDATE alert SET count = count + 1 WHERE id = ?", arguments: [open.id])
+                try Self.log(db, at: now, actor: actor, event: "alert.deduplicated",
+                             detail: "alert #\(open.id) raised again (dedup key \(key)): \(new.summary)", alertID: open.id)
+                var counted = open
+                counted.count += 1
+                return (counted, true)
+            }
+            let progress = EscalationProgress.raised(at: now)
+            try db.execute(sql: """
+                INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
+                                   round, cycle_first_round, next_level, next_due_at, wake_at)
+                VALUES (?, ?, 'triggered', ?, ?, ?, ?, ?, 1, 1, 1, ?, ?)
+                """, arguments: [new.service, new.escalation, new.summary, new.details, new.severity, new.dedupKey,
+                                 now.seconds, now.seconds, now.seconds])
+            let id = Int(db.lastInsertedRowID)
+            try Self.log(db, at: now, actor: actor, event: "alert.raised",
+                         detail: "alert #\(id) on \(new.service) (\(new.severity)): \(new.summary)", alertID: id)
+            let alert = StoredAlert(id: id, service: new.service, escalation: new.escalation, summary: new.summary,
+                                    details: new.details, severity: new.severity, dedupKey: new.dedupKey, count: 1, createdAt: now,
+                                    acknowledgedBy: nil, resolvedAt: nil, resolvedBy: nil, progress: progress)
+            return (alert, false)
+        }
+    }
+
+    /// Acknowledges: nothing more becomes due, undelivered pages are cancelled. With an ack
+    /// timeout the runner wakes the alert up again at `now + ackTimeout`.
+    public func acknowledge(id: Int, actor: String, now: Date, ackTimeout: Int?) throws(StoreError) -> StoredAlert {
+        try write { db in
+            let alert = try Self.alert(db, id)
+            guard alert.status == .triggered else { return alert }
+            let wake = ackTimeout.map { now.addingTimeInterval(Double($0)) }
+            try db.execute(sql: """
+                UPDATE alert SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?,
+                       next_level = NULL, next_due_at = NULL, wake_at = ? WHERE id = ?
+                """, arguments: [now.seconds, actor, wake?.seconds, id])
+            let cancelled = try Self.cancelPages(db, alert: id)
+            try Self.log(db, at: now, actor: actor, event: "alert.acknowledged",
+                         detail: "alert #\(id) acknowledged by \(actor)" + (cancelled > 0 ? "; \(cancelled) page(s) not yet sent cancelled" : ""),
+                         alertID: id)
+            return try Self.alert(db, id)
+        }
+    }
+
+    /// Resolves: terminal; undelivered pages are cancelled.
+    public func resolve(id: Int, actor: String, now: Date) throws(StoreError) -> StoredAlert {
+        try write { db in
+            let alert = try Self.alert(db, id)
+            guard alert.status != .resolved else { return alert }
+            try db.execute(sql: """
+                UPDATE alert SET status = 'resolved', resolved_at = ?, resolved_by = ?,
+                       next_level = NULL, next_due_at = NULL, wake_at = NULL WHERE id = ?
+                """, arguments: [now.seconds, actor, id])
+            let cancelled = try Self.cancelPages(db, alert: id)
+            try Self.log(db, at: now, actor: actor, event: "alert.resolved",
+                         detail: "alert #\(id) resolved by \(actor)" + (cancelled > 0 ? "; \(cancelled) page(s) not yet sent cancelled" : ""),
+                         alertID: id)
+            return try Self.alert(db, id)
+        }
+    }
+
+    private static func alert(_ db: Database, _ id: Int) throws -> StoredAlert {
+        guard let alert = try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE id = ?", arguments: [id]) else {
+            throw StoreError.notFound("no alert #\(id); 'rota alert list --all' shows them")
+        }
+        return alert
+    }
+
+    private static func cancelPages(_ db: Database, alert id: Int) throws -> Int {
+        try db.execute(sql: "UPDATE page SET status = 'cancelled', next_attempt_at = NULL WHERE alert_id = ? AND status IN ('pending', 'failed')",
+                       arguments: [id])
+        return db.changesCount
+    }
+
+    // MARK: the runner
+
+    /// Advances every alert whose wake-up time has come (or only `alertID`) in one write
+    /// transaction. `decide` is the pure planner: it runs inside the transaction, so it sees
+    /// what other runners and humans committed, and it must do no I/O. Returns how many changed.
+    @discardableResult
+    public func advanceAlerts(now: Date, only alertID: Int? = nil, actor: String,
+                              decide: (StoredAlert) -> AlertDecision?) throws(StoreError) -> Int {
+        try write { db in
+            let alerts: [StoredAlert]
+            if let alertID {
+                alerts = try StoredAlert.fetchAll(db, sql: "SELECT * FROM alert WHERE id = ? AND status != 'resolved'", arguments: [alertID])
+            } else {
+                alerts = try StoredAlert.fetchAll(db, sql: "SELECT * FROM alert WHERE wake_at <= ? AND status != 'resolved' ORDER BY wake_at, id",
+                                                  arguments: [now.seconds])
+            }
+            var changed = 0
+            for alert in alerts {
+                guard let decision = decide(alert) else { continue }
+                let p = decision.progress
+                try db.execute(sql: """
+                    UPDATE alert SET status = ?, round = ?, cycle_first_round = ?, next_level = ?, next_due_at = ?,
+                           acknowledged_at = ?, acknowledged_by = CASE WHEN ? IS NULL THEN NULL ELSE acknowledged_by END, wake_at = ?
+                    WHERE id = ?
+                    """, arguments: [p.status.rawValue, p.round, p.cycleFirstRound, p.nextLevel, p.nextDueAt?.seconds,
+                                     p.acknowledgedAt?.seconds, p.acknowledgedAt?.seconds, decision.wakeAt?.seconds, alert.id])
+                for page in decision.pages {
+                    // The unique key makes a second runner's insert of the same page a no-op.
+                    try db.execute(sql: """
+                        INSERT OR IGNORE INTO page (alert_id, round, level, person, contact, contact_kind, level_due_at, due_at,
+                                                    status, next_attempt_at, late)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+                        """, arguments: [alert.id, page.round, page.level, page.person, page.contact, page.contactKind,
+                                         page.levelDueAt.seconds, page.dueAt.seconds, page.dueAt.seconds,
+                                         now.timeIntervalSince(page.dueAt) > Self.lateAfter])
+                }
+                for line in decision.log {
+                    try Self.log(db, at: now, actor: actor, event: line.event, detail: line.detail, alertID: alert.id)
+                }
+                changed += 1
+            }
+            return changed
+        }
+    }
+
+    /// A page queued this long after it was due is marked late (cron runs every minute).
+    static let lateAfter: TimeInterval = 120
+
+    /// Claims up to `limit` pages that are due (or whose claim lapsed), marking them `sending`
+    /// with a lease, and commits. Pages of alerts no longer triggered are cancelled on the way:
+    /// an ack or resolve committed first means no page.
+    public func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int? = nil) throws(StoreError) -> [(page: StoredPage, alert: StoredAlert)] {
+        try write { db in
+            var arguments: StatementArguments = [now.seconds, now.seconds]
+            var filter = ""
+            if let alertID {
+                filter = "AND alert_id = ?"
+                arguments += [alertID]
+            }
+            arguments += [limit * 2]
+            let candidates = try StoredPage.fetchAll(db, sql: """
+                SELECT * FROM page
+                WHERE ((status IN ('pending', 'failed') AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?)) \(filter)
+                ORDER BY due_at, id LIMIT ?
+                """, arguments: arguments)
+            var claimed: [(page: StoredPage, alert: StoredAlert)] = []
+            var alerts: [Int: StoredAlert] = [:]
+            for page in candidates where claimed.count < limit {
+                let alert = try alerts[page.alertID] ?? Self.alert(db, page.alertID)
+                alerts[page.alertID] = alert
+                guard alert.status == .triggered else {
+                    try db.execute(sql: "UPDATE page SET status = 'cancelled', next_attempt_at = NULL, lease_until = NULL WHERE id = ?", arguments: [page.id])
+                    continue
+                }
+                try db.execute(sql: "UPDATE page SET status = 'sending', attempts = attempts + 1, lease_until = ? WHERE id = ?",
+                               arguments: [now.addingTimeInterval(lease).seconds, page.id])
+                var mine = page
+                mine.status = .sending
+                mine.attempts += 1
+                claimed.append((mine, alert))
+            }
+            return claimed
+        }
+    }
+
+    /// Records how claimed deliveries went, in one transaction; a page whose claim lapsed and
+    /// was taken by another runner is left to that runner.
+    public func finishPages(_ results: [(page: StoredPage, outcome: DeliveryOutcome)], now: Date) throws(StoreError) {
+        guard !results.isEmpty else { return }
+        try write { db in
+            for (page, outcome) in results {
+                let current = try StoredPage.fetchOne(db, sql: "SELECT * FROM page WHERE id = ?", arguments: [page.id])
+                guard let current, current.status == .sending, current.attempts == page.attempts else { continue }
+                let subject = "page to \(page.person) (round \(page.round), level \(page.level), \(page.contactKind))"
+                switch outcome {
+                case .sent:
+                    try db.execute(sql: "UPDATE page SET status = 'sent', sent_at = ?, lease_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
+                                   arguments: [now.seconds, page.id])
+                    try Self.log(db, at: now, actor: "rota", event: "page.sent", detail: "\(subject) sent" + (page.late ? " (late)" : ""), alertID: page.alertID)
+                case .failed(let error, let retryAt):
+                    try db.execute(sql: "UPDATE page SET status = 'failed', lease_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                                   arguments: [retryAt.seconds, error, page.id])
+                    try Self.log(db, at: now, actor: "rota", event: "page.failed",
+                                 detail: "\(subject) failed (attempt \(page.attempts)): \(error); retrying from \(TimeText.utc(retryAt))", alertID: page.alertID)
+                case .failedPermanently(let error):
+                    try db.execute(sql: "UPDATE page SET status = 'failed', lease_until = NULL, next_attempt_at = NULL, last_error = ? WHERE id = ?",
+                                   arguments: [error, page.id])
+                    try Self.log(db, at: now, actor: "rota", event: "page.failed", detail: "\(subject) failed for good: \(error)", alertID: page.alertID)
+                }
+            }
+        }
+    }
+
+    /// Notes that a tick ran at `now` (never moving the mark backwards).
+    public func recordTick(now: Date) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO runner (id, last_tick_at) VALUES (1, ?)
+                ON CONFLICT(id) DO UPDATE SET last_tick_at = MAX(last_tick_at, excluded.last_tick_at)
+                """, arguments: [now.seconds])
+        }
+    }
+
+    public func runnerStatus() throws(StoreError) -> RunnerStatus {
+        try read { db in
+            let last = try Double.fetchOne(db, sql: "SELECT last_tick_at FROM runner WHERE id = 1")
+            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alert WHERE status != 'resolved'") ?? 0
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending')") ?? 0
+            let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status = 'failed'") ?? 0
+            return RunnerStatus(lastTick: last.map(Date.init(seconds:)), openAlerts: open, pagesPending: pending, pagesFailed: failed)
+        }
+    }
+
+    // MARK: reading
+
+    public func alert(id: Int) throws(StoreError) -> StoredAlert {
+        try read { db in try Self.alert(db, id) }
+    }
+
+    public func alerts(includeResolved: Bool) throws(StoreError) -> [StoredAlert] {
+        try read { db in
+            try StoredAlert.fetchAll(db, sql: includeResolved ? "SELECT * FROM alert ORDER BY id" : "SELECT * FROM alert WHERE status != 'resolved' ORDER BY id")
+        }
+    }
+
+    public func pages(alert id: Int) throws(StoreError) -> [StoredPage] {
+        try read { db in try StoredPage.fetchAll(db, sql: "SELECT * FROM page WHERE alert_id = ? ORDER BY due_at, id", arguments: [id]) }
+    }
+
+    /// Everyone paged (or being paged) for an alert, in order.
+    public func pagedPeople(alert id: Int) throws(StoreError) -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT person FROM page WHERE alert_id = ? AND status IN ('sending', 'sent') GROUP BY person ORDER BY MIN(due_at)", arguments: [id])
+        }
+    }
+
+    public func events(alert id: Int) throws(StoreError) -> [AuditEvent] {
+        try read { db in try AuditEvent.fetchAll(db, sql: "SELECT * FROM event WHERE alert_id = ? ORDER BY at, id", arguments: [id]) }
+    }
+}
