@@ -56,7 +56,7 @@ final class RotaDecoder {
     // MARK: settings
 
     private func decodeSettings(_ node: YAMLNode) {
-        let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime"]
+        let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime", "command_timeout"]
         guard let fields = read.fields(node, "settings", allowed: keys) else { return }
         for key in keys where fields[key] != nil {
             let location = fields[key]!.location
@@ -90,6 +90,14 @@ final class RotaDecoder {
                         log.error(location, "settings.webhook_secret_env '\(name)' is not an environment variable name (letters, digits, _)")
                     } else {
                         settings.webhookSecretEnv = name
+                    }
+                }
+            case "command_timeout":
+                if let seconds = read.duration(fields[key], "settings.command_timeout", units: [.seconds, .minutes]) {
+                    if seconds > 600 {
+                        log.error(location, "settings.command_timeout is at most 10m: a pager that hangs must not hold up the runner")
+                    } else {
+                        settings.commandTimeout = seconds
                     }
                 }
             case "webhook_secret_file":

@@ -1,6 +1,9 @@
 import Foundation
 import RotaCore
 import Subprocess
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(System)
 import System
 #else
@@ -18,7 +21,9 @@ struct CommandContact {
         let cap = outputCap
         let limit = timeout
         let variables = message.environment
-        let text = message.text
+        // The page goes on stdin from an unlinked temporary file, not a pipe: a pager that
+        // exits without reading it then cannot break the delivery (no EPIPE).
+        guard let input = Self.pageFile(message.text) else { return .retry("cannot prepare the page text for \(program)") }
         do {
             return try await withThrowingTaskGroup(of: DeliveryResult?.self) { group in
                 group.addTask {
@@ -32,7 +37,8 @@ struct CommandContact {
                     let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
                     let result = try await Subprocess.run(
                         executable, arguments: Arguments(Array(argv.dropFirst())), environment: environment,
-                        platformOptions: options, input: .string(text), output: .sequence, error: .combinedWithOutput
+                        platformOptions: options, input: .fileDescriptor(input, closeAfterSpawningProcess: true),
+                        output: .sequence, error: .combinedWithOutput
                     ) { execution in
                         var kept: [UInt8] = []
                         for try await buffer in execution.standardOutput where kept.count < cap {
@@ -56,6 +62,24 @@ struct CommandContact {
             }
         } catch {
             return .retry("\(program) could not run: \(error)")
+        }
+    }
+
+    /// An unlinked temporary file holding `text`, positioned at its start.
+    private static func pageFile(_ text: String) -> FileDescriptor? {
+        let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(directory)/rota-page-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { return nil }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        let file = FileDescriptor(rawValue: descriptor)
+        do {
+            _ = try file.writeAll(Array(text.utf8))
+            _ = try file.seek(offset: 0, from: FileDescriptor.SeekOrigin.start)
+            return file
+        } catch {
+            try? file.close()
+            return nil
         }
     }
 

@@ -28,8 +28,10 @@ struct Runner {
         self.context = context
         // Levels may have been due a while ago (missed ticks): reach back far enough.
         self.timetable = try context.timetable(from: context.now.addingTimeInterval(-30 * 86400), to: nil)
-        self.notifier = Notifier(commandTimeout: .seconds(30))
-        self.lease = 120
+        let timeout = context.rota.settings.commandTimeout
+        self.notifier = Notifier(commandTimeout: .seconds(timeout))
+        // Longer than any delivery can take, so a live runner never loses its claim.
+        self.lease = TimeInterval(max(120, 2 * timeout + 30))
     }
 
     var now: Date { context.now }
@@ -97,27 +99,11 @@ struct Runner {
         while true {
             let claimed = try context.database.claimPages(now: now, lease: lease, limit: batch, only: alertID)
             if claimed.isEmpty { break }
-            let outcomes = await withTaskGroup(of: (StoredPage, DeliveryOutcome).self) { group in
-                for (page, alert) in claimed {
-                    let message = self.message(for: page, alert: alert)
-                    let contact = rota.person(page.person)?.contacts[safe: page.contact]
-                    let settings = rota.settings
-                    let notifier = self.notifier
-                    let now = self.now
-                    group.addTask {
-                        guard let contact else {
-                            return (page, .failedPermanently(error: "\(page.person) no longer has contact \(page.contact + 1) in the rota files"))
-                        }
-                        switch await notifier.deliver(message, via: contact, settings: settings) {
-                        case .delivered: return (page, .sent)
-                        case .retry(let error): return (page, .failed(error: error, retryAt: now.addingTimeInterval(Self.backoff(attempt: page.attempts))))
-                        case .permanent(let error): return (page, .failedPermanently(error: error))
-                        }
-                    }
-                }
-                var results: [(StoredPage, DeliveryOutcome)] = []
-                for await result in group { results.append(result) }
-                return results
+            // In due order; pages due at the same instant go out together, so one slow pager
+            // never holds up the others of its level.
+            var outcomes: [(StoredPage, DeliveryOutcome)] = []
+            for group in Dictionary(grouping: claimed, by: { $0.page.dueAt }).sorted(by: { $0.key < $1.key }) {
+                outcomes += await deliverTogether(group.value)
             }
             try context.database.finishPages(outcomes.map { (page: $0.0, outcome: $0.1) }, now: now)
             for (page, outcome) in outcomes {
@@ -128,6 +114,31 @@ struct Runner {
             }
         }
         return report
+    }
+
+    private func deliverTogether(_ claimed: [(page: StoredPage, alert: StoredAlert)]) async -> [(StoredPage, DeliveryOutcome)] {
+        await withTaskGroup(of: (StoredPage, DeliveryOutcome).self) { group in
+            for (page, alert) in claimed {
+                let message = self.message(for: page, alert: alert)
+                let contact = rota.person(page.person)?.contacts[safe: page.contact]
+                let settings = rota.settings
+                let notifier = self.notifier
+                let now = self.now
+                group.addTask {
+                    guard let contact else {
+                        return (page, .failedPermanently(error: "\(page.person) no longer has contact \(page.contact + 1) in the rota files"))
+                    }
+                    switch await notifier.deliver(message, via: contact, settings: settings) {
+                    case .delivered: return (page, .sent)
+                    case .retry(let error): return (page, .failed(error: error, retryAt: now.addingTimeInterval(Self.backoff(attempt: page.attempts))))
+                    case .permanent(let error): return (page, .failedPermanently(error: error))
+                    }
+                }
+            }
+            var results: [(StoredPage, DeliveryOutcome)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0.id < $1.0.id }
+        }
     }
 
     /// 30 s, 1 min, 2 min, … capped at 30 min.

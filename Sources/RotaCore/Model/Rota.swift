@@ -7,12 +7,14 @@ public struct Settings: Hashable, Sendable {
     public var webhookSecretFile: String?
     public var daytimeFrom: LocalTime
     public var daytimeTo: LocalTime
+    /// How long a `command` contact may run before its process group is killed, in seconds.
+    public var commandTimeout: Int
 
     public init(zone: Zone = .utc, emailFrom: String? = nil,
                 sendmail: [String] = ["/usr/sbin/sendmail", "-oi", "--"],
                 webhookSecretEnv: String = "ROTA_WEBHOOK_SECRET", webhookSecretFile: String? = nil,
                 daytimeFrom: LocalTime = LocalTime(hour: 8, minute: 0),
-                daytimeTo: LocalTime = LocalTime(hour: 20, minute: 0)) {
+                daytimeTo: LocalTime = LocalTime(hour: 20, minute: 0), commandTimeout: Int = 30) {
         self.zone = zone
         self.emailFrom = emailFrom
         self.sendmail = sendmail
@@ -20,6 +22,7 @@ public struct Settings: Hashable, Sendable {
         self.webhookSecretFile = webhookSecretFile
         self.daytimeFrom = daytimeFrom
         self.daytimeTo = daytimeTo
+        self.commandTimeout = commandTimeout
     }
 }
 
