@@ -43,8 +43,8 @@ struct RotaRunner {
         try text.write(to: directory.appendingPathComponent("rotas").appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
-    @discardableResult
-    func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    /// A `rota` process, configured but not started, its output discarded.
+    func process(_ arguments: [String], environment extra: [String: String] = [:]) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RotaRunner.binary)
         process.arguments = arguments
@@ -56,6 +56,15 @@ struct RotaRunner {
         environment["SWIFT_BACKTRACE"] = "enable=no"
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        return process
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil) throws -> Result {
+        let process = self.process(arguments, environment: extra)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
