@@ -274,18 +274,20 @@ extension AppDatabase {
     /// an ack or resolve committed first means no page.
     public func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int? = nil) throws(StoreError) -> [(page: StoredPage, alert: StoredAlert)] {
         try write { db in
-            var arguments: StatementArguments = [now.seconds, now.seconds]
+            // Two index-backed queries (due pages, lapsed claims) rather than one OR that scans history.
             var filter = ""
+            var extra: StatementArguments = []
             if let alertID {
                 filter = "AND alert_id = ?"
-                arguments += [alertID]
+                extra = [alertID]
             }
-            arguments += [limit * 2]
-            let candidates = try StoredPage.fetchAll(db, sql: """
-                SELECT * FROM page
-                WHERE ((status IN ('pending', 'failed') AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?)) \(filter)
-                ORDER BY due_at, id LIMIT ?
-                """, arguments: arguments)
+            let due = try StoredPage.fetchAll(db, sql: """
+                SELECT * FROM page WHERE status IN ('pending', 'failed') AND next_attempt_at <= ? \(filter) ORDER BY next_attempt_at LIMIT ?
+                """, arguments: [now.seconds] + extra + [limit * 2])
+            let lapsed = try StoredPage.fetchAll(db, sql: """
+                SELECT * FROM page WHERE status = 'sending' AND lease_until <= ? \(filter) ORDER BY lease_until LIMIT ?
+                """, arguments: [now.seconds] + extra + [limit * 2])
+            let candidates = (due + lapsed).sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
             var claimed: [(page: StoredPage, alert: StoredAlert)] = []
             var alerts: [Int: StoredAlert] = [:]
             for page in candidates where claimed.count < limit {
@@ -348,8 +350,8 @@ extension AppDatabase {
         try read { db in
             let last = try Double.fetchOne(db, sql: "SELECT last_tick_at FROM runner WHERE id = 1")
             let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alert WHERE status != 'resolved'") ?? 0
-            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending')") ?? 0
-            let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status = 'failed'") ?? 0
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending', 'failed') AND status != 'failed'") ?? 0
+            let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending', 'failed') AND status = 'failed'") ?? 0
             return RunnerStatus(lastTick: last.map(Date.init(seconds:)), openAlerts: open, pagesPending: pending, pagesFailed: failed)
         }
     }

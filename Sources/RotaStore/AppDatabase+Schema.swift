@@ -127,7 +127,9 @@ extension AppDatabase {
                     last_error TEXT,
                     UNIQUE (alert_id, round, level, person, contact)
                 );
-                CREATE INDEX page_ready ON page(next_attempt_at) WHERE status IN ('pending', 'sending', 'failed');
+                CREATE INDEX page_due ON page(next_attempt_at) WHERE status IN ('pending', 'failed');
+                CREATE INDEX page_leased ON page(lease_until) WHERE status = 'sending';
+                CREATE INDEX page_open ON page(status) WHERE status IN ('pending', 'sending', 'failed');
                 CREATE INDEX page_by_alert ON page(alert_id);
 
                 CREATE TABLE runner (

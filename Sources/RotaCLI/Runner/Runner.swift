@@ -11,8 +11,10 @@ struct Runner {
     let notifier: Notifier
     /// How long a claimed page is ours before another runner may take it over (crash recovery).
     let lease: TimeInterval
-    /// Pages claimed and delivered together (delivered concurrently, at most this many at once).
-    let batch = 16
+    /// Pages claimed (and later marked) in one transaction each: fewer commits, fewer fsyncs.
+    let batch = 128
+    /// Deliveries running at once.
+    let parallel = 16
 
     struct Report {
         var sent: [Delivered] = []
@@ -103,7 +105,9 @@ struct Runner {
             // never holds up the others of its level.
             var outcomes: [(StoredPage, DeliveryOutcome)] = []
             for group in Dictionary(grouping: claimed, by: { $0.page.dueAt }).sorted(by: { $0.key < $1.key }) {
-                outcomes += await deliverTogether(group.value)
+                for start in stride(from: 0, to: group.value.count, by: parallel) {
+                    outcomes += await deliverTogether(Array(group.value[start..<min(start + parallel, group.value.count)]))
+                }
             }
             try context.database.finishPages(outcomes.map { (page: $0.0, outcome: $0.1) }, now: now)
             for (page, outcome) in outcomes {
