@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .executableTarget(name: "rota", dependencies: ["RotaCLI"]),
@@ -25,12 +26,16 @@ let package = Package(
         .target(name: "RotaCore"),
         .target(name: "RotaConfig", dependencies: ["RotaCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "RotaStore", dependencies: ["RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "RotaNotify", dependencies: ["RotaCore", .product(name: "Subprocess", package: "swift-subprocess")]),
+        .target(name: "RotaNotify", dependencies: [
+            "RotaCore",
+            .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "RotaCoreTests", dependencies: ["RotaCore"]),
         .testTarget(name: "RotaNotifyTests", dependencies: ["RotaNotify", "RotaCore"]),
         .testTarget(name: "RotaStoreTests", dependencies: ["RotaStore", "RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RotaConfigTests", dependencies: ["RotaConfig", "RotaCore"]),
-        .testTarget(name: "RotaCLITests", dependencies: ["rota"]),
+        .testTarget(name: "RotaCLITests", dependencies: ["rota"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import RotaConfig
 import RotaCore
+import RotaNotify
 import RotaStore
 
 /// What a command runs with: the environment read once, the rota loaded once (and stored as
@@ -44,7 +45,13 @@ struct CommandContext {
             }
             for item in failure.diagnostics { Console.error("warning: \(item)") }
             Console.error("warning: the rota files are invalid; using the last valid revision (\(last.id), in force since \(TimeText.utc(last.effectiveAt)))")
-            rota = try Self.decode(revision: last.id, database: database)
+            // The snapshot beside the database keeps webhook URLs whole; the database does not.
+            if let snapshot = LastValidSnapshot(databasePath: database.path).read(fingerprint: last.fingerprint),
+               case .success(let whole) = RotaLoader.decode(sources: snapshot, label: "revision \(last.id)") {
+                rota = whole
+            } else {
+                rota = try Self.decode(revision: last.id, database: database)
+            }
             fingerprint = last.fingerprint
         }
         self.rota = rota
@@ -66,8 +73,17 @@ struct CommandContext {
             now = Date()
         }
         if case .success(let files) = loaded {
-            let sources = files.sources.map { StoredSource(name: $0.name, text: $0.text) }
-            try database.recordRevision(sources: sources, fingerprint: fingerprint, now: now, actor: unixUser)
+            // Webhook URLs carry tokens: the database keeps them redacted.
+            let urls = files.rota.people.flatMap(\.contacts).compactMap { contact -> String? in
+                if case .webhook(let url) = contact.channel { return url }
+                return nil
+            }
+            let sources = files.sources.map { source in
+                StoredSource(name: source.name, text: urls.reduce(source.text) { $0.replacingOccurrences(of: $1, with: Redaction.storedURL($1)) })
+            }
+            if try database.recordRevision(sources: sources, fingerprint: fingerprint, now: now, actor: unixUser) != nil {
+                LastValidSnapshot(databasePath: database.path).write(files.sources, fingerprint: fingerprint)
+            }
         }
     }
 
@@ -108,6 +124,29 @@ struct CommandContext {
         let overrides = Dictionary(grouping: try database.overrides(endingAfter: from), by: \.schedule)
             .mapValues { $0.map(\.override) }
         return Timetable(revisions: revisions, leave: leave, overrides: overrides)
+    }
+
+    /// The webhook signing secrets: $ROTA_WEBHOOK_SECRET (or the variable settings name) and
+    /// its `_PREVIOUS` twin, else the lines of settings.webhook_secret_file (which must be 0600).
+    func webhookSecrets() -> WebhookSecrets {
+        let name = rota.settings.webhookSecretEnv
+        let current = environment[name].flatMap { $0.isEmpty ? nil : $0 }
+        let previous = environment[name + "_PREVIOUS"].flatMap { $0.isEmpty ? nil : $0 }
+        if current != nil || previous != nil { return WebhookSecrets(current: current, previous: previous) }
+        guard let file = rota.settings.webhookSecretFile else { return WebhookSecrets() }
+        let path = file.hasPrefix("/") ? file : (rotasDirectory as NSString).appendingPathComponent(file)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue else {
+            Console.error("rota: warning: settings.webhook_secret_file \(path) cannot be read; webhooks go unsigned")
+            return WebhookSecrets()
+        }
+        guard mode & 0o077 == 0 else {
+            Console.error("rota: warning: settings.webhook_secret_file \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it. Webhooks go unsigned")
+            return WebhookSecrets()
+        }
+        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+            .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return WebhookSecrets(current: lines.first, previous: lines.dropFirst().first)
     }
 
     /// A time typed on the command line.

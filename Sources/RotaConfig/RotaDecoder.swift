@@ -56,7 +56,7 @@ final class RotaDecoder {
     // MARK: settings
 
     private func decodeSettings(_ node: YAMLNode) {
-        let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime", "command_timeout"]
+        let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime", "command_timeout", "webhook_timeout"]
         guard let fields = read.fields(node, "settings", allowed: keys) else { return }
         for key in keys where fields[key] != nil {
             let location = fields[key]!.location
@@ -98,6 +98,14 @@ final class RotaDecoder {
                         log.error(location, "settings.command_timeout is at most 10m: a pager that hangs must not hold up the runner")
                     } else {
                         settings.commandTimeout = seconds
+                    }
+                }
+            case "webhook_timeout":
+                if let seconds = read.duration(fields[key], "settings.webhook_timeout", units: [.seconds, .minutes]) {
+                    if seconds > 120 {
+                        log.error(location, "settings.webhook_timeout is at most 2m")
+                    } else {
+                        settings.webhookTimeout = seconds
                     }
                 }
             case "webhook_secret_file":

@@ -17,13 +17,17 @@ struct CommandContact {
     let outputCap: Int
 
     func run(_ argv: [String], message: PageMessage) async -> DeliveryResult {
+        await run(argv, stdin: message.text, environment: message.environment)
+    }
+
+    /// Runs `argv` with `stdin` as its input and `environment` added to rota's own.
+    func run(_ argv: [String], stdin: String, environment variables: [String: String]) async -> DeliveryResult {
         guard let program = argv.first else { return .permanent("empty command") }
         let cap = outputCap
         let limit = timeout
-        let variables = message.environment
         // The page goes on stdin from an unlinked temporary file, not a pipe: a pager that
         // exits without reading it then cannot break the delivery (no EPIPE).
-        guard let input = Self.pageFile(message.text) else { return .retry("cannot prepare the page text for \(program)") }
+        guard let input = Self.pageFile(stdin) else { return .retry("cannot prepare the page text for \(program)") }
         do {
             return try await withThrowingTaskGroup(of: DeliveryResult?.self) { group in
                 group.addTask {

@@ -15,18 +15,39 @@ public struct Notifier: Sendable {
     public var commandTimeout: Duration
     /// How much of a command's output is kept for the error message.
     public var outputCap: Int
+    public var webhookSecrets: WebhookSecrets
+    public var webhookConnectTimeout: TimeInterval
+    public var webhookTotalTimeout: TimeInterval
 
-    public init(commandTimeout: Duration = .seconds(30), outputCap: Int = 4096) {
+    public init(commandTimeout: Duration = .seconds(30), outputCap: Int = 4096, webhookSecrets: WebhookSecrets = WebhookSecrets(),
+                webhookConnectTimeout: TimeInterval = 5, webhookTotalTimeout: TimeInterval = 15) {
         self.commandTimeout = commandTimeout
         self.outputCap = outputCap
+        self.webhookSecrets = webhookSecrets
+        self.webhookConnectTimeout = webhookConnectTimeout
+        self.webhookTotalTimeout = webhookTotalTimeout
     }
 
-    public func deliver(_ message: PageMessage, via contact: Contact, settings: Settings) async -> DeliveryResult {
+    /// Delivers one page through one contact. `now` is the runner's clock (webhook timestamps,
+    /// email dates). Error texts never hold a webhook URL's path or a secret.
+    public func deliver(_ message: PageMessage, via contact: Contact, settings: Settings, now: Date) async -> DeliveryResult {
+        let commands = CommandContact(timeout: commandTimeout, outputCap: outputCap)
+        let result: DeliveryResult
+        var urls: [String] = []
         switch contact.channel {
         case .command(let argv):
-            return await CommandContact(timeout: commandTimeout, outputCap: outputCap).run(argv, message: message)
-        case .webhook, .email:
-            return .permanent("\(contact.channel.kind) contacts are not delivered by this version of rota yet")
+            result = await commands.run(argv, message: message)
+        case .webhook(let url):
+            urls = [url]
+            result = await WebhookContact(secrets: webhookSecrets, connectTimeout: webhookConnectTimeout, totalTimeout: webhookTotalTimeout)
+                .post(url, message: message, now: now)
+        case .email(let address):
+            result = await EmailContact(runner: commands).send(to: address, message: message, settings: settings, now: now)
+        }
+        switch result {
+        case .delivered: return .delivered
+        case .retry(let text): return .retry(Redaction.scrub(text, urls: urls, secrets: webhookSecrets.all))
+        case .permanent(let text): return .permanent(Redaction.scrub(text, urls: urls, secrets: webhookSecrets.all))
         }
     }
 }

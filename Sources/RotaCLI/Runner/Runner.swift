@@ -31,9 +31,11 @@ struct Runner {
         // Levels may have been due a while ago (missed ticks): reach back far enough.
         self.timetable = try context.timetable(from: context.now.addingTimeInterval(-30 * 86400), to: nil)
         let timeout = context.rota.settings.commandTimeout
-        self.notifier = Notifier(commandTimeout: .seconds(timeout))
+        let webhookTimeout = TimeInterval(context.rota.settings.webhookTimeout)
+        self.notifier = Notifier(commandTimeout: .seconds(timeout), webhookSecrets: context.webhookSecrets(),
+                                 webhookConnectTimeout: min(5, webhookTimeout), webhookTotalTimeout: webhookTimeout)
         // Longer than any delivery can take, so a live runner never loses its claim.
-        self.lease = TimeInterval(max(120, 2 * timeout + 30))
+        self.lease = TimeInterval(max(120, 2 * max(timeout, context.rota.settings.webhookTimeout) + 30))
     }
 
     var now: Date { context.now }
@@ -132,7 +134,7 @@ struct Runner {
                     guard let contact else {
                         return (page, .failedPermanently(error: "\(page.person) no longer has contact \(page.contact + 1) in the rota files"))
                     }
-                    switch await notifier.deliver(message, via: contact, settings: settings) {
+                    switch await notifier.deliver(message, via: contact, settings: settings, now: now) {
                     case .delivered: return (page, .sent)
                     case .retry(let error): return (page, .failed(error: error, retryAt: now.addingTimeInterval(Self.backoff(attempt: page.attempts))))
                     case .permanent(let error): return (page, .failedPermanently(error: error))

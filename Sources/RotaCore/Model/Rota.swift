@@ -9,12 +9,14 @@ public struct Settings: Hashable, Sendable {
     public var daytimeTo: LocalTime
     /// How long a `command` contact may run before its process group is killed, in seconds.
     public var commandTimeout: Int
+    /// How long a webhook request may take in all, in seconds.
+    public var webhookTimeout: Int
 
     public init(zone: Zone = .utc, emailFrom: String? = nil,
                 sendmail: [String] = ["/usr/sbin/sendmail", "-oi", "--"],
                 webhookSecretEnv: String = "ROTA_WEBHOOK_SECRET", webhookSecretFile: String? = nil,
                 daytimeFrom: LocalTime = LocalTime(hour: 8, minute: 0),
-                daytimeTo: LocalTime = LocalTime(hour: 20, minute: 0), commandTimeout: Int = 30) {
+                daytimeTo: LocalTime = LocalTime(hour: 20, minute: 0), commandTimeout: Int = 30, webhookTimeout: Int = 15) {
         self.zone = zone
         self.emailFrom = emailFrom
         self.sendmail = sendmail
@@ -23,6 +25,7 @@ public struct Settings: Hashable, Sendable {
         self.daytimeFrom = daytimeFrom
         self.daytimeTo = daytimeTo
         self.commandTimeout = commandTimeout
+        self.webhookTimeout = webhookTimeout
     }
 }
 

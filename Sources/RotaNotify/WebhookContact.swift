@@ -1,0 +1,89 @@
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import RotaCore
+
+/// Signing secrets for webhooks: the current one and, while rotating, the previous one.
+public struct WebhookSecrets: Sendable {
+    public var current: String?
+    public var previous: String?
+
+    public init(current: String? = nil, previous: String? = nil) {
+        self.current = current
+        self.previous = previous
+    }
+
+    var all: [String] { [current, previous].compactMap { $0 } }
+}
+
+/// The `webhook` contact: an HTTP POST of the page as JSON, signed when a secret is set.
+struct WebhookContact {
+    let secrets: WebhookSecrets
+    let connectTimeout: TimeInterval
+    let totalTimeout: TimeInterval
+
+    /// `v1=<hex HMAC-SHA256 of "id.timestamp.body">`, one per secret, space-separated.
+    static func signature(id: String, timestamp: Int, body: Data, secrets: [String]) -> String {
+        var signed = Data("\(id).\(timestamp).".utf8)
+        signed.append(body)
+        return secrets.map { secret in
+            let mac = HMAC<SHA256>.authenticationCode(for: signed, using: SymmetricKey(data: Data(secret.utf8)))
+            return "v1=" + mac.map { String(format: "%02x", $0) }.joined()
+        }.joined(separator: " ")
+    }
+
+    /// The JSON body: the page's fields and a `text` that Slack- and Mattermost-style
+    /// incoming webhooks show as it is.
+    static func body(_ message: PageMessage) -> Data {
+        let object: [String: Any] = [
+            "page_id": message.pageID, "alert_id": message.alertID, "service": message.service,
+            "service_name": message.serviceName, "summary": message.summary, "details": message.details ?? NSNull(),
+            "severity": message.severity, "round": message.round, "level": message.level, "person": message.person,
+            "due_at": TimeText.utc(message.dueAt), "runbook": message.runbook ?? NSNull(), "ack": message.ackHint,
+            "late": message.late, "text": message.text,
+        ]
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+    }
+
+    func post(_ url: String, message: PageMessage, now: Date) async -> DeliveryResult {
+        let shown = Redaction.url(url)
+        guard let target = URL(string: url) else { return .permanent("webhook \(shown) is not a valid URL") }
+        let body = Self.body(message)
+        let timestamp = Int(now.timeIntervalSince1970)
+        var request = URLRequest(url: target, timeoutInterval: connectTimeout)
+        request.httpMethod = "POST"
+        request.httpBody = body
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("rota", forHTTPHeaderField: "User-Agent")
+        request.setValue(message.pageID, forHTTPHeaderField: "Webhook-Id")
+        request.setValue(String(timestamp), forHTTPHeaderField: "Webhook-Timestamp")
+        if !secrets.all.isEmpty {
+            request.setValue(Self.signature(id: message.pageID, timestamp: timestamp, body: body, secrets: secrets.all),
+                             forHTTPHeaderField: "Webhook-Signature")
+        }
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = connectTimeout
+        configuration.timeoutIntervalForResource = totalTimeout
+        configuration.httpShouldSetCookies = false
+        configuration.urlCache = nil
+        let session = URLSession(configuration: configuration)
+        defer { session.finishTasksAndInvalidate() }
+        do {
+            let (_, response) = try await session.data(for: request)
+            guard let http = response as? HTTPURLResponse else { return .retry("webhook \(shown): no HTTP answer") }
+            switch http.statusCode {
+            case 200..<300: return .delivered
+            case 408, 429: return .retry("webhook \(shown) answered \(http.statusCode)")
+            case 400..<500: return .permanent("webhook \(shown) answered \(http.statusCode); not retried")
+            default: return .retry("webhook \(shown) answered \(http.statusCode)")
+            }
+        } catch let error as URLError {
+            let what = error.code == .timedOut ? "timed out" : "failed (\(error.code.rawValue))"
+            return .retry("webhook \(shown) \(what)")
+        } catch {
+            return .retry("webhook \(shown) failed")
+        }
+    }
+}

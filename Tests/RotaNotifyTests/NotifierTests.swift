@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import RotaNotify
+import RotaCore
+
+private let message = PageMessage(pageID: "rota-7-r1-l2-ann-c0", alertID: 7, service: "web", serviceName: "Website",
+                                  summary: "Café down", details: nil, severity: "critical", round: 1, level: 2, person: "ann",
+                                  dueAt: Date(timeIntervalSince1970: 1_772_528_400), runbook: nil, alsoPaged: [], late: false)
+
+@Suite("Contacts")
+struct NotifierTests {
+    @Test("webhook signatures: v1= hex HMAC-SHA256 of id.timestamp.body, one per secret")
+    func signature() {
+        // Reference value from Python: hmac.new(b"secret", b"msg-1.1700000000.{}", hashlib.sha256).hexdigest()
+        let one = WebhookContact.signature(id: "msg-1", timestamp: 1_700_000_000, body: Data("{}".utf8), secrets: ["secret"])
+        #expect(one == "v1=6f1a0246a214dcad2d4dd0eebe1b1711f63111552a2660980bda43acfed5923b")
+        let two = WebhookContact.signature(id: "msg-1", timestamp: 1_700_000_000, body: Data("{}".utf8), secrets: ["a", "b"])
+        #expect(two.split(separator: " ").count == 2)
+        #expect(two.split(separator: " ").allSatisfy { $0.hasPrefix("v1=") && $0.count == 67 })
+    }
+
+    @Test("webhook URLs are shown with scheme and host only", arguments: [
+        ("https://hooks.slack.com/services/T0/B0/XYZ", "https://hooks.slack.com/…"),
+        ("http://127.0.0.1:8080/hook?token=abc", "http://127.0.0.1:8080/…"),
+        ("not a url", "(a webhook URL)"),
+    ])
+    func redaction(_ url: String, _ shown: String) {
+        #expect(Redaction.url(url) == shown)
+        #expect(!Redaction.scrub("failed: \(url) said no", urls: [url]).contains("XYZ"))
+    }
+
+    @Test("an email is an RFC 5322 message: CRLF, encoded subject, stable Message-ID, no header injection")
+    func emailMessage() {
+        var hostile = message
+        hostile.summary = "down\r\nBcc: evil@example.com"
+        let text = EmailContact.message(hostile, to: "ann@example.com", from: "On-call <oncall@example.com>\r\nX-Evil: 1",
+                                        now: Date(timeIntervalSince1970: 1_772_528_400))
+        let headers = text.components(separatedBy: "\r\n\r\n")[0].components(separatedBy: "\r\n")
+        #expect(headers.contains("Message-ID: <rota-7-r1-l2-ann-c0@rota>"))
+        #expect(headers.contains("Date: Tue, 03 Mar 2026 09:00:00 +0000"))
+        #expect(headers.contains("To: <ann@example.com>"))
+        #expect(headers.allSatisfy { !$0.hasPrefix("Bcc:") && !$0.hasPrefix("X-Evil:") })
+        #expect(EmailContact.encodedWord(message.subject).hasPrefix("=?UTF-8?B?"))
+        #expect(EmailContact.encodedWord("plain") == "plain")
+    }
+
+    @Test("a command contact: exit 0 delivers, other codes retry, an unknown program retries with a message")
+    func commands() async {
+        let runner = CommandContact(timeout: .seconds(5), outputCap: 64)
+        #expect(await runner.run(["/bin/true"], message: message) == .delivered)
+        if case .retry(let text) = await runner.run(["/bin/sh", "-c", "echo nope >&2; exit 3"], message: message) {
+            #expect(text.contains("status 3"))
+            #expect(text.contains("nope"))
+        } else {
+            Issue.record("a failing command must be retried")
+        }
+        if case .retry = await runner.run(["/nonexistent/pager"], message: message) {} else { Issue.record("a missing program must be retried") }
+    }
+
+    @Test("a command's page arrives on stdin and in the environment, never in argv")
+    func commandInput() async throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("rota-notify-\(UUID().uuidString)").path
+        let runner = CommandContact(timeout: .seconds(5), outputCap: 64)
+        let result = await runner.run(["/bin/sh", "-c", "cat > \"$0\"; printf '%s|%s' \"$ROTA_SUMMARY\" \"$ROTA_PAGE_ID\" >> \"$0\"", out], message: message)
+        #expect(result == .delivered)
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.contains("Website"))
+        #expect(text.hasSuffix("Café down|rota-7-r1-l2-ann-c0"))
+    }
+
+    @Test("output beyond the cap is dropped, not an error")
+    func outputCap() async {
+        let runner = CommandContact(timeout: .seconds(5), outputCap: 16)
+        #expect(await runner.run(["/bin/sh", "-c", "head -c 200000 /dev/zero; exit 0"], message: message) == .delivered)
+    }
+}
