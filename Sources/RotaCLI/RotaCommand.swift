@@ -17,8 +17,8 @@ public struct RotaCommand: AsyncParsableCommand {
         Exit status: 0 ok; 1 check found gaps; 64 bad usage; 65 invalid rota files or input;
         69 a named thing does not exist; 75 a tick could not deliver some pages.
         """,
-        subcommands: [Validate.self, Now.self, Shifts.self, Check.self, OverrideGroup.self, LeaveGroup.self, Swap.self,
-                      AlertGroup.self, Ack.self, Resolve.self, Tick.self, Simulate.self, Status.self, Log.self]
+        subcommands: [Validate.self, Now.self, Shifts.self, Next.self, Check.self, OverrideGroup.self, LeaveGroup.self, Swap.self,
+                      AlertGroup.self, Ack.self, Resolve.self, Tick.self, Simulate.self, Status.self, Report.self, Log.self]
     )
 
     public init() {}

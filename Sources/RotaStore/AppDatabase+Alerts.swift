@@ -383,3 +383,28 @@ extension AppDatabase {
         try read { db in try AuditEvent.fetchAll(db, sql: "SELECT * FROM event WHERE alert_id = ? ORDER BY at, id", arguments: [id]) }
     }
 }
+
+/// A level that reached someone: at least one of its contacts was delivered.
+public struct ReceivedPage: Hashable, Sendable {
+    public var person: String
+    public var alertID: Int
+    public var round: Int
+    public var level: Int
+    public var levelDueAt: Date
+}
+
+extension AppDatabase {
+    /// Pages people received with their level due in `[from, to)`, one per (alert, round, level, person).
+    public func receivedPages(from: Date, to: Date) throws(StoreError) -> [ReceivedPage] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT person, alert_id, round, level, MIN(level_due_at) AS due FROM page
+                WHERE status = 'sent' AND level_due_at >= ? AND level_due_at < ?
+                GROUP BY alert_id, round, level, person ORDER BY due
+                """, arguments: [from.seconds, to.seconds]).map { row in
+                ReceivedPage(person: row["person"], alertID: row["alert_id"], round: row["round"], level: row["level"],
+                             levelDueAt: Date(seconds: row["due"]))
+            }
+        }
+    }
+}

@@ -16,6 +16,8 @@ final class Peer {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         process.standardOutput = out
+        // Not the test runner's stderr: a peer outliving a crashed test must not hold it open.
+        process.standardError = FileHandle.nullDevice
         try process.run()
         var line = Data()
         while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line.append(byte) }

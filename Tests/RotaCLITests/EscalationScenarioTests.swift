@@ -239,6 +239,22 @@ struct EscalationScenarioTests {
         #expect(survivors.terminationStatus == 1, "no process of the hung pager is left")
     }
 
+    @Test("a chatty pager: output beyond the cap is dropped, not an error")
+    func chattyPager() throws {
+        let extra = "  - {id: loud, contacts: [{command: [\"/bin/sh\", \"-c\", \"head -c 300000 /dev/zero; echo done >&2\"]}]}"
+        let chain = """
+            escalations:
+              - id: chain
+                levels:
+                  - {notify: [person:loud]}
+            """
+        let team = try PagedRota(escalation: chain, extraPeople: extra)
+        let raised = try team.run(["alert", "raise", "--service", "web", "--summary", "x", "--json"], at: "2026-03-03T09:00:00Z")
+        #expect(raised.status == 0)
+        let pages = try team.run(["alert", "show", "1", "--json"], at: "2026-03-03T09:00:00Z").json["pages"] as? [[String: Any]] ?? []
+        #expect(pages.first?["status"] as? String == "sent")
+    }
+
     @Test("rota status: fresh after a tick, stale (exit 1) three minutes later")
     func status() throws {
         let team = try PagedRota()

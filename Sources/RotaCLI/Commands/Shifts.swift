@@ -8,7 +8,9 @@ extension RotaCommand {
             abstract: "The final schedule: who is on call when, merged, clipped to the window.",
             discussion: """
             The window starts at --from (default: now) and ends at --to, or --days later (default 7).
+            --format ical writes an RFC 5545 calendar of whole shifts to subscribe to or import.
             Examples:
+              rota shifts --me --days 60 --format ical > my-shifts.ics
               rota shifts --schedule community-managers --days 14
               rota shifts --me
               rota shifts --person camille --from 2026-12-01 --to 2027-01-01 --format csv
@@ -16,7 +18,7 @@ extension RotaCommand {
         )
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
-            case table, json, csv
+            case table, json, csv, ical
         }
 
         @OptionGroup var global: GlobalOptions
@@ -39,7 +41,7 @@ extension RotaCommand {
         @Option(help: ArgumentHelp("Length of the window in days (default 7).", valueName: "n"))
         var days: Int?
 
-        @Option(help: "Output format: table, json or csv (--json means json).")
+        @Option(help: "Output format: table, json, csv or ical (--json means json).")
         var format: Format?
 
         func validate() throws {
@@ -53,11 +55,18 @@ extension RotaCommand {
             let window = try Window(context: context, from: from, to: to, days: days, defaultDays: 7)
             let chosen = schedules.isEmpty ? context.rota.schedules : try schedules.map { try context.schedule($0) }
             let who = try person.map { try context.person($0) } ?? (me ? try context.me() : nil)
-            let timetable = try context.timetable(from: window.from, to: window.to)
-            var shifts = chosen.flatMap { timetable.shifts(schedule: $0.id, from: window.from, to: window.to) }
+            let chosenFormat = global.json ? .json : (format ?? .table)
+            // A calendar gets whole shifts (not clipped to the window), so each keeps its UID.
+            let margin: TimeInterval = chosenFormat == .ical ? 35 * 86400 : 0
+            let span = (from: window.from.addingTimeInterval(-margin), to: window.to.addingTimeInterval(margin))
+            let timetable = try context.timetable(from: span.from, to: span.to)
+            var shifts = chosen.flatMap { timetable.shifts(schedule: $0.id, from: span.from, to: span.to) }
+                .filter { $0.end > window.from && $0.start < window.to }
             if let who { shifts = shifts.filter { $0.person == who.id }.sorted { $0.start < $1.start } }
 
-            switch global.json ? .json : (format ?? .table) {
+            switch chosenFormat {
+            case .ical:
+                FileHandle.standardOutput.write(Data(ICalendar.render(shifts, rota: context.rota, now: context.now).utf8))
             case .json:
                 let items = shifts.map { shift -> JSONValue in
                     .object([("schedule", .string(shift.schedule)), ("person", .string(shift.person)),

@@ -15,6 +15,8 @@ public struct CoverageWarning: Hashable, Sendable {
         case escalationScheduleHasGaps = "escalation_schedule_has_gaps"
         /// An override puts someone on call while they are on leave.
         case overrideDuringLeave = "override_during_leave"
+        /// Over the next 90 days someone gets more than 1.5× the mean weekend hours of their layer.
+        case unfairWeekends = "unfair_weekends"
     }
 
     public var kind: Kind
@@ -50,6 +52,7 @@ public enum CoverageCheck {
             gapCount[id] = found.count
         }
         for schedule in rota.schedules {
+            warnings += weekendWarnings(schedule, timetable: timetable, from: from)
             warnings += wallTimeWarnings(schedule, from: from, to: to)
             warnings += leaveWarnings(schedule, overrides: schedule.overrides + (timetable.overrides[schedule.id] ?? []),
                                       leave: timetable.leave, from: from, to: to)
@@ -117,6 +120,35 @@ public enum CoverageCheck {
                     }
                 }
                 day = day.adding(days: 1)
+            }
+        }
+        return warnings
+    }
+
+    /// Members of a layer whose weekend hours over the next 90 days exceed 1.5× the layer's mean.
+    static func weekendWarnings(_ schedule: Schedule, timetable: Timetable, from: Date) -> [CoverageWarning] {
+        let to = from.addingTimeInterval(90 * 86400)
+        let rota = timetable.current
+        let calendar = PayCalendar(zone: schedule.zone, holidays: Set(rota.holidays),
+                                   daytimeFrom: rota.settings.daytimeFrom, daytimeTo: rota.settings.daytimeTo)
+        var weekend: [String: Int] = [:]
+        for shift in timetable.shifts(schedule: schedule.id, from: from, to: to) {
+            weekend[shift.person, default: 0] += calendar.split(from: shift.start, to: shift.end).weekend
+        }
+        var warnings: [CoverageWarning] = []
+        var warned: Set<String> = []
+        for layer in schedule.layers {
+            let members = Array(Set(layer.members))
+            guard members.count > 1 else { continue }
+            let mean = Double(members.reduce(0) { $0 + (weekend[$1] ?? 0) }) / Double(members.count)
+            guard mean > 0 else { continue }
+            for member in members.sorted() where Double(weekend[member] ?? 0) > 1.5 * mean && !warned.contains(member) {
+                warned.insert(member)
+                let hours = Double(weekend[member] ?? 0) / 3600
+                warnings.append(CoverageWarning(
+                    kind: .unfairWeekends, schedule: schedule.id, at: nil,
+                    message: "\(member) has \(Int(hours.rounded())) weekend hours in the next 90 days, more than 1.5× the mean "
+                        + "(\(Int((mean / 3600).rounded())) h) of layer '\(layer.name)'"))
             }
         }
         return warnings

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+@Suite("Staff and team-lead views: next shift, calendar feed, hours and fairness reports")
+struct StaffViewTests {
+    @Test("next: my shift under way or to come, in my own zone, with who hands over to me and to whom I hand over")
+    func next() throws {
+        let rota = try RotaRunner(files: ["team.yaml": officeRota])
+        // Tuesday 3 March, 20:00 Paris: the 'office' layer is closed; 'always' is bob's week.
+        let upcoming = try rota.run(["next", "--person", "ann", "--json", "--now", "2026-03-03T20:00"])
+        #expect(upcoming.status == 0, "\(upcoming.stderr)")
+        #expect(upcoming.json["schedule"] as? String == "office")
+        #expect(upcoming.json["start"] as? String == "2026-03-04T08:00:00Z")
+        #expect(upcoming.json["end"] as? String == "2026-03-04T17:00:00Z")
+        #expect(upcoming.json["from_person"] is NSNull, "office hours open on a gap")
+        #expect(upcoming.json["to_person"] is NSNull)
+        let current = try rota.run(["next", "--person", "bob", "--json", "--now", "2026-03-04T10:00"])
+        #expect(current.json["schedule"] as? String == "always")
+        #expect(current.json["start"] as? String == "2026-03-02T08:00:00Z")
+        #expect(current.json["end"] as? String == "2026-03-09T08:00:00Z")
+        #expect(current.json["to_person"] as? String == "ann")
+        let mine = try rota.run(["next", "--me"], environment: ["USER": "ann", "ROTA_NOW": "2026-03-03T20:00"])
+        #expect(mine.stdout.contains("03:00"), "ann reads it in New York time: \(mine.stdout)")
+    }
+
+    @Test("shifts --format ical: RFC 5545, CRLF, folded lines, UTC times, stable UIDs, no RRULE")
+    func calendarFeed() throws {
+        let rota = try RotaRunner(files: ["team.yaml": officeRota.replacingOccurrences(of: "  - id: always\n", with: "  - id: always\n    name: \"Always, on call; round-the-clock \\\\ with a very long name that must be folded somewhere\"\n")])
+        let first = try rota.run(["shifts", "--format", "ical", "--schedule", "always", "--from", "2026-03-01", "--days", "21", "--now", "2026-03-01T00:00:00Z"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let text = first.stdout
+        #expect(text.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))
+        #expect(text.hasSuffix("END:VCALENDAR\r\n"))
+        #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "every line ends with CRLF")
+        #expect(text.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 75 })
+        #expect(!text.contains("RRULE"))
+        #expect(text.contains("DTSTART:20260302T080000Z"))
+        #expect(text.contains("DTEND:20260309T080000Z"))
+        #expect(text.contains("\\,") && text.contains("\\;") && text.contains("\\\\"))
+        let uids = text.components(separatedBy: "\r\n").filter { $0.hasPrefix("UID:") }
+        #expect(uids.count == 3)
+        // A later export over another window keeps the UID of the same shift.
+        let second = try rota.run(["shifts", "--format", "ical", "--schedule", "always", "--from", "2026-03-05", "--days", "3", "--now", "2026-03-04T00:00:00Z"])
+        let again = second.stdout.components(separatedBy: "\r\n").filter { $0.hasPrefix("UID:") }
+        #expect(again.count == 1)
+        #expect(uids.contains(again[0]))
+        #expect(second.stdout.contains("DTSTART:20260302T080000Z"), "whole shifts, not clipped to the window")
+    }
+
+    @Test("report hours: parts add up to the total over a DST week, pages and night pages counted")
+    func hoursReport() throws {
+        let rota = try RotaRunner(files: ["team.yaml": officeRota])
+        let report = try rota.run(["report", "hours", "--from", "2026-03-23T09:00", "--to", "2026-03-30T09:00", "--json", "--now", "2026-03-01T00:00:00Z"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let people = report.json["people"] as? [[String: Any]] ?? []
+        let ann = try #require(people.first { $0["person"] as? String == "ann" })
+        // ann has the 'always' week of 23 March: 167 hours (a 23-hour Sunday); the office layer is bob's that week.
+        let parts = ["weekday_day", "weekday_night", "weekend", "holiday"].map { ann[$0] as? Double ?? -1 }
+        #expect(parts.reduce(0, +) == ann["hours"] as? Double)
+        #expect(ann["hours"] as? Double == 167)
+        #expect(ann["weekday_day"] as? Double == 60)
+        #expect(ann["weekend"] as? Double == 47)
+        let csv = try rota.run(["report", "hours", "--from", "2026-03-23T09:00", "--to", "2026-03-30T09:00", "--format", "csv", "--now", "2026-03-01T00:00:00Z"])
+        #expect(csv.stdout.hasPrefix("person,hours,weekday_day,weekday_night,weekend,holiday,pages,night_pages\n"))
+    }
+
+    @Test("report hours counts pages received, and those at night")
+    func pagesCounted() throws {
+        let team = try PagedRota()
+        try team.run(["alert", "raise", "--service", "web", "--summary", "x"], at: "2026-03-03T09:00:00Z")
+        try team.run(["alert", "raise", "--service", "web", "--summary", "y"], at: "2026-03-03T21:00:00Z")
+        try team.cron(from: "2026-03-03T21:01:00Z", minutes: 12)
+        let people = try team.run(["report", "hours", "--from", "2026-03-03", "--to", "2026-03-04", "--json"], at: "2026-03-04T00:00:00Z").json["people"] as? [[String: Any]] ?? []
+        let lead = people.first { $0["person"] as? String == "lead" }
+        // Alert x's levels 1.2 (09:10) and 2.2 (09:50), paged late at 21:01, and alert y's 1.2 at 21:10 UTC (22:10 in Paris).
+        #expect(lead?["pages"] as? Int == 3)
+        #expect(lead?["night_pages"] as? Int == 1)
+    }
+
+    @Test("report fairness: each member's share per schedule, with the spread")
+    func fairness() throws {
+        let rota = try RotaRunner(files: ["team.yaml": officeRota])
+        let report = try rota.run(["report", "fairness", "--from", "2026-03-02T09:00", "--to", "2026-03-16T09:00", "--json", "--now", "2026-03-01T00:00:00Z"])
+        #expect(report.status == 0, "\(report.stderr)")
+        let schedules = report.json["schedules"] as? [[String: Any]] ?? []
+        let always = try #require(schedules.first { $0["schedule"] as? String == "always" })
+        let people = always["people"] as? [[String: Any]] ?? []
+        #expect(Set(people.compactMap { $0["person"] as? String }) == ["ann", "bob"])
+        #expect(people.allSatisfy { $0["hours"] as? Double == 168 })
+        #expect((always["spread"] as? [String: Any])?["hours"] as? Double == 0)
+    }
+
+    @Test("check warns when someone gets more than 1.5× the mean weekend hours of their layer")
+    func unfairWeekends() throws {
+        let unfair = officeRota.replacingOccurrences(of: "members: [bob, ann]", with: "members: [bob, ann, ann, ann]")
+            .replacingOccurrences(of: "        shift: 1w\nescalations", with: "        shift: 1w\n      - name: weekends\n        members: [bob, ann]\n        start: 2026-03-07T00:00\n        shift: 1w\n        restrict: [{days: [sat, sun], from: \"00:00\", to: \"24:00\"}]\n      - name: bob-weekends\n        members: [bob]\n        start: 2026-03-07T00:00\n        shift: 1w\n        restrict: [{days: [sat], from: \"00:00\", to: \"24:00\"}]\nescalations")
+        let rota = try RotaRunner(files: ["team.yaml": unfair])
+        let result = try rota.run(["check", "--json", "--from", "2026-03-02T09:00", "--now", "2026-03-01T00:00:00Z"])
+        let warnings = result.json["warnings"] as? [[String: Any]] ?? []
+        #expect(warnings.contains { $0["kind"] as? String == "unfair_weekends" && ($0["message"] as? String)?.hasPrefix("bob") == true }, "\(result.stdout)")
+    }
+}
