@@ -24,13 +24,45 @@ public struct RotaCommand: AsyncParsableCommand {
     public init() {}
 }
 
+/// Global options may come before the command (`rota --rotas /etc/rota tick`, as a crontab
+/// line reads best) as well as after it; the parser wants them after, so move them there.
+func movingGlobalOptions(_ arguments: [String]) -> [String] {
+    let withValue: Set<String> = ["--rotas", "--db", "--now", "--tz"]
+    var leading: [String] = []
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        let name = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+        if argument == "--json" {
+            leading.append(argument)
+            index += 1
+        } else if withValue.contains(name) {
+            leading.append(argument)
+            if !argument.contains("="), index + 1 < arguments.count {
+                leading.append(arguments[index + 1])
+                index += 1
+            }
+            index += 1
+        } else {
+            break
+        }
+    }
+    guard !leading.isEmpty, index < arguments.count else { return arguments }
+    let rest = Array(arguments[index...])
+    // Keep anything after a "--" separator last.
+    if let separator = rest.firstIndex(of: "--") {
+        return Array(rest[..<separator]) + leading + Array(rest[separator...])
+    }
+    return rest + leading
+}
+
 /// Runs the command line and turns every failure into its message and exit status.
 public enum RotaMain {
     public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
         // A pager command that exits without reading its stdin must not kill rota with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         do {
-            var command = try RotaCommand.parseAsRoot(arguments)
+            var command = try RotaCommand.parseAsRoot(movingGlobalOptions(arguments))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

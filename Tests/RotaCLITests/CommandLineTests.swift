@@ -64,6 +64,14 @@ struct ReadCommandTests {
         #expect(schedules[0]["until"] as? String == "2026-03-04T08:00:00Z")
     }
 
+    @Test("global options work before the command too, as a crontab line reads best")
+    func globalOptionsFirst() throws {
+        let rota = try RotaRunner(files: ["team.yaml": officeRota])
+        let result = try rota.run(["--json", "--rotas", rota.rotas, "--now=2026-03-03T10:00", "now", "--schedule", "office"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect((result.json["schedules"] as? [[String: Any]])?.first?["person"] as? String == "ann")
+    }
+
     @Test("ROTA_NOW is the clock when --now is absent")
     func nowFromEnvironment() throws {
         let rota = try RotaRunner(files: ["team.yaml": officeRota])
