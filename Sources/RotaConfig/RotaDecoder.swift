@@ -56,7 +56,7 @@ final class RotaDecoder {
     // MARK: settings
 
     private func decodeSettings(_ node: YAMLNode) {
-        let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime", "command_timeout", "webhook_timeout"]
+        let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime", "command_timeout", "webhook_timeout", "shift_notices"]
         guard let fields = read.fields(node, "settings", allowed: keys) else { return }
         for key in keys where fields[key] != nil {
             let location = fields[key]!.location
@@ -98,6 +98,16 @@ final class RotaDecoder {
                         log.error(location, "settings.command_timeout is at most 10m: a pager that hangs must not hold up the runner")
                     } else {
                         settings.commandTimeout = seconds
+                    }
+                }
+            case "shift_notices":
+                guard let notices = read.fields(fields[key]!, "settings.shift_notices", allowed: ["before", "changes"]) else { break }
+                settings.noticeBefore = read.duration(notices["before"], "settings.shift_notices.before", units: [.minutes, .hours])
+                if let node = notices["changes"], let flag = read.text(node, "settings.shift_notices.changes") {
+                    switch flag {
+                    case "true", "yes", "on": settings.noticeChanges = true
+                    case "false", "no", "off": settings.noticeChanges = false
+                    default: log.error(node.location, "settings.shift_notices.changes must be true or false")
                     }
                 }
             case "webhook_timeout":

@@ -16,10 +16,6 @@ struct CommandContact {
     let timeout: Duration
     let outputCap: Int
 
-    func run(_ argv: [String], message: PageMessage) async -> DeliveryResult {
-        await run(argv, stdin: message.text, environment: message.environment)
-    }
-
     /// Runs `argv` with `stdin` as its input and `environment` added to rota's own.
     func run(_ argv: [String], stdin: String, environment variables: [String: String]) async -> DeliveryResult {
         guard let program = argv.first else { return .permanent("empty command") }

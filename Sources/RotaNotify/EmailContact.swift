@@ -27,9 +27,9 @@ struct EmailContact {
             + "\(two(wall.hour)):\(two(wall.minute)):\(two(wall.second)) +0000"
     }
 
-    static func message(_ page: PageMessage, to address: String, from: String, now: Date) -> String {
+    static func message(_ page: any OutboundMessage, to address: String, from: String, now: Date) -> String {
         let headers = [
-            "Message-ID: <\(headerValue(page.pageID))@rota>",
+            "Message-ID: <\(headerValue(page.deliveryID))@rota>",
             "Date: \(date(now))",
             "From: \(headerValue(from))",
             "To: <\(headerValue(address))>",
@@ -38,14 +38,13 @@ struct EmailContact {
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",
             "Auto-Submitted: auto-generated",
-            "X-Rota-Alert: \(page.alertID)",
-            "X-Rota-Page-Id: \(headerValue(page.pageID))",
+            "X-Rota-Page-Id: \(headerValue(page.deliveryID))",
         ]
         let body = page.text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + body
     }
 
-    func send(to address: String, message page: PageMessage, settings: Settings, now: Date) async -> DeliveryResult {
+    func send(to address: String, message page: any OutboundMessage, settings: Settings, now: Date) async -> DeliveryResult {
         // The address goes in as one argument after the sendmail argv (which ends with "--");
         // validation already refused addresses starting with "-" or holding line breaks.
         guard !address.hasPrefix("-"), !address.contains(where: { $0 == "\r" || $0 == "\n" }) else {
@@ -53,6 +52,6 @@ struct EmailContact {
         }
         let from = settings.emailFrom ?? "rota <rota@localhost>"
         let text = Self.message(page, to: address, from: from, now: now)
-        return await runner.run(settings.sendmail + [address], stdin: text, environment: ["ROTA_PAGE_ID": page.pageID])
+        return await runner.run(settings.sendmail + [address], stdin: text, environment: ["ROTA_PAGE_ID": page.deliveryID])
     }
 }

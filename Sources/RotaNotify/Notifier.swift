@@ -30,13 +30,13 @@ public struct Notifier: Sendable {
 
     /// Delivers one page through one contact. `now` is the runner's clock (webhook timestamps,
     /// email dates). Error texts never hold a webhook URL's path or a secret.
-    public func deliver(_ message: PageMessage, via contact: Contact, settings: Settings, now: Date) async -> DeliveryResult {
+    public func deliver(_ message: any OutboundMessage, via contact: Contact, settings: Settings, now: Date) async -> DeliveryResult {
         let commands = CommandContact(timeout: commandTimeout, outputCap: outputCap)
         let result: DeliveryResult
         var urls: [String] = []
         switch contact.channel {
         case .command(let argv):
-            result = await commands.run(argv, message: message)
+            result = await commands.run(argv, stdin: message.text, environment: message.environment)
         case .webhook(let url):
             urls = [url]
             result = await WebhookContact(secrets: webhookSecrets, connectTimeout: webhookConnectTimeout, totalTimeout: webhookTotalTimeout)

@@ -34,20 +34,16 @@ struct WebhookContact {
         }.joined(separator: " ")
     }
 
-    /// The JSON body: the page's fields and a `text` that Slack- and Mattermost-style
+    /// The JSON body: the message's fields and a `text` that Slack- and Mattermost-style
     /// incoming webhooks show as it is.
-    static func body(_ message: PageMessage) -> Data {
-        let object: [String: Any] = [
-            "page_id": message.pageID, "alert_id": message.alertID, "service": message.service,
-            "service_name": message.serviceName, "summary": message.summary, "details": message.details ?? NSNull(),
-            "severity": message.severity, "round": message.round, "level": message.level, "person": message.person,
-            "due_at": TimeText.utc(message.dueAt), "runbook": message.runbook ?? NSNull(), "ack": message.ackHint,
-            "late": message.late, "text": message.text,
-        ]
+    static func body(_ message: any OutboundMessage) -> Data {
+        var object: [String: Any] = [:]
+        for (key, value) in message.payload { object[key] = value }
+        object["text"] = message.text
         return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
     }
 
-    func post(_ url: String, message: PageMessage, now: Date) async -> DeliveryResult {
+    func post(_ url: String, message: any OutboundMessage, now: Date) async -> DeliveryResult {
         let shown = Redaction.url(url)
         guard let target = URL(string: url) else { return .permanent("webhook \(shown) is not a valid URL") }
         let body = Self.body(message)
@@ -57,10 +53,10 @@ struct WebhookContact {
         request.httpBody = body
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("rota", forHTTPHeaderField: "User-Agent")
-        request.setValue(message.pageID, forHTTPHeaderField: "Webhook-Id")
+        request.setValue(message.deliveryID, forHTTPHeaderField: "Webhook-Id")
         request.setValue(String(timestamp), forHTTPHeaderField: "Webhook-Timestamp")
         if !secrets.all.isEmpty {
-            request.setValue(Self.signature(id: message.pageID, timestamp: timestamp, body: body, secrets: secrets.all),
+            request.setValue(Self.signature(id: message.deliveryID, timestamp: timestamp, body: body, secrets: secrets.all),
                              forHTTPHeaderField: "Webhook-Signature")
         }
         let configuration = URLSessionConfiguration.ephemeral

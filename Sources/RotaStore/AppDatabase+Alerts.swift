@@ -22,12 +22,16 @@ public struct StoredAlert: Hashable, Sendable {
     public var acknowledgedAt: Date? { progress.acknowledgedAt }
 }
 
-/// A row of the page outbox: one (alert, round, level, person, contact).
+/// A row of the outbox: one (alert, round, level, person, contact), or one shift notice per contact.
 public struct StoredPage: Hashable, Sendable {
     public enum Status: String, Sendable { case pending, sending, sent, failed, cancelled }
 
     public var id: Int
-    public var alertID: Int
+    /// Nil for a shift notice.
+    public var alertID: Int?
+    public var noticeKey: String?
+    public var noticeSubject: String?
+    public var noticeText: String?
     public var round: Int
     public var level: Int
     public var person: String
@@ -131,7 +135,8 @@ extension StoredAlert: FetchableRecord {
 
 extension StoredPage: FetchableRecord {
     public init(row: Row) {
-        self.init(id: row["id"], alertID: row["alert_id"], round: row["round"], level: row["level"], person: row["person"],
+        self.init(id: row["id"], alertID: row["alert_id"], noticeKey: row["notice_key"], noticeSubject: row["notice_subject"],
+                  noticeText: row["notice_text"], round: row["round"], level: row["level"], person: row["person"],
                   contact: row["contact"], contactKind: row["contact_kind"], levelDueAt: Date(seconds: row["level_due_at"]),
                   dueAt: Date(seconds: row["due_at"]), status: Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
                   nextAttemptAt: (row["next_attempt_at"] as Double?).map(Date.init(seconds:)),
@@ -272,7 +277,7 @@ extension AppDatabase {
     /// Claims up to `limit` pages that are due (or whose claim lapsed), marking them `sending`
     /// with a lease, and commits. Pages of alerts no longer triggered are cancelled on the way:
     /// an ack or resolve committed first means no page.
-    public func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int? = nil) throws(StoreError) -> [(page: StoredPage, alert: StoredAlert)] {
+    public func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int? = nil) throws(StoreError) -> [(page: StoredPage, alert: StoredAlert?)] {
         try write { db in
             // Two index-backed queries (due pages, lapsed claims) rather than one OR that scans history.
             var filter = ""
@@ -288,12 +293,15 @@ extension AppDatabase {
                 SELECT * FROM page WHERE status = 'sending' AND lease_until <= ? \(filter) ORDER BY lease_until LIMIT ?
                 """, arguments: [now.seconds] + extra + [limit * 2])
             let candidates = (due + lapsed).sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
-            var claimed: [(page: StoredPage, alert: StoredAlert)] = []
+            var claimed: [(page: StoredPage, alert: StoredAlert?)] = []
             var alerts: [Int: StoredAlert] = [:]
             for page in candidates where claimed.count < limit {
-                let alert = try alerts[page.alertID] ?? Self.alert(db, page.alertID)
-                alerts[page.alertID] = alert
-                guard alert.status == .triggered else {
+                var alert: StoredAlert?
+                if let id = page.alertID {
+                    alert = try alerts[id] ?? Self.alert(db, id)
+                    alerts[id] = alert
+                }
+                if let alert, alert.status != .triggered {
                     try db.execute(sql: "UPDATE page SET status = 'cancelled', next_attempt_at = NULL, lease_until = NULL WHERE id = ?", arguments: [page.id])
                     continue
                 }
@@ -316,7 +324,9 @@ extension AppDatabase {
             for (page, outcome) in results {
                 let current = try StoredPage.fetchOne(db, sql: "SELECT * FROM page WHERE id = ?", arguments: [page.id])
                 guard let current, current.status == .sending, current.attempts == page.attempts else { continue }
-                let subject = "page to \(page.person) (round \(page.round), level \(page.level), \(page.contactKind))"
+                let subject = page.alertID == nil
+                    ? "notice to \(page.person) (\(page.noticeKey ?? ""), \(page.contactKind))"
+                    : "page to \(page.person) (round \(page.round), level \(page.level), \(page.contactKind))"
                 switch outcome {
                 case .sent:
                     try db.execute(sql: "UPDATE page SET status = 'sent', sent_at = ?, lease_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
@@ -399,12 +409,55 @@ extension AppDatabase {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT person, alert_id, round, level, MIN(level_due_at) AS due FROM page
-                WHERE status = 'sent' AND level_due_at >= ? AND level_due_at < ?
+                WHERE status = 'sent' AND alert_id IS NOT NULL AND level_due_at >= ? AND level_due_at < ?
                 GROUP BY alert_id, round, level, person ORDER BY due
                 """, arguments: [from.seconds, to.seconds]).map { row in
                 ReceivedPage(person: row["person"], alertID: row["alert_id"], round: row["round"], level: row["level"],
                              levelDueAt: Date(seconds: row["due"]))
             }
+        }
+    }
+}
+
+/// A shift notice to queue, one row per contact.
+public struct NewNotice: Hashable, Sendable {
+    public var key: String
+    public var person: String
+    public var contact: Int
+    public var contactKind: String
+    public var dueAt: Date
+    public var subject: String
+    public var text: String
+
+    public init(key: String, person: String, contact: Int, contactKind: String, dueAt: Date, subject: String, text: String) {
+        self.key = key
+        self.person = person
+        self.contact = contact
+        self.contactKind = contactKind
+        self.dueAt = dueAt
+        self.subject = subject
+        self.text = text
+    }
+}
+
+extension AppDatabase {
+    /// Queues shift notices; a notice already queued under the same key is left alone, so each is sent once.
+    /// Returns how many were new.
+    @discardableResult
+    public func enqueueNotices(_ notices: [NewNotice]) throws(StoreError) -> Int {
+        guard !notices.isEmpty else { return 0 }
+        return try write { db in
+            var added = 0
+            for notice in notices {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO page (notice_key, notice_subject, notice_text, person, contact, contact_kind,
+                                                level_due_at, due_at, status, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+                    """, arguments: [notice.key, notice.subject, notice.text, notice.person, notice.contact, notice.contactKind,
+                                     notice.dueAt.seconds, notice.dueAt.seconds, notice.dueAt.seconds])
+                added += db.changesCount
+            }
+            return added
         }
     }
 }

@@ -78,7 +78,7 @@ extension AppDatabase {
 }
 
 extension AppDatabase {
-    /// Alerts, the page outbox and the runner's heartbeat (issue 4).
+    /// Alerts, the outbox (pages of alerts, and shift notices) and the runner's heartbeat.
     static func registerAlertMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v2-alerts") { db in
             try db.execute(sql: """
@@ -110,9 +110,12 @@ extension AppDatabase {
 
                 CREATE TABLE page (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    alert_id INTEGER NOT NULL REFERENCES alert(id),
-                    round INTEGER NOT NULL,
-                    level INTEGER NOT NULL,
+                    alert_id INTEGER REFERENCES alert(id),
+                    notice_key TEXT,
+                    notice_subject TEXT,
+                    notice_text TEXT,
+                    round INTEGER NOT NULL DEFAULT 0,
+                    level INTEGER NOT NULL DEFAULT 0,
                     person TEXT NOT NULL,
                     contact INTEGER NOT NULL,
                     contact_kind TEXT NOT NULL,
@@ -125,8 +128,10 @@ extension AppDatabase {
                     sent_at REAL,
                     late INTEGER NOT NULL DEFAULT 0,
                     last_error TEXT,
-                    UNIQUE (alert_id, round, level, person, contact)
+                    UNIQUE (alert_id, round, level, person, contact),
+                    CHECK ((alert_id IS NULL) != (notice_key IS NULL))
                 );
+                CREATE UNIQUE INDEX page_notice ON page(notice_key, contact) WHERE notice_key IS NOT NULL;
                 CREATE INDEX page_due ON page(next_attempt_at) WHERE status IN ('pending', 'failed');
                 CREATE INDEX page_leased ON page(lease_until) WHERE status = 'sending';
                 CREATE INDEX page_open ON page(status) WHERE status IN ('pending', 'sending', 'failed');

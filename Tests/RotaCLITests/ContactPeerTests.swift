@@ -25,7 +25,11 @@ final class Peer {
         self.port = port
     }
 
-    deinit { process.terminate() }
+    func stop() {
+        if process.isRunning { process.terminate() }
+    }
+
+    deinit { stop() }
 
     /// The webhook server's recorded requests.
     var requests: [[String: Any]] {
@@ -58,6 +62,7 @@ struct ContactPeerTests {
         let rota = try RotaRunner(files: [:])
         let server = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path,
                               environment: ["SECRETS": "s3cret-now,s3cret-before"])
+        defer { server.stop() }
         try rota.write("r.yaml", webhookRota(port: server.port, paths: ["ann": "/ok/T0/B0?token=abc"]))
         let raised = try rota.run(["alert", "raise", "--service", "web", "--summary", "Disk full", "--severity", "critical", "--now", "2026-03-03T09:00:00Z"],
                                   environment: ["ROTA_WEBHOOK_SECRET": "s3cret-now", "ROTA_WEBHOOK_SECRET_PREVIOUS": "s3cret-before"])
@@ -83,6 +88,7 @@ struct ContactPeerTests {
     func webhookFailures() throws {
         let rota = try RotaRunner(files: [:])
         let server = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
+        defer { server.stop() }
         try rota.write("r.yaml", webhookRota(port: server.port, paths: ["ann": "/flaky", "bob": "/gone", "cat": "/slow"], settings: ", webhook_timeout: 2s"))
         let raised = try rota.run(["alert", "raise", "--service", "web", "--summary", "x", "--now", "2026-03-03T09:00:00Z"])
         #expect(raised.stderr.contains("answered 500"))
@@ -107,6 +113,7 @@ struct ContactPeerTests {
         let signing = "SIGNINGSECRET4410"
         let rota = try RotaRunner(files: [:])
         let server = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
+        defer { server.stop() }
         try rota.write("r.yaml", webhookRota(port: server.port, paths: ["ann": "/flaky/\(token)?key=\(token)", "bob": "/gone/\(token)"]))
         let environment = ["ROTA_WEBHOOK_SECRET": signing]
         var output = ""
@@ -131,6 +138,7 @@ struct ContactPeerTests {
     func webhookAfterBrokenFile() throws {
         let rota = try RotaRunner(files: [:])
         let server = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
+        defer { server.stop() }
         let text = webhookRota(port: server.port, paths: ["ann": "/ok/secret-path"])
         try rota.write("r.yaml", text)
         try rota.run(["now", "--now", "2026-03-03T08:00:00Z"])
@@ -146,6 +154,7 @@ struct ContactPeerTests {
         let mailbox = rota.directory.appendingPathComponent("mailbox")
         try FileManager.default.createDirectory(at: mailbox, withIntermediateDirectories: true)
         let smtp = try Peer("smtp_server.py", record: mailbox.path)
+        defer { smtp.stop() }
         let msmtp = ["/usr/bin/msmtp", "--host=127.0.0.1", "--port=\(smtp.port)", "--auth=off", "--tls=off", "--from=oncall@example.com", "--"]
         try rota.write("r.yaml", """
             settings:
@@ -180,6 +189,7 @@ struct ContactPeerTests {
     func notificationRules() throws {
         let rota = try RotaRunner(files: [:])
         let server = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
+        defer { server.stop() }
         try rota.write("r.yaml", """
             settings: {timezone: UTC}
             people:

@@ -45,9 +45,11 @@ extension RotaCommand {
                 let actor = try context.actor(as: change.actor)
                 var detail = "override: \(person.id) covers \(schedule.id) from \(TimeText.utc(window.from)) to \(TimeText.utc(window.to))"
                 if let reason = change.reason { detail += " (\(reason))" }
-                let ids = try context.database.addOverrides(
-                    [NewOverride(schedule: schedule.id, person: person.id, start: window.from, end: window.to, reason: change.reason)],
-                    event: "override.add", detail: detail, actor: actor, now: context.now)
+                let ids = try context.notifyingChanges("override by \(actor)", key: { "override-\($0[0])" }) {
+                    try context.database.addOverrides(
+                        [NewOverride(schedule: schedule.id, person: person.id, start: window.from, end: window.to, reason: change.reason)],
+                        event: "override.add", detail: detail, actor: actor, now: context.now)
+                }
                 if global.json {
                     context.print(json: .object([("id", .int(ids[0]))]))
                 } else {
@@ -107,7 +109,9 @@ extension RotaCommand {
             func run() async throws {
                 let context = try CommandContext(global)
                 let actor = try context.actor(as: change.actor)
-                let removed = try context.database.removeOverride(id: id, actor: actor, now: context.now)
+                let removed = try context.notifyingChanges("override #\(id) removed by \(actor)", key: { "override-removed-\($0.id)" }) {
+                    try context.database.removeOverride(id: id, actor: actor, now: context.now)
+                }
                 if global.json {
                     context.print(json: .object([("id", .int(removed.id)), ("removed", true)]))
                 } else {
@@ -145,8 +149,10 @@ extension RotaCommand {
                 let window = try Window(context: context, from: from, to: to, days: nil, defaultDays: 0)
                 let person = try context.person(person)
                 let actor = try context.actor(as: change.actor)
-                let id = try context.database.addLeave(person: person.id, start: window.from, end: window.to,
-                                                       reason: change.reason, actor: actor, now: context.now)
+                let id = try context.notifyingChanges("leave of \(person.id)", key: { "leave-\($0)" }) {
+                    try context.database.addLeave(person: person.id, start: window.from, end: window.to,
+                                                  reason: change.reason, actor: actor, now: context.now)
+                }
                 if global.json {
                     context.print(json: .object([("id", .int(id))]))
                 } else {
@@ -202,7 +208,9 @@ extension RotaCommand {
             func run() async throws {
                 let context = try CommandContext(global)
                 let actor = try context.actor(as: change.actor)
-                let removed = try context.database.removeLeave(id: id, actor: actor, now: context.now)
+                let removed = try context.notifyingChanges("leave #\(id) removed by \(actor)", key: { "leave-removed-\($0.id)" }) {
+                    try context.database.removeLeave(id: id, actor: actor, now: context.now)
+                }
                 if global.json {
                     context.print(json: .object([("id", .int(removed.id)), ("removed", true)]))
                 } else {

@@ -44,7 +44,9 @@ extension RotaCommand {
             }
             var detail = "swap: \(first.id) and \(second.id) trade \(schedule.id) from \(TimeText.utc(window.from)) to \(TimeText.utc(window.to))"
             if let reason = change.reason { detail += " (\(reason))" }
-            let ids = try context.database.addOverrides(trades, event: "swap", detail: detail, actor: actor, now: context.now)
+            let ids = try context.notifyingChanges("swap between \(first.id) and \(second.id)", key: { "swap-\($0.map(String.init).joined(separator: "-"))" }) {
+                try context.database.addOverrides(trades, event: "swap", detail: detail, actor: actor, now: context.now)
+            }
             if global.json {
                 context.print(json: .object([("ids", .array(ids.map { .int($0) }))]))
             } else {

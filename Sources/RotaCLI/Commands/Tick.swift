@@ -38,13 +38,15 @@ extension RotaCommand {
             let context = try CommandContext(global, environment: environment)
             let runner = try Runner(context: context)
             try runner.plan()
+            try runner.planShiftNotices()
             let report = try await runner.deliver()
             try context.database.recordTick(now: context.now)
 
-            let errors = report.failed.map { "alert #\($0.page.alertID): page to \($0.page.person) (round \($0.page.round), level \($0.page.level), \($0.page.contactKind)) failed: \($0.error ?? "unknown error")" }
+            let errors = report.failed.map { "\(Self.describe($0.page)) failed: \($0.error ?? "unknown error")" }
             if global.json {
                 let pages = (report.sent + report.failed).map { item -> JSONValue in
-                    .object([("alert", .int(item.page.alertID)), ("round", .int(item.page.round)), ("level", .int(item.page.level)),
+                    .object([("alert", item.page.alertID.map { .int($0) } ?? .null), ("notice", .text(item.page.noticeKey)),
+                             ("round", .int(item.page.round)), ("level", .int(item.page.level)),
                              ("person", .string(item.page.person)), ("contact", .string(item.page.contactKind)),
                              ("due_at", .instant(item.page.dueAt)), ("late", .bool(item.page.late)),
                              ("status", .string(item.error == nil ? "sent" : "failed")), ("error", .text(item.error))])
@@ -53,11 +55,16 @@ extension RotaCommand {
             } else if verbose {
                 Console.out("tick at \(TimeText.utc(context.now)): \(report.sent.count) page(s) sent, \(report.failed.count) failed")
                 for item in report.sent {
-                    Console.out("  sent: alert #\(item.page.alertID) round \(item.page.round) level \(item.page.level) → \(item.page.person) (\(item.page.contactKind))\(item.page.late ? " late" : "")")
+                    Console.out("  sent: \(Self.describe(item.page))\(item.page.late ? " late" : "")")
                 }
             }
             for error in errors { Console.error("rota: \(error); will retry") }
             if !errors.isEmpty { throw RotaFailure.silent(ExitStatus.pagesRetrying) }
+        }
+
+        static func describe(_ page: StoredPage) -> String {
+            guard let alert = page.alertID else { return "notice \(page.noticeKey ?? "") to \(page.person) (\(page.contactKind))" }
+            return "alert #\(alert): page to \(page.person) (round \(page.round), level \(page.level), \(page.contactKind))"
         }
     }
 

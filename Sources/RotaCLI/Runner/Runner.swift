@@ -122,10 +122,12 @@ struct Runner {
         return report
     }
 
-    private func deliverTogether(_ claimed: [(page: StoredPage, alert: StoredAlert)]) async -> [(StoredPage, DeliveryOutcome)] {
+    private func deliverTogether(_ claimed: [(page: StoredPage, alert: StoredAlert?)]) async -> [(StoredPage, DeliveryOutcome)] {
         await withTaskGroup(of: (StoredPage, DeliveryOutcome).self) { group in
             for (page, alert) in claimed {
-                let message = self.message(for: page, alert: alert)
+                let message: any OutboundMessage = alert.map { self.message(for: page, alert: $0) }
+                    ?? ShiftNotice(key: page.noticeKey ?? "", kind: (page.noticeKey ?? "").hasPrefix("start|") ? .shiftStart : .changes,
+                                   person: page.person, subject: page.noticeSubject ?? "", text: page.noticeText ?? "")
                 let contact = rota.person(page.person)?.contacts[safe: page.contact]
                 let settings = rota.settings
                 let notifier = self.notifier
@@ -144,6 +146,33 @@ struct Runner {
             var results: [(StoredPage, DeliveryOutcome)] = []
             for await result in group { results.append(result) }
             return results.sorted { $0.0.id < $1.0.id }
+        }
+    }
+
+    /// Queues "your shift starts in …" notices for shifts starting within `settings.shift_notices.before`.
+    func planShiftNotices() throws {
+        guard let before = rota.settings.noticeBefore else { return }
+        let horizon = now.addingTimeInterval(TimeInterval(before))
+        var notices: [NewNotice] = []
+        for id in timetable.scheduleIDs {
+            // A shift that began before now is not "starting"; look from just after now.
+            for shift in timetable.shifts(schedule: id, from: now.addingTimeInterval(-1), to: horizon) where shift.start > now {
+                guard let person = rota.person(shift.person) else { continue }
+                let zone = person.timezone ?? timetable.current.schedule(id)?.zone ?? rota.settings.zone
+                let minutes = Int(shift.start.timeIntervalSince(now) / 60)
+                let subject = "Your \(id) shift starts in \(minutes >= 60 && minutes % 60 == 0 ? "\(minutes / 60)h" : "\(minutes) min")"
+                let text = "\(subject): \(zone.wall(at: shift.start)) to \(zone.wall(at: shift.end)) (\(zone.identifier)).\n"
+                    + "Taking over from \(timetable.person(schedule: id, at: shift.start.addingTimeInterval(-1)) ?? "nobody (a gap)").\n"
+                notices += Self.notices(for: person, key: "start|\(id)|\(person.id)|\(TimeText.utc(shift.start))", dueAt: now, subject: subject, text: text)
+            }
+        }
+        try context.database.enqueueNotices(notices)
+    }
+
+    /// One outbox row per contact of `person`.
+    static func notices(for person: Person, key: String, dueAt: Date, subject: String, text: String) -> [NewNotice] {
+        person.contacts.enumerated().map { index, contact in
+            NewNotice(key: key, person: person.id, contact: index, contactKind: contact.channel.kind, dueAt: dueAt, subject: subject, text: text)
         }
     }
 

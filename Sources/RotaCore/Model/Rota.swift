@@ -11,12 +11,16 @@ public struct Settings: Hashable, Sendable {
     public var commandTimeout: Int
     /// How long a webhook request may take in all, in seconds.
     public var webhookTimeout: Int
+    /// "Your shift starts in …": how long before a shift, in seconds (nil: no such notice).
+    public var noticeBefore: Int?
+    /// "Your next 7 days changed" after an override, swap or leave.
+    public var noticeChanges: Bool
 
     public init(zone: Zone = .utc, emailFrom: String? = nil,
                 sendmail: [String] = ["/usr/sbin/sendmail", "-oi", "--"],
                 webhookSecretEnv: String = "ROTA_WEBHOOK_SECRET", webhookSecretFile: String? = nil,
                 daytimeFrom: LocalTime = LocalTime(hour: 8, minute: 0),
-                daytimeTo: LocalTime = LocalTime(hour: 20, minute: 0), commandTimeout: Int = 30, webhookTimeout: Int = 15) {
+                daytimeTo: LocalTime = LocalTime(hour: 20, minute: 0), commandTimeout: Int = 30, webhookTimeout: Int = 15, noticeBefore: Int? = nil, noticeChanges: Bool = false) {
         self.zone = zone
         self.emailFrom = emailFrom
         self.sendmail = sendmail
@@ -26,6 +30,8 @@ public struct Settings: Hashable, Sendable {
         self.daytimeTo = daytimeTo
         self.commandTimeout = commandTimeout
         self.webhookTimeout = webhookTimeout
+        self.noticeBefore = noticeBefore
+        self.noticeChanges = noticeChanges
     }
 }
 

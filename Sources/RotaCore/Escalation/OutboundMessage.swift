@@ -1,0 +1,63 @@
+import Foundation
+
+/// Anything rota delivers through a person's contacts: a page, or a shift notice.
+public protocol OutboundMessage: Sendable {
+    /// Stable per delivery: receivers drop repeats with it.
+    var deliveryID: String { get }
+    var subject: String { get }
+    var text: String { get }
+    /// What a `command` contact gets in its environment.
+    var environment: [String: String] { get }
+    /// The fields of a webhook's JSON body (besides `text`).
+    var payload: [String: any Sendable] { get }
+}
+
+extension PageMessage: OutboundMessage {
+    public var deliveryID: String { pageID }
+
+    public var payload: [String: any Sendable] {
+        ["kind": "page", "page_id": pageID, "alert_id": alertID, "service": service, "service_name": serviceName,
+         "summary": summary, "details": details ?? "", "severity": severity, "round": round, "level": level,
+         "person": person, "due_at": TimeText.utc(dueAt), "runbook": runbook ?? "", "ack": ackHint, "late": late]
+    }
+}
+
+/// "Your shift starts in 1h" and "your next 7 days changed": sent once each by `rota tick`.
+public struct ShiftNotice: Hashable, Sendable, OutboundMessage {
+    public enum Kind: String, Sendable {
+        case shiftStart = "shift_start"
+        case changes
+    }
+
+    public var key: String
+    public var kind: Kind
+    public var person: String
+    public var subject: String
+    public var text: String
+
+    public init(key: String, kind: Kind, person: String, subject: String, text: String) {
+        self.key = key
+        self.kind = kind
+        self.person = person
+        self.subject = subject
+        self.text = text
+    }
+
+    public var deliveryID: String { "rota-notice-" + key }
+
+    public var environment: [String: String] {
+        ["ROTA_NOTICE": kind.rawValue, "ROTA_PERSON": person, "ROTA_PAGE_ID": deliveryID, "ROTA_SUMMARY": subject]
+    }
+
+    public var payload: [String: any Sendable] {
+        ["kind": kind.rawValue, "page_id": deliveryID, "person": person, "summary": subject]
+    }
+
+    /// Who is on call when, in the person's own zone, as lines of a notice.
+    public static func describe(_ shifts: [Shift], zone: Zone) -> String {
+        guard !shifts.isEmpty else { return "You have no on-call shift in the next 7 days." }
+        return shifts.map { shift in
+            "- \(shift.schedule): \(zone.wall(at: shift.start)) to \(zone.wall(at: shift.end)) (\(zone.identifier))"
+        }.joined(separator: "\n")
+    }
+}
