@@ -139,6 +139,20 @@ extension RotaCommand {
         }
     }
 
+    /// What `ack` and `resolve` share: the alert and who answers.
+    struct AnswerOptions: ParsableArguments {
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The alert's id.") var id: Int
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who answers (default: the person whose login is $USER).", valueName: "person")) var actor: String?
+
+        /// Loads the context, runs the answer as the actor, and prints the alert's new status.
+        func answer(verb: String, _ change: (CommandContext, String) throws -> StoredAlert) throws {
+            let context = try CommandContext(global)
+            let alert = try change(context, try context.actor(as: actor))
+            AlertJSON.answer(alert, context: context, verb: verb)
+        }
+    }
+
     struct Ack: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "ack",
@@ -146,17 +160,14 @@ extension RotaCommand {
             discussion: "Examples:\n  rota ack 7\n  rota ack 7 --as camille --json"
         )
 
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The alert's id.") var id: Int
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who answers (default: the person whose login is $USER).", valueName: "person")) var actor: String?
+        @OptionGroup var options: AnswerOptions
 
         func run() async throws {
-            let context = try CommandContext(global)
-            let actor = try context.actor(as: actor)
-            let existing = try context.database.alert(id: id)
-            let alert = try context.database.acknowledge(id: id, actor: actor, now: context.now,
-                                                         ackTimeout: context.rota.service(existing.service)?.ackTimeout)
-            AlertJSON.answer(alert, context: context, verb: "acknowledged")
+            try options.answer(verb: "acknowledged") { context, actor in
+                let service = try context.database.alert(id: options.id).service
+                return try context.database.acknowledge(id: options.id, actor: actor, now: context.now,
+                                                        ackTimeout: context.rota.service(service)?.ackTimeout)
+            }
         }
     }
 
@@ -166,14 +177,12 @@ extension RotaCommand {
             discussion: "Examples:\n  rota resolve 7\n  rota resolve 7 --as hugo --json"
         )
 
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The alert's id.") var id: Int
-        @Option(name: .customLong("as"), help: ArgumentHelp("Who answers (default: the person whose login is $USER).", valueName: "person")) var actor: String?
+        @OptionGroup var options: AnswerOptions
 
         func run() async throws {
-            let context = try CommandContext(global)
-            let alert = try context.database.resolve(id: id, actor: try context.actor(as: actor), now: context.now)
-            AlertJSON.answer(alert, context: context, verb: "resolved")
+            try options.answer(verb: "resolved") { context, actor in
+                try context.database.resolve(id: options.id, actor: actor, now: context.now)
+            }
         }
     }
 }
