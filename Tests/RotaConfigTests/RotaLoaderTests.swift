@@ -247,3 +247,45 @@ struct RotaFileErrorTests {
         #expect(failure.diagnostics.contains { $0.message.contains("UTF-8") })
     }
 }
+
+@Suite("Hostile rota files")
+struct HostileRotaFileTests {
+    /// A small deterministic generator, so a failure can be replayed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("500 mutated rota files: each loads or is refused with located diagnostics, never a crash or a hang")
+    func mutations() throws {
+        var random = SplitMix(state: 20261125)
+        let pieces = ["&a ", "*a", "!!str ", "---\n", "[", "]", "{", "}", ":", "- ", "\t", "\"", "'", "#", "\n", "  ", "?", "|", ">",
+                      "%YAML 1.2\n", "\u{0}", "é", "24:00", "-1w", "0h", "9999999999d"]
+        let directory = try rotasDirectory([:])
+        let path = (directory as NSString).appendingPathComponent("team.yaml")
+        for round in 0..<500 {
+            var text = Array(minimal)
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                let at = Int.random(in: 0...text.count, using: &random)
+                if Bool.random(using: &random), at < text.count {
+                    text.removeSubrange(at..<min(text.count, at + Int.random(in: 1...6, using: &random)))
+                } else {
+                    text.insert(contentsOf: pieces.randomElement(using: &random)!, at: at)
+                }
+            }
+            try String(text).write(toFile: path, atomically: true, encoding: .utf8)
+            switch RotaLoader.load(directory: directory) {
+            case .success: break
+            case .failure(let failure):
+                #expect(!failure.diagnostics.isEmpty, "round \(round)")
+                #expect(failure.diagnostics.allSatisfy { $0.location.file.hasSuffix("team.yaml") && !$0.message.isEmpty }, "round \(round)")
+            }
+        }
+    }
+}

@@ -125,21 +125,24 @@ public enum CoverageCheck {
         return warnings
     }
 
-    /// Members of a layer whose weekend hours over the next 90 days exceed 1.5× the layer's mean.
+    /// Members of a layer whose weekend hours in that layer's own rotation (leave applied) over
+    /// the next 90 days exceed 1.5× the layer's mean. The layer's own rotation, not the final
+    /// schedule: a weekend layer above a round-the-clock one is not unfair to the latter.
     static func weekendWarnings(_ schedule: Schedule, timetable: Timetable, from: Date) -> [CoverageWarning] {
         let to = from.addingTimeInterval(90 * 86400)
         let rota = timetable.current
         let calendar = PayCalendar(zone: schedule.zone, holidays: Set(rota.holidays),
                                    daytimeFrom: rota.settings.daytimeFrom, daytimeTo: rota.settings.daytimeTo)
-        var weekend: [String: Int] = [:]
-        for shift in timetable.shifts(schedule: schedule.id, from: from, to: to) {
-            weekend[shift.person, default: 0] += calendar.split(from: shift.start, to: shift.end).weekend
-        }
+        let engine = timetable.engine(schedule)
         var warnings: [CoverageWarning] = []
         var warned: Set<String> = []
         for layer in schedule.layers {
             let members = Array(Set(layer.members))
             guard members.count > 1 else { continue }
+            var weekend: [String: Int] = [:]
+            for segment in engine.layerSegments(layer, from: from, to: to) {
+                weekend[segment.person, default: 0] += calendar.split(from: segment.start, to: segment.end).weekend
+            }
             let mean = Double(members.reduce(0) { $0 + (weekend[$1] ?? 0) }) / Double(members.count)
             guard mean > 0 else { continue }
             for member in members.sorted() where Double(weekend[member] ?? 0) > 1.5 * mean && !warned.contains(member) {
@@ -147,8 +150,8 @@ public enum CoverageCheck {
                 let hours = Double(weekend[member] ?? 0) / 3600
                 warnings.append(CoverageWarning(
                     kind: .unfairWeekends, schedule: schedule.id, at: nil,
-                    message: "\(member) has \(Int(hours.rounded())) weekend hours in the next 90 days, more than 1.5× the mean "
-                        + "(\(Int((mean / 3600).rounded())) h) of layer '\(layer.name)'"))
+                    message: "\(member) has \(Int(hours.rounded())) weekend hours in layer '\(layer.name)' over the next 90 days, "
+                        + "more than 1.5× the layer's mean (\(Int((mean / 3600).rounded())) h)"))
             }
         }
         return warnings
