@@ -31,12 +31,13 @@ struct CommandContext {
         let database = try Self.openDatabase(options, environment)
         self.database = database
 
-        let loaded = RotaLoader.load(directory: directory)
+        // The compiled rota beside the database spares parsing YAML while the files are unchanged.
+        let loaded = RotaLoader.load(directory: directory, cache: RotaCache(path: database.path + ".rota-cache"))
         let rota: Rota
         switch loaded {
         case .success(let files):
             rota = files.rota
-            fingerprint = RotaLoader.fingerprint(files.sources)
+            fingerprint = files.fingerprint
         case .failure(let failure):
             // A half-edited file must never stop rota: warn, and go on with the last valid revision.
             guard let last = try database.revisions().last else {

@@ -17,13 +17,17 @@ public struct LoadedRota: Sendable {
     public var rota: Rota
     /// The files it came from, in name order (what a revision stores).
     public var sources: [RotaSource]
+    /// `RotaLoader.fingerprint(sources)`.
+    public var fingerprint: String
 }
 
 /// Reads every `*.yaml` / `*.yml` file directly in the rotas directory, in name order.
 public enum RotaLoader {
     public static let maxFileSize = 1 << 20
 
-    public static func load(directory: String) -> Result<LoadedRota, RotaLoadFailure> {
+    /// - Parameter cache: a compiled copy to use while the files are unchanged (not for
+    ///   `rota validate`, which checks everything, runbook files included, every time).
+    public static func load(directory: String, cache: RotaCache? = nil) -> Result<LoadedRota, RotaLoadFailure> {
         let log = DiagnosticLog()
         let whole = SourceLocation(file: directory, line: 0, column: 0)
         var isDirectory: ObjCBool = false
@@ -42,7 +46,7 @@ public enum RotaLoader {
             return .failure(RotaLoadFailure(diagnostics: log.items))
         }
         var sources: [RotaSource] = []
-        var roots: [(name: String, root: YAMLNode?)] = []
+        var files: [(path: String, bytes: [UInt8])] = []
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
             let here = SourceLocation(file: path, line: 0, column: 0)
@@ -69,14 +73,22 @@ public enum RotaLoader {
                 continue
             }
             sources.append(RotaSource(name: name, text: text))
-            do {
-                roots.append((path, try YAMLComposer.compose(Array(data), file: path)))
-            } catch {
-                log.error(error.location, error.message)
-            }
+            files.append((path, Array(data)))
         }
         if names.isEmpty {
             log.error(whole, "no rota files (*.yaml, *.yml) in this directory")
+        }
+        let fingerprint = Self.fingerprint(sources)
+        if log.items.isEmpty, let cache, let rota = cache.read(fingerprint: fingerprint) {
+            return .success(LoadedRota(rota: rota, sources: sources, fingerprint: fingerprint))
+        }
+        var roots: [(name: String, root: YAMLNode?)] = []
+        for file in files {
+            do {
+                roots.append((file.path, try YAMLComposer.compose(file.bytes, file: file.path)))
+            } catch {
+                log.error(error.location, error.message)
+            }
         }
         let rota = RotaDecoder(log: log, directory: directory).decode(roots)
         guard log.items.isEmpty else {
@@ -89,7 +101,8 @@ public enum RotaLoader {
             }.map(\.element)
             return .failure(RotaLoadFailure(diagnostics: sorted))
         }
-        return .success(LoadedRota(rota: rota, sources: sources))
+        cache?.write(rota, fingerprint: fingerprint)
+        return .success(LoadedRota(rota: rota, sources: sources, fingerprint: fingerprint))
     }
 }
 

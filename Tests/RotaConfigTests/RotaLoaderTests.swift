@@ -289,3 +289,86 @@ struct HostileRotaFileTests {
         }
     }
 }
+
+@Suite("The compiled rota cache")
+struct RotaCacheTests {
+    static let full = minimal.replacingOccurrences(of: "        shift: 1w\n", with: """
+            shift: 1w
+            end: 2027-01-04T09:00
+            restrict:
+              - {days: fri-mon, from: "22:00", to: "06:00"}
+              - {days: [sat, sun], from: "00:00", to: "24:00"}
+        overrides:
+          - {person: bob, from: 2026-03-29T02:30, to: "2026-03-29T10:00:30Z"}
+
+    """).replacingOccurrences(of: "  timezone: Europe/Paris\n", with: """
+      timezone: Europe/Paris
+      email_from: "On-call <oncall@example.com>"
+      command_timeout: 45s
+      shift_notices: {before: 2h, changes: true}
+    holidays: [2026-12-25]
+
+    """).replacingOccurrences(of: "      - command: [\"/bin/true\"]\n", with: """
+          - command: ["/bin/true", "--flag", "é"]
+          - {webhook: "https://chat.example.com/hooks/x?token=y", after: 5m}
+          - {email: ann@example.com, after: 1h}
+        timezone: Asia/Kolkata
+        login: ann
+
+    """).replacingOccurrences(of: "    escalation: ops\n", with: "    escalation: ops\n    ack_timeout: 1h\n    runbook: https://wiki.example.com/ops\n")
+
+    @Test("a rota read back from the cache is the rota that was written")
+    func roundTrip() throws {
+        let directory = try rotasDirectory(["team.yaml": Self.full])
+        let loaded = try RotaLoader.load(directory: directory).get()
+        let cache = RotaCache(path: directory + "/cache.bin")
+        cache.write(loaded.rota, fingerprint: loaded.fingerprint)
+        let back = cache.read(fingerprint: loaded.fingerprint)
+        #expect(back?.settings == loaded.rota.settings)
+        #expect(back?.people == loaded.rota.people)
+        #expect(back?.schedules == loaded.rota.schedules)
+        #expect(back?.schedules.first?.layers == loaded.rota.schedules.first?.layers)
+        #expect(back?.schedules.first?.overrides == loaded.rota.schedules.first?.overrides)
+        #expect(back?.escalations == loaded.rota.escalations)
+        #expect(back?.services == loaded.rota.services)
+        #expect(back?.holidays == loaded.rota.holidays)
+        #expect(back == loaded.rota)
+        #expect(cache.read(fingerprint: "another") == nil)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let examples = try RotaLoader.load(directory: root.appendingPathComponent("rotas").path).get()
+        cache.write(examples.rota, fingerprint: examples.fingerprint)
+        #expect(cache.read(fingerprint: examples.fingerprint) == examples.rota)
+    }
+
+    @Test("the loader uses the cache only while the files are unchanged")
+    func loaderUsesCache() throws {
+        let directory = try rotasDirectory(["team.yaml": minimal])
+        let cache = RotaCache(path: directory + "/cache.bin")
+        let first = try RotaLoader.load(directory: directory, cache: cache).get()
+        #expect(cache.read(fingerprint: first.fingerprint) == first.rota)
+        try minimal.replacingOccurrences(of: "members: [ann, bob]", with: "members: [bob, ann]")
+            .write(toFile: directory + "/team.yaml", atomically: true, encoding: .utf8)
+        let second = try RotaLoader.load(directory: directory, cache: cache).get()
+        #expect(second.rota.schedules[0].layers[0].members == ["bob", "ann"])
+        try minimal.replacingOccurrences(of: "members: [ann, bob]", with: "members: [ann, bobby]")
+            .write(toFile: directory + "/team.yaml", atomically: true, encoding: .utf8)
+        guard case .failure = RotaLoader.load(directory: directory, cache: cache) else {
+            Issue.record("an invalid file must not be answered from the cache"); return
+        }
+    }
+
+    @Test("a damaged cache is a miss, never a crash", arguments: [0, 5, 20, 100])
+    func damagedCache(_ keep: Int) throws {
+        let directory = try rotasDirectory(["team.yaml": Self.full])
+        let loaded = try RotaLoader.load(directory: directory).get()
+        let cache = RotaCache(path: directory + "/cache.bin")
+        cache.write(loaded.rota, fingerprint: loaded.fingerprint)
+        let data = try Data(contentsOf: URL(fileURLWithPath: cache.path))
+        try data.prefix(keep).write(to: URL(fileURLWithPath: cache.path))
+        #expect(cache.read(fingerprint: loaded.fingerprint) == nil)
+        var flipped = data
+        flipped[data.count / 2] ^= 0xff
+        try flipped.write(to: URL(fileURLWithPath: cache.path))
+        _ = cache.read(fingerprint: loaded.fingerprint)
+    }
+}
