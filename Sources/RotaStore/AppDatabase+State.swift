@@ -82,20 +82,32 @@ extension AppDatabase {
 
     /// Overrides that end after `after` (all of them when nil), oldest first: a later one wins.
     public func overrides(endingAfter after: Date?) throws(StoreError) -> [StoredOverride] {
-        try read { db in
-            try StoredOverride.fetchAll(db, sql: "SELECT * FROM override WHERE end_at > ? ORDER BY id",
-                                        arguments: [after?.seconds ?? -Double.greatestFiniteMagnitude])
-        }
+        try rows(of: "override", endingAfter: after)
     }
 
     public func removeOverride(id: Int, actor: String, now: Date) throws(StoreError) -> StoredOverride {
+        try removeRow(of: "override", id: id, actor: actor, now: now) { row in
+            "\(row.person) covering \(row.schedule) from \(TimeText.utc(row.start)) to \(TimeText.utc(row.end))"
+        }
+    }
+
+    /// Rows of `table` (override or leave) that end after `after`, oldest first.
+    private func rows<Record: FetchableRecord>(of table: String, endingAfter after: Date?) throws(StoreError) -> [Record] {
+        try read { db in
+            try Record.fetchAll(db, sql: "SELECT * FROM \(table) WHERE end_at > ? ORDER BY id",
+                                arguments: [after?.seconds ?? -Double.greatestFiniteMagnitude])
+        }
+    }
+
+    /// Deletes one row of `table` (override or leave) and logs what it was; the log keeps it.
+    private func removeRow<Record: FetchableRecord>(of table: String, id: Int, actor: String, now: Date,
+                                                    describe: (Record) -> String) throws(StoreError) -> Record {
         try write { db in
-            guard let row = try StoredOverride.fetchOne(db, sql: "SELECT * FROM override WHERE id = ?", arguments: [id]) else {
-                throw StoreError.notFound("no override #\(id); 'rota override list --all' shows them")
+            guard let row = try Record.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id]) else {
+                throw StoreError.notFound("no \(table) #\(id); 'rota \(table) list --all' shows them")
             }
-            try db.execute(sql: "DELETE FROM override WHERE id = ?", arguments: [id])
-            try Self.log(db, at: now, actor: actor, event: "override.remove",
-                         detail: "removed override #\(id): \(row.person) covering \(row.schedule) from \(TimeText.utc(row.start)) to \(TimeText.utc(row.end))")
+            try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
+            try Self.log(db, at: now, actor: actor, event: "\(table).remove", detail: "removed \(table) #\(id): \(describe(row))")
             return row
         }
     }
@@ -116,21 +128,12 @@ extension AppDatabase {
     }
 
     public func leave(endingAfter after: Date?) throws(StoreError) -> [StoredLeave] {
-        try read { db in
-            try StoredLeave.fetchAll(db, sql: "SELECT * FROM leave WHERE end_at > ? ORDER BY id",
-                                     arguments: [after?.seconds ?? -Double.greatestFiniteMagnitude])
-        }
+        try rows(of: "leave", endingAfter: after)
     }
 
     public func removeLeave(id: Int, actor: String, now: Date) throws(StoreError) -> StoredLeave {
-        try write { db in
-            guard let row = try StoredLeave.fetchOne(db, sql: "SELECT * FROM leave WHERE id = ?", arguments: [id]) else {
-                throw StoreError.notFound("no leave #\(id); 'rota leave list --all' shows them")
-            }
-            try db.execute(sql: "DELETE FROM leave WHERE id = ?", arguments: [id])
-            try Self.log(db, at: now, actor: actor, event: "leave.remove",
-                         detail: "removed leave #\(id): \(row.person) away from \(TimeText.utc(row.start)) to \(TimeText.utc(row.end))")
-            return row
+        try removeRow(of: "leave", id: id, actor: actor, now: now) { row in
+            "\(row.person) away from \(TimeText.utc(row.start)) to \(TimeText.utc(row.end))"
         }
     }
 }
