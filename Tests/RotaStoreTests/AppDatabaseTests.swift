@@ -25,6 +25,16 @@ struct AppDatabaseTests {
         #expect(try database.pragma("synchronous") == "2")
     }
 
+    @Test("where the database lives: $ROTA_DB, else $XDG_STATE_HOME/rota, else ~/.local/state/rota", arguments: [
+        (["ROTA_DB": "/srv/rota.db", "HOME": "/home/ann"], "/srv/rota.db"),
+        (["XDG_STATE_HOME": "/var/state", "HOME": "/home/ann"], "/var/state/rota/rota.db"),
+        (["HOME": "/home/ann"], "/home/ann/.local/state/rota/rota.db"),
+        (["ROTA_DB": "", "XDG_STATE_HOME": "", "HOME": "/home/ann"], "/home/ann/.local/state/rota/rota.db"),
+    ])
+    func defaultPath(_ environment: [String: String], _ expected: String) {
+        #expect(AppDatabase.defaultPath(environment: environment) == expected)
+    }
+
     @Test("the database and its WAL files are 0600, in a 0700 directory")
     func fileModes() throws {
         let path = temporaryDatabasePath()
