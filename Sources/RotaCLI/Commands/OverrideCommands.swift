@@ -102,20 +102,12 @@ extension RotaCommand {
                 discussion: "Example:\n  rota override remove 12"
             )
 
-            @OptionGroup var global: GlobalOptions
-            @OptionGroup var change: ChangeOptions
-            @Argument(help: "The override's id.") var id: Int
+            @OptionGroup var removal: RemovalOptions
 
             func run() async throws {
-                let context = try CommandContext(global)
-                let actor = try context.actor(as: change.actor)
-                let removed = try context.notifyingChanges("override #\(id) removed by \(actor)", key: { "override-removed-\($0.id)" }) {
-                    try context.database.removeOverride(id: id, actor: actor, now: context.now)
-                }
-                if global.json {
-                    context.print(json: .object([("id", .int(removed.id)), ("removed", true)]))
-                } else {
-                    Console.out("Removed override #\(removed.id) (\(removed.person) on \(removed.schedule)).")
+                try removal.remove("override") { context, actor in
+                    let row = try context.database.removeOverride(id: removal.id, actor: actor, now: context.now)
+                    return (row.id, "\(row.person) on \(row.schedule)")
                 }
             }
         }
@@ -201,22 +193,35 @@ extension RotaCommand {
                 discussion: "Example:\n  rota leave remove 3"
             )
 
-            @OptionGroup var global: GlobalOptions
-            @OptionGroup var change: ChangeOptions
-            @Argument(help: "The leave's id.") var id: Int
+            @OptionGroup var removal: RemovalOptions
 
             func run() async throws {
-                let context = try CommandContext(global)
-                let actor = try context.actor(as: change.actor)
-                let removed = try context.notifyingChanges("leave #\(id) removed by \(actor)", key: { "leave-removed-\($0.id)" }) {
-                    try context.database.removeLeave(id: id, actor: actor, now: context.now)
-                }
-                if global.json {
-                    context.print(json: .object([("id", .int(removed.id)), ("removed", true)]))
-                } else {
-                    Console.out("Removed leave #\(removed.id) (\(removed.person)).")
+                try removal.remove("leave") { context, actor in
+                    let row = try context.database.removeLeave(id: removal.id, actor: actor, now: context.now)
+                    return (row.id, row.person)
                 }
             }
+        }
+    }
+}
+
+/// What `override remove` and `leave remove` share: the id, who does it, and the answer.
+struct RemovalOptions: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var change: ChangeOptions
+    @Argument(help: "The id (see the list command).") var id: Int
+
+    /// Runs the removal (telling people whose next 7 days it changes), then answers.
+    func remove(_ kind: String, _ removal: (CommandContext, String) throws -> (id: Int, what: String)) throws {
+        let context = try CommandContext(global)
+        let actor = try context.actor(as: change.actor)
+        let removed = try context.notifyingChanges("\(kind) #\(id) removed by \(actor)", key: { "\(kind)-removed-\($0.id)" }) {
+            try removal(context, actor)
+        }
+        if global.json {
+            context.print(json: .object([("id", .int(removed.id)), ("removed", true)]))
+        } else {
+            Console.out("Removed \(kind) #\(removed.id) (\(removed.what)).")
         }
     }
 }
