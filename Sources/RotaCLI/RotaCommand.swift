@@ -8,15 +8,22 @@ public struct RotaCommand: AsyncParsableCommand {
         commandName: "rota",
         abstract: "On-call rotas and escalations, from YAML files, with state in one SQLite file.",
         discussion: """
-        Rota files live in ./rotas (or --rotas DIR, or $ROTA_DIR). Examples:
+        Rota files live in ./rotas (or --rotas DIR, or $ROTA_DIR); state in one
+        SQLite file (--db PATH, or $ROTA_DB, else ~/.local/state/rota/rota.db).
+        Examples:
           rota validate
           rota now
-          rota shifts --person camille --days 14
+          rota shifts --me --days 14
           rota check --days 28
+          rota alert raise --service website-down --summary "503s"
+          * * * * * rota --rotas /etc/rota tick      (a crontab line)
 
-        Exit status: 0 ok; 1 check found gaps; 64 bad usage; 65 invalid rota files or input;
-        69 a named thing does not exist; 75 a tick could not deliver some pages.
+        Exit status: 0 ok; 1 check found gaps, or status found the runner stale;
+        64 bad usage; 65 invalid rota files or input; 69 a named thing does not
+        exist; 74 the database cannot be used; 75 a tick could not deliver some
+        pages (they are retried).
         """,
+        version: "rota 0.1.0",
         subcommands: [Validate.self, Now.self, Shifts.self, Next.self, Check.self, OverrideGroup.self, LeaveGroup.self, Swap.self,
                       AlertGroup.self, Ack.self, Resolve.self, Tick.self, Simulate.self, Status.self, Report.self, Log.self]
     )
