@@ -7,7 +7,7 @@ import RotaCore
 /// another fingerprint, a short read) is a miss, and the files are parsed as usual.
 public struct RotaCache: Sendable {
     public let path: String
-    static let magic = Array("rota-cache-v1\n".utf8)
+    static let magic = Array("rota-cache-v2\n".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -112,6 +112,7 @@ private struct Writer {
                 w.date(override.start)
                 w.date(override.end)
             }
+            w.list(schedule.holidays) { $0.int($1.dayNumber) }
         }
         list(rota.escalations) { w, policy in
             w.string(policy.id)
@@ -238,7 +239,8 @@ private struct Reader {
                              end: end, restrictions: restrictions)
             }
             let overrides: [Override] = r.list { Override(person: $0.string(), start: $0.date(), end: $0.date()) }
-            return Schedule(id: id, name: name, zone: zone ?? .utc, layers: layers, overrides: overrides)
+            let holidays = r.list { LocalDate(dayNumber: $0.int()) }
+            return Schedule(id: id, name: name, zone: zone ?? .utc, layers: layers, overrides: overrides, holidays: holidays)
         }
         let escalations: [EscalationPolicy] = list { r in
             let id = r.string(), name = r.string(), repeatCount = r.int()

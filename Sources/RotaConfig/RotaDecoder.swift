@@ -216,7 +216,8 @@ final class RotaDecoder {
     // MARK: schedules
 
     private func decodeSchedule(_ node: YAMLNode) {
-        guard let fields = read.fields(node, "a schedule", allowed: ["id", "name", "timezone", "layers", "overrides"], required: ["id", "layers"]) else { return }
+        guard let fields = read.fields(node, "a schedule", allowed: ["id", "name", "timezone", "layers", "overrides", "holidays"], required: ["id", "layers"]) else { return }
+        let holidays = (read.list(fields["holidays"], "holidays") ?? []).compactMap { read.date($0, "holiday") }
         let id = read.identifier(fields["id"], "schedule id")
         let name = read.text(fields["name"], "schedule name")
         let zone = fields["timezone"] == nil ? settings.zone : read.zone(fields["timezone"], "schedule timezone")
@@ -246,7 +247,7 @@ final class RotaDecoder {
         }
         guard define(.schedule, id, at: fields.location), let id, let zone else { return }
         overrideDrafts += drafts.map { (schedules.count, $0.person, $0.from, $0.to, $0.location) }
-        schedules.append(Schedule(id: id, name: name ?? id, zone: zone, layers: layers))
+        schedules.append(Schedule(id: id, name: name ?? id, zone: zone, layers: layers, holidays: holidays.sorted()))
     }
 
     private func decodeLayer(_ node: YAMLNode, index: Int) -> Layer? {

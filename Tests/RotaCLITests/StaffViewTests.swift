@@ -64,6 +64,21 @@ struct StaffViewTests {
         #expect(csv.stdout.hasPrefix("person,hours,weekday_day,weekday_night,weekend,holiday,pages,night_pages\n"))
     }
 
+    @Test("report hours: a schedule's own holidays count as holiday for that schedule only")
+    func scheduleHolidays() throws {
+        let text = officeRota.replacingOccurrences(of: "  - id: always\n", with: "  - id: always\n    holidays: [2026-03-25]\n")
+        let rota = try RotaRunner(files: ["team.yaml": text])
+        let report = try rota.run(["report", "hours", "--from", "2026-03-23T09:00", "--to", "2026-03-30T09:00", "--json", "--now", "2026-03-01T00:00:00Z"])
+        let people = report.json["people"] as? [[String: Any]] ?? []
+        let ann = try #require(people.first { $0["person"] as? String == "ann" })
+        #expect(ann["holiday"] as? Double == 24)
+        #expect(ann["hours"] as? Double == 167)
+        // bob's office hours on that Wednesday are not a holiday: 'office' does not list it.
+        let bob = try #require(people.first { $0["person"] as? String == "bob" })
+        #expect(bob["holiday"] as? Double == 0)
+        #expect(bob["weekday_day"] as? Double == 45)
+    }
+
     @Test("report hours counts pages received, and those at night")
     func pagesCounted() throws {
         let team = try PagedRota()

@@ -300,6 +300,7 @@ struct RotaCacheTests {
               - {days: [sat, sun], from: "00:00", to: "24:00"}
         overrides:
           - {person: bob, from: 2026-03-29T02:30, to: "2026-03-29T10:00:30Z"}
+        holidays: [2026-05-01, 2026-05-08]
 
     """).replacingOccurrences(of: "  timezone: Europe/Paris\n", with: """
       timezone: Europe/Paris
@@ -321,6 +322,8 @@ struct RotaCacheTests {
     func roundTrip() throws {
         let directory = try rotasDirectory(["team.yaml": Self.full])
         let loaded = try RotaLoader.load(directory: directory).get()
+        #expect(loaded.rota.schedules[0].holidays.count == 2)
+        #expect(loaded.rota.people[0].contacts.count == 3)
         let cache = RotaCache(path: directory + "/cache.bin")
         cache.write(loaded.rota, fingerprint: loaded.fingerprint)
         let back = cache.read(fingerprint: loaded.fingerprint)

@@ -138,13 +138,13 @@ struct HoursTally {
 
     init(context: CommandContext, timetable: Timetable, window: Window) throws {
         let rota = context.rota
-        let holidays = Set(rota.holidays)
         var perPerson: [String: Row] = [:]
         var scheduleRows: [ScheduleRows] = []
         var shiftsBySchedule: [String: [Shift]] = [:]
         for id in timetable.scheduleIDs {
             let zone = timetable.current.schedule(id)?.zone ?? rota.settings.zone
-            let calendar = PayCalendar(zone: zone, holidays: holidays, daytimeFrom: rota.settings.daytimeFrom, daytimeTo: rota.settings.daytimeTo)
+            let calendar = PayCalendar(zone: zone, holidays: timetable.current.holidays(of: id),
+                                       daytimeFrom: rota.settings.daytimeFrom, daytimeTo: rota.settings.daytimeTo)
             let shifts = timetable.shifts(schedule: id, from: window.from, to: window.to)
             shiftsBySchedule[id] = shifts
             var rows: [String: Row] = [:]
@@ -161,7 +161,7 @@ struct HoursTally {
         }
         for page in try context.database.receivedPages(from: window.from, to: window.to) {
             let zone = rota.person(page.person)?.timezone ?? rota.settings.zone
-            let night = PayCalendar(zone: zone, holidays: holidays, daytimeFrom: rota.settings.daytimeFrom, daytimeTo: rota.settings.daytimeTo)
+            let night = PayCalendar(zone: zone, holidays: [], daytimeFrom: rota.settings.daytimeFrom, daytimeTo: rota.settings.daytimeTo)
                 .isNight(page.levelDueAt)
             perPerson[page.person, default: Row(person: page.person)].pages += 1
             if night {

@@ -59,4 +59,9 @@ public struct Rota: Hashable, Sendable {
     public func escalation(_ id: String) -> EscalationPolicy? { escalations.first { $0.id == id } }
     public func service(_ id: String) -> Service? { services.first { $0.id == id } }
     public func person(login: String) -> Person? { people.first { $0.login == login } }
+
+    /// The public holidays that apply to a schedule: the rota's list and the schedule's own.
+    public func holidays(of schedule: String) -> Set<LocalDate> {
+        Set(holidays).union(self.schedule(schedule)?.holidays ?? [])
+    }
 }

@@ -9,13 +9,16 @@ public struct Schedule: Hashable, Sendable {
     public var layers: [Layer]
     /// Overrides planned in the rota files, in file order (a later one wins).
     public var overrides: [Override]
+    /// Public holidays of this schedule, on top of the rota's own list (for the hours report).
+    public var holidays: [LocalDate]
 
-    public init(id: String, name: String, zone: Zone, layers: [Layer], overrides: [Override] = []) {
+    public init(id: String, name: String, zone: Zone, layers: [Layer], overrides: [Override] = [], holidays: [LocalDate] = []) {
         self.id = id
         self.name = name
         self.zone = zone
         self.layers = layers
         self.overrides = overrides
+        self.holidays = holidays
     }
 }
 

@@ -131,7 +131,7 @@ public enum CoverageCheck {
     static func weekendWarnings(_ schedule: Schedule, timetable: Timetable, from: Date) -> [CoverageWarning] {
         let to = from.addingTimeInterval(90 * 86400)
         let rota = timetable.current
-        let calendar = PayCalendar(zone: schedule.zone, holidays: Set(rota.holidays),
+        let calendar = PayCalendar(zone: schedule.zone, holidays: rota.holidays(of: schedule.id),
                                    daytimeFrom: rota.settings.daytimeFrom, daytimeTo: rota.settings.daytimeTo)
         let engine = timetable.engine(schedule)
         var warnings: [CoverageWarning] = []
