@@ -113,9 +113,10 @@ struct CommandContext {
         var revisions: [Timetable.Revision] = []
         var decoded: [String: Rota] = [fingerprint: rota]
         for (index, revision) in stored.enumerated() {
-            let next = index + 1 < stored.count ? stored[index + 1].effectiveAt : Date.distantFuture
-            let overlaps = next > from && (to.map { revision.effectiveAt < $0 } ?? true)
-            guard overlaps || (index == 0 && stored.count == 1) else { continue }
+            // Revision i is in force from its start (the first one: from always) until the next one.
+            let begins = index == 0 ? Date.distantPast : revision.effectiveAt
+            let ends = index + 1 < stored.count ? stored[index + 1].effectiveAt : Date.distantFuture
+            guard ends > from, to.map({ begins < $0 }) ?? true else { continue }
             let rota = try decoded[revision.fingerprint] ?? Self.decode(revision: revision.id, database: database)
             decoded[revision.fingerprint] = rota
             revisions.append(Timetable.Revision(from: revision.effectiveAt, rota: rota))

@@ -85,6 +85,17 @@ struct StateCommandTests {
         #expect(log.filter { $0["event"] as? String == "revision" }.count == 2)
     }
 
+    @Test("a window wholly before the first revision is answered by the first revision, not the newest")
+    func windowBeforeFirstRevision() throws {
+        let rota = try RotaRunner(files: ["team.yaml": officeRota])
+        try rota.run(["now", "--now", "2026-03-03T06:00:00Z"])
+        try rota.write("team.yaml", officeRota.replacingOccurrences(of: "members: [bob, ann]", with: "members: [ann]"))
+        try rota.run(["now", "--now", "2026-03-04T00:00:00Z"])
+        let shifts = try rota.run(["shifts", "--json", "--schedule", "always", "--from", "2026-03-02T12:00:00Z", "--to", "2026-03-03T00:00:00Z",
+                                   "--now", "2026-03-06T00:00:00Z"])
+        #expect((shifts.json["shifts"] as? [[String: Any]])?.map { $0["person"] as? String } == ["bob"])
+    }
+
     @Test("a half-edited file: commands warn and go on with the last valid revision; validate fails")
     func invalidFilesFallBack() throws {
         let rota = try RotaRunner(files: ["team.yaml": officeRota])
