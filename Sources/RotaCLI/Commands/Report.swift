@@ -154,8 +154,8 @@ struct HoursTally {
             }
             for shift in shifts {
                 let split = calendar.split(from: shift.start, to: shift.end)
-                rows[shift.person, default: Row(person: shift.person)].hours = rows[shift.person, default: Row(person: shift.person)].hours + split
-                perPerson[shift.person, default: Row(person: shift.person)].hours = perPerson[shift.person, default: Row(person: shift.person)].hours + split
+                rows[shift.person, default: Row(person: shift.person)].hours += split
+                perPerson[shift.person, default: Row(person: shift.person)].hours += split
             }
             scheduleRows.append(ScheduleRows(id: id, people: Array(rows.values)))
         }

@@ -29,10 +29,13 @@ extension RotaCommand {
             let environment = ProcessInfo.processInfo.environment
             let databasePath = global.database ?? AppDatabase.defaultPath(environment: environment)
             // ROTA_TICK_LOCK=off lets tests run ticks truly at once: the outbox alone keeps pages single.
-            let lock = environment["ROTA_TICK_LOCK"] == "off" ? nil : try TickLock.acquire(beside: databasePath)
-            if lock == nil && environment["ROTA_TICK_LOCK"] != "off" {
-                if verbose { Console.error("rota: another tick is running; leaving it to finish") }
-                return
+            var lock: TickLock?
+            if environment["ROTA_TICK_LOCK"] != "off" {
+                guard let held = try TickLock.acquire(beside: databasePath) else {
+                    if verbose { Console.error("rota: another tick is running; leaving it to finish") }
+                    return
+                }
+                lock = held
             }
             defer { lock?.release() }
             let context = try CommandContext(global, environment: environment)

@@ -21,6 +21,8 @@ public struct OnCallHours: Hashable, Sendable {
         sum.holiday += b.holiday
         return sum
     }
+
+    public static func += (a: inout OnCallHours, b: OnCallHours) { a = a + b }
 }
 
 /// The rules that classify an instant: daytime window, holidays, all in one zone.
