@@ -16,6 +16,9 @@ struct Runner {
     /// Deliveries running at once.
     let parallel = 16
 
+    /// Each service's runbook as pages quote it, read once per run rather than once per page.
+    let runbooks: [String: String]
+
     struct Report {
         var sent: [Delivered] = []
         var failed: [Delivered] = []
@@ -35,6 +38,10 @@ struct Runner {
         self.notifier = Notifier(commandTimeout: .seconds(timeout), webhookSecrets: context.webhookSecrets(),
                                  webhookConnectTimeout: min(5, webhookTimeout), webhookTotalTimeout: webhookTimeout)
         // Longer than any delivery can take, so a live runner never loses its claim.
+        let directory = context.rotasDirectory
+        self.runbooks = Dictionary(uniqueKeysWithValues: context.rota.services.compactMap { service in
+            service.runbook.map { (service.id, Self.runbookText($0, directory: directory)) }
+        })
         self.lease = TimeInterval(max(120, 2 * max(timeout, context.rota.settings.webhookTimeout) + 30))
     }
 
@@ -188,13 +195,13 @@ struct Runner {
             pageID: PageMessage.id(alert: alert.id, round: page.round, level: page.level, person: page.person, contact: page.contact),
             alertID: alert.id, service: alert.service, serviceName: service?.name ?? alert.service, summary: alert.summary,
             details: alert.details, severity: alert.severity, round: page.round, level: page.level, person: page.person,
-            dueAt: page.levelDueAt, runbook: service?.runbook.map(runbookText), alsoPaged: others, late: page.late)
+            dueAt: page.levelDueAt, runbook: runbooks[alert.service], alsoPaged: others, late: page.late)
     }
 
     /// A runbook file's first lines, or the URL as it is.
-    func runbookText(_ link: String) -> String {
+    static func runbookText(_ link: String, directory: String) -> String {
         if link.hasPrefix("http://") || link.hasPrefix("https://") { return link }
-        let path = (context.rotasDirectory as NSString).appendingPathComponent(link)
+        let path = (directory as NSString).appendingPathComponent(link)
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return link }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(12)
         return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
