@@ -25,9 +25,16 @@ final class Peer {
         self.port = port
     }
 
+    /// SIGKILL straight to the peer's pid, then reap it: peers started from the test runner
+    /// inherit a signal state in which SIGTERM went unheeded (seen here), and SIGKILL cannot be.
     func stop() {
-        if process.isRunning { process.terminate() }
+        guard !stopped else { return }
+        stopped = true
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
+
+    private var stopped = false
 
     deinit { stop() }
 
