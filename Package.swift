@@ -11,7 +11,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
@@ -26,9 +25,9 @@ let package = Package(
         .target(name: "RotaCore"),
         .target(name: "RotaConfig", dependencies: ["RotaCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "RotaStore", dependencies: ["RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CRotaSpawn"),
         .target(name: "RotaNotify", dependencies: [
-            "RotaCore",
-            .product(name: "Subprocess", package: "swift-subprocess"),
+            "RotaCore", "CRotaSpawn",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "RotaCoreTests", dependencies: ["RotaCore"]),

@@ -10,13 +10,21 @@ struct CommandContext {
     let options: GlobalOptions
     let environment: [String: String]
     let database: AppDatabase
-    /// The newest valid rota: the files, or the last stored revision when the files are invalid.
+    /// The newest valid rota: the files, or the last stored revision when the files are invalid
+    /// (then its webhooks are reduced, and `addressBook` gives their full addresses).
     let rota: Rota
-    /// The one clock of this run.
+    /// The one clock of this run (`--now`, else the system clock to the millisecond).
     let now: Date
+    /// The system clock when the run began: a `now` ahead of it is a preview, which records nothing.
+    let clock: Date
     /// Zone for times typed without an offset.
     let inputZone: Zone
+    /// Full webhook addresses beside the database.
+    let addressBook: AddressBook
     private let fingerprint: String
+
+    /// True when `now` lies ahead of the system clock: a preview of the future.
+    var isPreview: Bool { now > clock }
 
     var rotasDirectory: String { Self.rotasDirectory(options, environment) }
 
@@ -24,12 +32,14 @@ struct CommandContext {
         options.rotasDirectory ?? environment["ROTA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "rotas"
     }
 
-    init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    /// - Parameter recording: false for a dry run: no revision and no address is written.
+    init(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment, recording: Bool = true) throws {
         self.options = options
         self.environment = environment
         let directory = CommandContext.rotasDirectory(options, environment)
         let database = try Self.openDatabase(options, environment)
         self.database = database
+        var addressBook = AddressBook(databasePath: database.path)
 
         // The compiled rota beside the database spares parsing YAML while the files are unchanged.
         let loaded = RotaLoader.load(directory: directory, cache: RotaCache(path: database.path + ".rota-cache"))
@@ -46,46 +56,43 @@ struct CommandContext {
             }
             for item in failure.diagnostics { Console.error("warning: \(item)") }
             Console.error("warning: the rota files are invalid; using the last valid revision (\(last.id), in force since \(TimeText.utc(last.effectiveAt)))")
-            // The snapshot beside the database keeps webhook URLs whole; the database does not.
-            if let snapshot = LastValidSnapshot(databasePath: database.path).read(fingerprint: last.fingerprint),
-               case .success(let whole) = RotaLoader.decode(sources: snapshot, label: "revision \(last.id)") {
-                rota = whole
-            } else {
-                rota = try Self.decode(revision: last.id, database: database)
-            }
+            rota = try Self.decode(revision: last.id, database: database)
             fingerprint = last.fingerprint
         }
         self.rota = rota
 
         if let name = options.zone {
             guard let zone = Zone(identifier: name) else {
-                throw RotaFailure.usage("--tz '\(name)' is not an IANA time zone (e.g. Europe/Paris, UTC)")
+                throw RotaFailure.usage("--tz '\(name)' is not an IANA time zone (e.g. Europe/Paris, UTC; fixed offsets such as Etc/GMT+1 ignore DST and are refused)")
             }
             inputZone = zone
         } else {
             inputZone = rota.settings.zone
         }
+        clock = Date()
         if let text = options.now ?? environment["ROTA_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let parsed = TimeText.parse(text) else {
-                throw RotaFailure.usage("--now '\(text)' is not a time; write e.g. 2026-03-29T02:30:00Z or 2026-03-29T02:30")
+                throw RotaFailure.usage("--now '\(text)' is not a time; write e.g. 2026-03-29T02:30:00Z or 2026-03-29T02:30 (years \(TimeText.years.lowerBound)–\(TimeText.years.upperBound))")
             }
-            now = parsed.instant(in: inputZone)
+            now = parsed.instant(in: inputZone).wholeMilliseconds
         } else {
-            now = Date()
+            now = clock.wholeMilliseconds
         }
-        if case .success(let files) = loaded {
-            // Webhook URLs carry tokens: the database keeps them redacted.
-            let urls = files.rota.people.flatMap(\.contacts).compactMap { contact -> String? in
-                if case .webhook(let url) = contact.channel { return url }
-                return nil
+        if case .success(let files) = loaded, recording {
+            // Full addresses first, so that a revision stored is always one whose webhooks can be reached.
+            do {
+                try addressBook.remember(files.rota)
+            } catch {
+                Console.error("rota: warning: \(error); if the rota files break, webhooks added since the last write cannot be paged")
             }
-            let sources = files.sources.map { source in
-                StoredSource(name: source.name, text: urls.reduce(source.text) { $0.replacingOccurrences(of: $1, with: Redaction.storedURL($1)) })
-            }
-            if try database.recordRevision(sources: sources, fingerprint: fingerprint, now: now, actor: unixUser) != nil {
-                LastValidSnapshot(databasePath: database.path).write(files.sources, fingerprint: fingerprint)
+            // A preview of the future answers from the files and records nothing: a revision
+            // effective at a future `now` would hold every later edit back until then.
+            if now <= clock {
+                try database.recordRevision(model: RotaModelCodec.encode(files.rota.reducingAddresses()), files: files.sources.map(\.name),
+                                            fingerprint: fingerprint, now: now, actor: Self.unixUser(environment))
             }
         }
+        self.addressBook = addressBook
     }
 
     private static func openDatabase(_ options: GlobalOptions, _ environment: [String: String]) throws -> AppDatabase {
@@ -97,12 +104,20 @@ struct CommandContext {
         }
     }
 
+    /// A stored revision's rota; its webhooks are reduced (the database never holds them whole).
     private static func decode(revision id: Int, database: AppDatabase) throws -> Rota {
-        let sources = try database.sources(ofRevision: id).map { RotaSource(name: $0.name, text: $0.text) }
-        switch RotaLoader.decode(sources: sources, label: "revision \(id)") {
-        case .success(let rota): return rota
-        case .failure(let failure):
-            throw RotaFailure.invalidData("stored revision \(id) no longer decodes: \(failure)")
+        switch try database.content(ofRevision: id) {
+        case .model(let data):
+            guard let rota = RotaModelCodec.decode(data) else {
+                throw RotaFailure.invalidData("stored revision \(id) no longer decodes (written by another rota version?)")
+            }
+            return rota
+        case .sources(let sources):
+            switch RotaLoader.decode(sources: sources.map { RotaSource(name: $0.name, text: $0.text) }, label: "revision \(id)") {
+            case .success(let rota): return rota.reducingAddresses()
+            case .failure(let failure):
+                throw RotaFailure.invalidData("stored revision \(id) no longer decodes: \(failure)")
+            }
         }
     }
 
@@ -137,11 +152,13 @@ struct CommandContext {
         if current != nil || previous != nil { return WebhookSecrets(current: current, previous: previous) }
         guard let file = rota.settings.webhookSecretFile else { return WebhookSecrets() }
         let path = file.hasPrefix("/") ? file : (rotasDirectory as NSString).appendingPathComponent(file)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue else {
+        // stat, not lstat: Kubernetes mounts secrets as symbolic links; the target's mode is what counts.
+        var info = stat()
+        guard stat(path, &info) == 0 else {
             Console.error("rota: warning: settings.webhook_secret_file \(path) cannot be read; webhooks go unsigned")
             return WebhookSecrets()
         }
+        let mode = Int(info.st_mode & 0o7777)
         guard mode & 0o077 == 0 else {
             Console.error("rota: warning: settings.webhook_secret_file \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it. Webhooks go unsigned")
             return WebhookSecrets()
@@ -154,7 +171,7 @@ struct CommandContext {
     /// A time typed on the command line.
     func time(_ text: String, flag: String) throws -> Date {
         guard let parsed = TimeText.parse(text) else {
-            throw RotaFailure.usage("\(flag) '\(text)' is not a time; write e.g. 2026-03-29T02:30:00Z, 2026-03-29T02:30+02:00, 2026-03-29T02:30 or 2026-03-29")
+            throw RotaFailure.usage("\(flag) '\(text)' is not a time; write e.g. 2026-03-29T02:30:00Z, 2026-03-29T02:30+02:00, 2026-03-29T02:30 or 2026-03-29 (years \(TimeText.years.lowerBound)–\(TimeText.years.upperBound))")
         }
         return parsed.instant(in: inputZone)
     }
@@ -173,8 +190,22 @@ struct CommandContext {
         return person
     }
 
+    /// Open alerts that escalate by a definition the rota files no longer hold (`status`, `check`).
+    func alertsOnKeptDefinitions() throws -> [(id: Int, why: String)] {
+        try database.alerts(includeResolved: false).compactMap { alert in
+            let kept = alert.definition.flatMap(RotaModelCodec.decode)?.escalations.first
+            let current = rota.escalation(alert.escalation)
+            guard let note = AlertDefinition.choose(current: current, kept: kept, id: alert.escalation).note else {
+                return current == nil ? (alert.id, "has no escalation in the rota files ('\(alert.escalation)'): nobody more is paged for it") : nil
+            }
+            return (alert.id, "escalates by a definition no longer in the rota files: \(note)")
+        }
+    }
+
     /// The unix user running rota.
-    var unixUser: String {
+    var unixUser: String { Self.unixUser(environment) }
+
+    static func unixUser(_ environment: [String: String]) -> String {
         environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSUserName()
     }
 

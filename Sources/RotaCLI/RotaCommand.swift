@@ -66,8 +66,15 @@ func movingGlobalOptions(_ arguments: [String]) -> [String] {
 /// Runs the command line and turns every failure into its message and exit status.
 public enum RotaMain {
     public static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
-        // A pager command that exits without reading its stdin must not kill rota with SIGPIPE.
+        // A pager command that exits without reading its stdin, or `rota … | head -1`, must not
+        // kill rota with SIGPIPE: writes then fail with EPIPE, which Console handles.
         signal(SIGPIPE, SIG_IGN)
+        // Swift would repair invalid UTF-8 with U+FFFD, silently changing a summary or a name.
+        for index in 1..<Int(CommandLine.argc) {
+            if let raw = CommandLine.unsafeArgv[index], String(validatingCString: raw) == nil {
+                leave(RotaFailure.usage("argument \(index) is not valid UTF-8 text"))
+            }
+        }
         do {
             var command = try RotaCommand.parseAsRoot(movingGlobalOptions(arguments))
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -75,16 +82,23 @@ public enum RotaMain {
             } else {
                 try command.run()
             }
-            exit(0)
+            leave(nil)
         } catch let error as StoreError {
-            Console.error("rota: \(error)")
-            exit(RotaFailure.store(error).exitCode)
+            leave(RotaFailure.store(error))
         } catch let failure as RotaFailure {
-            let message = failure.description
-            if !message.isEmpty { Console.error("rota: \(message)") }
-            exit(failure.exitCode)
+            leave(failure)
         } catch {
             RotaCommand.exit(withError: error)
         }
+    }
+
+    /// Exits with the failure's status, or 74 when stdout could not be written (a full disk).
+    private static func leave(_ failure: RotaFailure?) -> Never {
+        if let failure, !failure.description.isEmpty { Console.error("rota: \(failure.description)") }
+        if let problem = Console.outputFailure {
+            Console.error("rota: \(problem)")
+            exit(ExitStatus.ioError)
+        }
+        exit(failure?.exitCode ?? ExitStatus.success)
     }
 }

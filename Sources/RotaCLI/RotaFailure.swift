@@ -19,7 +19,6 @@ public enum RotaFailure: Error, CustomStringConvertible {
         case .invalidData: 65
         case .notFound: 69
         case .store(.notFound): 69
-        case .store(.schemaTooNew): 65
         case .store: 74
         case .silent(let code): code
         }
@@ -38,6 +37,8 @@ public enum RotaFailure: Error, CustomStringConvertible {
 public enum ExitStatus {
     public static let success: Int32 = 0
     public static let gapsFound: Int32 = 1
+    /// `rota status`: the runner is stale, a page failed for good, or an alert escalates by a kept definition.
+    public static let unhealthy: Int32 = 1
     public static let usage: Int32 = 64
     public static let invalidData: Int32 = 65
     public static let notFound: Int32 = 69

@@ -16,7 +16,7 @@ struct NodeReader {
             if allowed.contains(pair.key) {
                 values.append((pair.key, pair.value))
             } else {
-                var message = "unknown key '\(pair.key)' in \(what())"
+                var message = "unknown key '\(Self.excerpt(pair.key))' in \(what())"
                 if let suggestion = Self.closest(to: pair.key, in: allowed) {
                     message += "; did you mean '\(suggestion)'?"
                 } else {
@@ -30,6 +30,13 @@ struct NodeReader {
             log.error(location, "\(what()) needs '\(key)'")
         }
         return fields
+    }
+
+    /// At most 40 characters of untrusted text for a message, control characters escaped: a
+    /// rota file that is really something else (a link to a secret file) must not be echoed.
+    static func excerpt(_ text: String) -> String {
+        let short = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        return TerminalText.escaped(short)
     }
 
     func text(_ node: YAMLNode?, _ what: @autoclosure () -> String) -> String? {

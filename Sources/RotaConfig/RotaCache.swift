@@ -259,3 +259,23 @@ private struct Reader {
                     escalations: escalations, services: services)
     }
 }
+
+/// The decoded rota as bytes, for what the database keeps (revisions, an alert's definition):
+/// the cache's compact form behind a version line. A format change adds a version and keeps
+/// reading the old ones, as migrations do.
+public enum RotaModelCodec {
+    static let magic = Array("rota-model-v1\n".utf8)
+
+    public static func encode(_ rota: Rota) -> Data {
+        var writer = Writer()
+        writer.bytes += magic
+        writer.rota(rota)
+        return Data(writer.bytes)
+    }
+
+    public static func decode(_ data: Data) -> Rota? {
+        var reader = Reader(bytes: Array(data))
+        guard reader.take(magic.count) == magic else { return nil }
+        return reader.rota()
+    }
+}

@@ -176,6 +176,10 @@ final class RotaDecoder {
                 return nil
             }
             guard let argv = read.texts(value, "command") else { return nil }
+            if argv.contains(where: { $0.contains("\u{0}") }) {
+                log.error(value.location, "command holds a NUL character, which no program argument can carry")
+                return nil
+            }
             guard let program = argv.first, !program.isEmpty else {
                 log.error(value.location, "command needs at least the program to run")
                 return nil
@@ -416,6 +420,11 @@ final class RotaDecoder {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             return "is not a file under \(directory)"
         }
+        // Pages quote the runbook: a link that leads out of the rotas directory (to /etc/shadow,
+        // say) would mail that file to everyone paged.
+        guard let real = RotaLoader.realPath(path), let root = RotaLoader.realPath(directory), real.hasPrefix(root + "/") else {
+            return "leads outside the rotas directory (through a symbolic link); runbooks must stay under \(directory)"
+        }
         return nil
     }
 
@@ -427,7 +436,7 @@ final class RotaDecoder {
 
     private func checkReferences() {
         for item in references where defined[item.kind]?[item.id] == nil {
-            var message = "\(item.what) '\(item.id)' is not a known \(item.kind.rawValue)"
+            var message = "\(item.what) '\(NodeReader.excerpt(item.id))' is not a known \(item.kind.rawValue)"
             let known = Array((defined[item.kind] ?? [:]).keys).sorted()
             if let suggestion = NodeReader.closest(to: item.id, in: known) { message += "; did you mean '\(suggestion)'?" }
             else { message += "; define it under '\(item.kind == .person ? "people" : item.kind.rawValue + "s")'" }

@@ -31,8 +31,12 @@ public enum RotaLoader {
         let log = DiagnosticLog()
         let whole = SourceLocation(file: directory, line: 0, column: 0)
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             log.error(whole, "the rotas directory does not exist; pass --rotas DIR or set ROTA_DIR")
+            return .failure(RotaLoadFailure(diagnostics: log.items))
+        }
+        guard isDirectory.boolValue else {
+            log.error(whole, "this is a file, not a directory: --rotas (or ROTA_DIR) names the directory that holds the rota files")
             return .failure(RotaLoadFailure(diagnostics: log.items))
         }
         let names: [String]
@@ -50,7 +54,13 @@ public enum RotaLoader {
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
             let here = SourceLocation(file: path, line: 0, column: 0)
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                // A link whose target is gone (a deploy half done) must not drop its definitions silently.
+                let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " to \(NodeReader.excerpt($0))" } ?? ""
+                log.error(here, "this is a symbolic link\(target) that leads nowhere; restore its target or remove the link")
+                continue
+            }
+            guard !isDirectory.boolValue else { continue }
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
                   let size = (attributes[.size] as? NSNumber)?.intValue else {
                 log.error(here, "cannot read this file")
@@ -85,7 +95,14 @@ public enum RotaLoader {
         var roots: [(name: String, root: YAMLNode?)] = []
         for file in files {
             do {
-                roots.append((file.path, try YAMLComposer.compose(file.bytes, file: file.path)))
+                let root = try YAMLComposer.compose(file.bytes, file: file.path)
+                if root == nil || root?.isNull == true {
+                    // Usually a save that failed or an editor's truncate-then-write: taking it as
+                    // "no definitions" would drop every schedule and escalation it held.
+                    log.error(SourceLocation(file: file.path, line: 0, column: 0),
+                              "the file is empty (a failed or unfinished save?); a rota file must define something — delete it if it is meant to go")
+                }
+                roots.append((file.path, root))
             } catch {
                 log.error(error.location, error.message)
             }
@@ -107,6 +124,13 @@ public enum RotaLoader {
 }
 
 extension RotaLoader {
+    /// The path with every symbolic link resolved, or nil when it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// Decodes rota files kept in the database (a stored revision). Runbook files are not
     /// looked for on disk: they were checked when the revision was stored.
     public static func decode(sources: [RotaSource], label: String) -> Result<Rota, RotaLoadFailure> {

@@ -1,90 +1,159 @@
+import CRotaSpawn
 import Foundation
 import RotaCore
-import Subprocess
 #if canImport(Glibc)
 import Glibc
 #endif
-#if canImport(System)
-import System
-#else
-import SystemPackage
-#endif
 
-/// The `command` contact: argv run directly (never a shell), the page in the environment
-/// and on stdin, within a time limit after which its whole process group is killed.
+/// The `command` contact: argv run directly (never a shell), the page in the environment and
+/// on stdin, within a time limit after which its whole process group is stopped.
+///
+/// Each child is started and waited for on a thread of its own: it is killed (SIGKILL) when
+/// that thread dies, which is when rota itself is killed, since the thread lives until the
+/// child has been reaped. So a runner killed with SIGKILL takes its pagers with it, and a page
+/// is delivered again only where the at-least-once rule allows.
 struct CommandContact {
     let timeout: Duration
     let outputCap: Int
+    /// Variables of rota's own environment that children never see (secrets, rota's settings).
+    let scrubbed: (String) -> Bool
 
-    /// Runs `argv` with `stdin` as its input and `environment` added to rota's own.
+    init(timeout: Duration, outputCap: Int, scrubbed: @escaping @Sendable (String) -> Bool = { $0.hasPrefix("ROTA_") }) {
+        self.timeout = timeout
+        self.outputCap = outputCap
+        self.scrubbed = scrubbed
+    }
+
+    /// Runs `argv` with `stdin` as its input and `variables` added to the scrubbed environment.
     func run(_ argv: [String], stdin: String, environment variables: [String: String]) async -> DeliveryResult {
-        guard let program = argv.first else { return .permanent("empty command") }
-        let cap = outputCap
-        let limit = timeout
-        // The page goes on stdin from an unlinked temporary file, not a pipe: a pager that
-        // exits without reading it then cannot break the delivery (no EPIPE).
-        guard let input = Self.pageFile(stdin) else { return .retry("cannot prepare the page text for \(program)") }
-        do {
-            return try await withThrowingTaskGroup(of: DeliveryResult?.self) { group in
-                group.addTask {
-                    var options = PlatformOptions()
-                    // Its own session and process group, so a timeout kills everything it started.
-                    options.createSession = true
-                    options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(2))]
-                    var updates: [Environment.Key: String?] = [:]
-                    for (key, value) in variables { if let name = Environment.Key(rawValue: key) { updates[name] = value } }
-                    let environment = Environment.inherit.updating(updates)
-                    let executable: Executable = program.contains("/") ? .path(FilePath(program)) : .name(program)
-                    let result = try await Subprocess.run(
-                        executable, arguments: Arguments(Array(argv.dropFirst())), environment: environment,
-                        platformOptions: options, input: .fileDescriptor(input, closeAfterSpawningProcess: true),
-                        output: .sequence, error: .combinedWithOutput
-                    ) { execution in
-                        var kept: [UInt8] = []
-                        for try await buffer in execution.standardOutput where kept.count < cap {
-                            buffer.withUnsafeBytes { kept.append(contentsOf: $0.prefix(cap - kept.count)) }
-                        }
-                        return String(decoding: kept, as: UTF8.self)
-                    }
-                    switch result.terminationStatus {
-                    case .exited(0): return .delivered
-                    case .exited(let code): return .retry("\(program) exited with status \(code)\(Self.excerpt(result.closureResult))")
-                    case .signaled(let signal): return .retry("\(program) was killed by signal \(signal)\(Self.excerpt(result.closureResult))")
-                    }
-                }
-                group.addTask {
-                    try await Task.sleep(for: limit)
-                    return nil
-                }
-                let first = try await group.next() ?? nil
-                group.cancelAll()
-                return first ?? .retry("\(program) did not finish within \(limit); its process group was killed")
+        guard let program = argv.first, !program.isEmpty else { return .permanent("empty command") }
+        var environment = ProcessInfo.processInfo.environment.filter { !scrubbed($0.key) }
+        environment.merge(variables) { _, page in page }
+        guard let path = Self.resolve(program, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
+            return .retry("\(program) was not found (PATH: \(environment["PATH"] ?? "unset"))")
+        }
+        let job = Job(path: path, argv: argv, environment: environment.map { "\($0.key)=\($0.value)" }, input: stdin,
+                      timeout: Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18, cap: outputCap)
+        return await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: job.run(program: program)) }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    /// The program's path: as given when it holds a '/', else the first match on PATH.
+    static func resolve(_ program: String, path: String) -> String? {
+        if program.contains("/") { return program }
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(program)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// One run, blocking the thread it is on from spawn to reap.
+    struct Job: Sendable {
+        let path: String
+        let argv: [String]
+        let environment: [String]
+        let input: String
+        let timeout: Double
+        let cap: Int
+
+        func run(program: String) -> DeliveryResult {
+            let bytes = Array(input.utf8)
+            let stdinFD = bytes.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress.map { base in base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { rota_memfd($0, buffer.count) } }
+                    ?? rota_memfd("", 0)
             }
-        } catch {
-            return .retry("\(program) could not run: \(error)")
+            guard stdinFD >= 0 else { return .retry("cannot prepare the page text for \(program): \(String(cString: strerror(-stdinFD)))") }
+            defer { close(stdinFD) }
+            var pipeFDs: [Int32] = [0, 0]
+            let piped = rota_pipe(&pipeFDs)
+            guard piped == 0 else { return .retry("cannot run \(program): \(String(cString: strerror(-piped)))") }
+            let (readFD, writeFD) = (pipeFDs[0], pipeFDs[1])
+            defer { close(readFD) }
+            let pid = withCStrings(argv) { argvPointers in
+                withCStrings(environment) { envPointers in
+                    rota_spawn(path, argvPointers, envPointers, stdinFD, writeFD)
+                }
+            }
+            close(writeFD)
+            guard pid > 0 else { return .retry("\(program) could not be started: \(String(cString: strerror(-pid)))") }
+
+            var output: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let start = monotonicSeconds()
+            var stoppedAt: Double?
+            var status: Int32 = 0
+            var exited = false
+            var open = true
+            while !exited {
+                // Read what is there (for at most 50 ms), then see whether the child is done.
+                if open {
+                    var poller = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
+                    if poll(&poller, 1, 50) > 0 {
+                        let count = read(readFD, &buffer, buffer.count)
+                        if count > 0 {
+                            output += buffer.prefix(min(count, max(0, cap - output.count)))
+                        } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
+                            open = false
+                        }
+                    }
+                } else {
+                    usleep(20_000)
+                }
+                let waited = waitpid(pid, &status, WNOHANG)
+                if waited == pid { exited = true; break }
+                let elapsed = monotonicSeconds() - start
+                if stoppedAt == nil, elapsed >= timeout {
+                    kill(-pid, SIGTERM)
+                    stoppedAt = elapsed
+                } else if let stopped = stoppedAt, elapsed >= stopped + 2 {
+                    kill(-pid, SIGKILL)
+                }
+            }
+            // Output still buffered after the exit.
+            if open {
+                var flags = fcntl(readFD, F_GETFL)
+                flags |= O_NONBLOCK
+                _ = fcntl(readFD, F_SETFL, flags)
+                while output.count < cap {
+                    let count = read(readFD, &buffer, buffer.count)
+                    guard count > 0 else { break }
+                    output += buffer.prefix(min(count, cap - output.count))
+                }
+            }
+            let excerpt = Self.excerpt(String(decoding: output, as: UTF8.self))
+            if stoppedAt != nil {
+                return .retry("\(program) did not finish within \(Int(timeout)) s; its process group was stopped\(excerpt)")
+            }
+            // WIFEXITED / WEXITSTATUS / WTERMSIG, spelled out (the C macros do not reach Swift).
+            let signal = status & 0x7f
+            if signal == 0 {
+                let code = (status >> 8) & 0xff
+                return code == 0 ? .delivered : .retry("\(program) exited with status \(code)\(excerpt)")
+            }
+            return .retry("\(program) was killed by signal \(signal)\(excerpt)")
+        }
+
+        static func excerpt(_ output: String) -> String {
+            let trimmed = output.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? "" : ": " + trimmed.split(separator: "\n").suffix(3).joined(separator: " | ")
         }
     }
+}
 
-    /// An unlinked temporary file holding `text`, positioned at its start.
-    private static func pageFile(_ text: String) -> FileDescriptor? {
-        let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array("\(directory)/rota-page-XXXXXX".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard descriptor >= 0 else { return nil }
-        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        let file = FileDescriptor(rawValue: descriptor)
-        do {
-            _ = try file.writeAll(Array(text.utf8))
-            _ = try file.seek(offset: 0, from: FileDescriptor.SeekOrigin.start)
-            return file
-        } catch {
-            try? file.close()
-            return nil
-        }
-    }
+private func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
 
-    private static func excerpt(_ output: String) -> String {
-        let trimmed = output.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? "" : ": " + trimmed.split(separator: "\n").suffix(3).joined(separator: " | ")
-    }
+/// Calls `body` with a NULL-terminated C array of the strings.
+private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    pointers.append(nil)
+    defer { for pointer in pointers { free(pointer) } }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }

@@ -18,9 +18,13 @@ public struct Notifier: Sendable {
     public var webhookSecrets: WebhookSecrets
     public var webhookConnectTimeout: TimeInterval
     public var webhookTotalTimeout: TimeInterval
+    /// Environment variables no child (pager, sendmail) inherits, besides every `ROTA_*` one:
+    /// the webhook secret's variable and its `_PREVIOUS` twin.
+    public var hiddenVariables: Set<String>
 
     public init(commandTimeout: Duration = .seconds(30), outputCap: Int = 4096, webhookSecrets: WebhookSecrets = WebhookSecrets(),
-                webhookConnectTimeout: TimeInterval = 5, webhookTotalTimeout: TimeInterval = 15) {
+                webhookConnectTimeout: TimeInterval = 5, webhookTotalTimeout: TimeInterval = 15, hiddenVariables: Set<String> = []) {
+        self.hiddenVariables = hiddenVariables
         self.commandTimeout = commandTimeout
         self.outputCap = outputCap
         self.webhookSecrets = webhookSecrets
@@ -31,9 +35,13 @@ public struct Notifier: Sendable {
     /// Delivers one page through one contact. `now` is the runner's clock (webhook timestamps,
     /// email dates). Error texts never hold a webhook URL's path or a secret.
     public func deliver(_ message: any OutboundMessage, via contact: Contact, settings: Settings, now: Date) async -> DeliveryResult {
-        let commands = CommandContact(timeout: commandTimeout, outputCap: outputCap)
+        let hidden = hiddenVariables
+        let commands = CommandContact(timeout: commandTimeout, outputCap: outputCap) { $0.hasPrefix("ROTA_") || hidden.contains($0) }
         let result: DeliveryResult
         var urls: [String] = []
+        if contact.isReduced {
+            return .retry("the full address of webhook \(Redaction.url(Redaction.urlText(contact))) is not known here; the database keeps webhooks reduced")
+        }
         switch contact.channel {
         case .command(let argv):
             result = await commands.run(argv, stdin: message.text, environment: message.environment)

@@ -1,24 +1,10 @@
 import Foundation
+import RotaCore
 
 /// Chat webhook URLs carry their token in the path or query: only scheme and host are ever shown.
 public enum Redaction {
     /// `https://chat.example.com/hooks/T0/B0?token=x` → `https://chat.example.com/…`
-    public static func url(_ text: String) -> String {
-        guard let components = URLComponents(string: text), let scheme = components.scheme, let host = components.host else {
-            return "(a webhook URL)"
-        }
-        let port = components.port.map { ":\($0)" } ?? ""
-        return "\(scheme)://\(host)\(port)/…"
-    }
-
-    /// The same URL in a form that still parses, for rota files kept in the database.
-    public static func storedURL(_ text: String) -> String {
-        guard let components = URLComponents(string: text), let scheme = components.scheme, let host = components.host else {
-            return "https://redacted.invalid/redacted"
-        }
-        let port = components.port.map { ":\($0)" } ?? ""
-        return "\(scheme)://\(host)\(port)/redacted"
-    }
+    public static func url(_ text: String) -> String { Contact.shownURL(text) }
 
     /// `message` with every occurrence of the secrets replaced (URLs by their redacted form).
     public static func scrub(_ message: String, urls: [String], secrets: [String] = []) -> String {
@@ -36,7 +22,18 @@ public enum Redaction {
         }
         for secret in secrets where !secret.isEmpty {
             text = text.replacingOccurrences(of: secret, with: "(secret)")
+            // Output is cut at 4 KiB: a secret cut in half at the end survives the replacement.
+            for length in stride(from: secret.count - 1, through: 4, by: -1) where text.hasSuffix(secret.prefix(length)) {
+                text = String(text.dropLast(length)) + "(secret)"
+                break
+            }
         }
         return text
+    }
+
+    /// A webhook contact's address as text (reduced or whole).
+    public static func urlText(_ contact: Contact) -> String {
+        if case .webhook(let url) = contact.channel { return url }
+        return ""
     }
 }

@@ -64,13 +64,18 @@ struct WebhookContact {
         configuration.timeoutIntervalForResource = totalTimeout
         configuration.httpShouldSetCookies = false
         configuration.urlCache = nil
-        let session = URLSession(configuration: configuration)
+        let session = URLSession(configuration: configuration, delegate: RefuseRedirects(), delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
         do {
             let (_, response) = try await session.data(for: request)
             guard let http = response as? HTTPURLResponse else { return .retry("webhook \(shown): no HTTP answer") }
             switch http.statusCode {
             case 200..<300: return .delivered
+            case 300..<400:
+                // Following would turn the POST into a bodiless GET (or resend the signature to
+                // another host) and still look delivered: say where it points, and fail.
+                let location = http.value(forHTTPHeaderField: "Location").map { " to \(Redaction.url($0))" } ?? ""
+                return .permanent("webhook \(shown) answered \(http.statusCode), redirecting\(location); rota does not follow redirects: put the final URL in the rota file")
             case 408, 429: return .retry("webhook \(shown) answered \(http.statusCode)")
             case 400..<500: return .permanent("webhook \(shown) answered \(http.statusCode); not retried")
             default: return .retry("webhook \(shown) answered \(http.statusCode)")
@@ -81,5 +86,14 @@ struct WebhookContact {
         } catch {
             return .retry("webhook \(shown) failed")
         }
+    }
+}
+
+
+/// Hands every redirect back as the answer it is, unfollowed.
+private final class RefuseRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 }

@@ -17,6 +17,8 @@ public struct StoredAlert: Hashable, Sendable {
     public var resolvedAt: Date?
     public var resolvedBy: String?
     public var progress: EscalationProgress
+    /// The escalation and contacts it escalates by when they vanish from the files (encoded by the engine).
+    public var definition: Data?
 
     public var status: AlertStatus { progress.status }
     public var acknowledgedAt: Date? { progress.acknowledgedAt }
@@ -37,6 +39,8 @@ public struct StoredPage: Hashable, Sendable {
     public var person: String
     public var contact: Int
     public var contactKind: String
+    /// The contact's stable identity (kind and address), so reordering contacts changes nothing.
+    public var contactKey: String?
     public var levelDueAt: Date
     public var dueAt: Date
     public var status: Status
@@ -45,6 +49,31 @@ public struct StoredPage: Hashable, Sendable {
     public var sentAt: Date?
     public var late: Bool
     public var lastError: String?
+
+    public init(id: Int, alertID: Int?, noticeKey: String? = nil, noticeSubject: String? = nil, noticeText: String? = nil,
+                round: Int, level: Int, person: String, contact: Int, contactKind: String, contactKey: String?, levelDueAt: Date,
+                dueAt: Date, status: Status, attempts: Int, nextAttemptAt: Date? = nil, sentAt: Date? = nil, late: Bool,
+                lastError: String? = nil) {
+        self.id = id
+        self.alertID = alertID
+        self.noticeKey = noticeKey
+        self.noticeSubject = noticeSubject
+        self.noticeText = noticeText
+        self.round = round
+        self.level = level
+        self.person = person
+        self.contact = contact
+        self.contactKind = contactKind
+        self.contactKey = contactKey
+        self.levelDueAt = levelDueAt
+        self.dueAt = dueAt
+        self.status = status
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.sentAt = sentAt
+        self.late = late
+        self.lastError = lastError
+    }
 }
 
 /// What raising asks for.
@@ -55,8 +84,11 @@ public struct NewAlert: Sendable {
     public var details: String?
     public var severity: String
     public var dedupKey: String?
+    public var definition: Data?
 
-    public init(service: String, escalation: String, summary: String, details: String?, severity: String, dedupKey: String?) {
+    public init(service: String, escalation: String, summary: String, details: String?, severity: String, dedupKey: String?,
+                definition: Data? = nil) {
+        self.definition = definition
         self.service = service
         self.escalation = escalation
         self.summary = summary
@@ -73,10 +105,12 @@ public struct NewPage: Hashable, Sendable {
     public var person: String
     public var contact: Int
     public var contactKind: String
+    public var contactKey: String
     public var levelDueAt: Date
     public var dueAt: Date
 
-    public init(round: Int, level: Int, person: String, contact: Int, contactKind: String, levelDueAt: Date, dueAt: Date) {
+    public init(round: Int, level: Int, person: String, contact: Int, contactKind: String, contactKey: String, levelDueAt: Date, dueAt: Date) {
+        self.contactKey = contactKey
         self.round = round
         self.level = level
         self.person = person
@@ -93,8 +127,11 @@ public struct AlertDecision: Sendable {
     public var wakeAt: Date?
     public var pages: [NewPage]
     public var log: [(event: String, detail: String)]
+    /// A new definition to keep with the alert (nil: keep the one it has).
+    public var definition: Data?
 
-    public init(progress: EscalationProgress, wakeAt: Date?, pages: [NewPage], log: [(event: String, detail: String)]) {
+    public init(progress: EscalationProgress, wakeAt: Date?, pages: [NewPage], log: [(event: String, detail: String)], definition: Data? = nil) {
+        self.definition = definition
         self.progress = progress
         self.wakeAt = wakeAt
         self.pages = pages
@@ -117,19 +154,21 @@ public struct RunnerStatus: Sendable {
     public var openAlerts: Int
     public var pagesPending: Int
     public var pagesFailed: Int
+    /// Pages of open alerts (and notices of the last day) that failed and will not be retried.
+    public var pagesFailedForGood: Int
 }
 
 extension StoredAlert: FetchableRecord {
     public init(row: Row) {
         let progress = EscalationProgress(
             status: AlertStatus(rawValue: row["status"]) ?? .triggered, round: row["round"], cycleFirstRound: row["cycle_first_round"],
-            nextLevel: row["next_level"], nextDueAt: (row["next_due_at"] as Double?).map(Date.init(seconds:)),
-            acknowledgedAt: (row["acknowledged_at"] as Double?).map(Date.init(seconds:)))
+            nextLevel: row["next_level"], nextDueAt: (row["next_due_at"] as Int64?).map(Date.init(millis:)),
+            acknowledgedAt: (row["acknowledged_at"] as Int64?).map(Date.init(millis:)))
         self.init(id: row["id"], service: row["service"], escalation: row["escalation"], summary: row["summary"],
                   details: row["details"], severity: row["severity"], dedupKey: row["dedup_key"], count: row["count"],
-                  createdAt: Date(seconds: row["created_at"]), acknowledgedBy: row["acknowledged_by"],
-                  resolvedAt: (row["resolved_at"] as Double?).map(Date.init(seconds:)), resolvedBy: row["resolved_by"],
-                  progress: progress)
+                  createdAt: Date(millis: row["created_at"]), acknowledgedBy: row["acknowledged_by"],
+                  resolvedAt: (row["resolved_at"] as Int64?).map(Date.init(millis:)), resolvedBy: row["resolved_by"],
+                  progress: progress, definition: row["definition"])
     }
 }
 
@@ -137,10 +176,10 @@ extension StoredPage: FetchableRecord {
     public init(row: Row) {
         self.init(id: row["id"], alertID: row["alert_id"], noticeKey: row["notice_key"], noticeSubject: row["notice_subject"],
                   noticeText: row["notice_text"], round: row["round"], level: row["level"], person: row["person"],
-                  contact: row["contact"], contactKind: row["contact_kind"], levelDueAt: Date(seconds: row["level_due_at"]),
-                  dueAt: Date(seconds: row["due_at"]), status: Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
-                  nextAttemptAt: (row["next_attempt_at"] as Double?).map(Date.init(seconds:)),
-                  sentAt: (row["sent_at"] as Double?).map(Date.init(seconds:)), late: row["late"], lastError: row["last_error"])
+                  contact: row["contact"], contactKind: row["contact_kind"], contactKey: row["contact_key"], levelDueAt: Date(millis: row["level_due_at"]),
+                  dueAt: Date(millis: row["due_at"]), status: Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
+                  nextAttemptAt: (row["next_attempt_at"] as Int64?).map(Date.init(millis:)),
+                  sentAt: (row["sent_at"] as Int64?).map(Date.init(millis:)), late: row["late"], lastError: row["last_error"])
     }
 }
 
@@ -163,16 +202,18 @@ extension AppDatabase {
             let progress = EscalationProgress.raised(at: now)
             try db.execute(sql: """
                 INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
-                                   round, cycle_first_round, next_level, next_due_at, wake_at)
-                VALUES (?, ?, 'triggered', ?, ?, ?, ?, ?, 1, 1, 1, ?, ?)
+                                   round, cycle_first_round, next_level, next_due_at, wake_at, definition)
+                VALUES (?, ?, 'triggered', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [new.service, new.escalation, new.summary, new.details, new.severity, new.dedupKey,
-                                 now.seconds, now.seconds, now.seconds])
+                                 now.millis, progress.round, progress.cycleFirstRound, progress.nextLevel,
+                                 progress.nextDueAt?.millis, progress.wakeUp(ackTimeout: nil)?.millis, new.definition])
             let id = Int(db.lastInsertedRowID)
             try Self.log(db, at: now, actor: actor, event: "alert.raised",
                          detail: "alert #\(id) on \(new.service) (\(new.severity)): \(new.summary)", alertID: id)
             let alert = StoredAlert(id: id, service: new.service, escalation: new.escalation, summary: new.summary,
                                     details: new.details, severity: new.severity, dedupKey: new.dedupKey, count: 1, createdAt: now,
-                                    acknowledgedBy: nil, resolvedAt: nil, resolvedBy: nil, progress: progress)
+                                    acknowledgedBy: nil, resolvedAt: nil, resolvedBy: nil, progress: progress,
+                                    definition: new.definition)
             return (alert, false)
         }
     }
@@ -187,7 +228,7 @@ extension AppDatabase {
             try db.execute(sql: """
                 UPDATE alert SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?,
                        next_level = NULL, next_due_at = NULL, wake_at = ? WHERE id = ?
-                """, arguments: [now.seconds, actor, wake?.seconds, id])
+                """, arguments: [now.millis, actor, wake?.millis, id])
             let cancelled = try Self.cancelPages(db, alert: id)
             try Self.log(db, at: now, actor: actor, event: "alert.acknowledged",
                          detail: "alert #\(id) acknowledged by \(actor)" + (cancelled > 0 ? "; \(cancelled) page(s) not yet sent cancelled" : ""),
@@ -204,7 +245,7 @@ extension AppDatabase {
             try db.execute(sql: """
                 UPDATE alert SET status = 'resolved', resolved_at = ?, resolved_by = ?,
                        next_level = NULL, next_due_at = NULL, wake_at = NULL WHERE id = ?
-                """, arguments: [now.seconds, actor, id])
+                """, arguments: [now.millis, actor, id])
             let cancelled = try Self.cancelPages(db, alert: id)
             try Self.log(db, at: now, actor: actor, event: "alert.resolved",
                          detail: "alert #\(id) resolved by \(actor)" + (cancelled > 0 ? "; \(cancelled) page(s) not yet sent cancelled" : ""),
@@ -240,7 +281,7 @@ extension AppDatabase {
                 alerts = try StoredAlert.fetchAll(db, sql: "SELECT * FROM alert WHERE id = ? AND status != 'resolved'", arguments: [alertID])
             } else {
                 alerts = try StoredAlert.fetchAll(db, sql: "SELECT * FROM alert WHERE wake_at <= ? AND status != 'resolved' ORDER BY wake_at, id",
-                                                  arguments: [now.seconds])
+                                                  arguments: [now.millis])
             }
             var changed = 0
             for alert in alerts {
@@ -250,16 +291,19 @@ extension AppDatabase {
                     UPDATE alert SET status = ?, round = ?, cycle_first_round = ?, next_level = ?, next_due_at = ?,
                            acknowledged_at = ?, acknowledged_by = CASE WHEN ? IS NULL THEN NULL ELSE acknowledged_by END, wake_at = ?
                     WHERE id = ?
-                    """, arguments: [p.status.rawValue, p.round, p.cycleFirstRound, p.nextLevel, p.nextDueAt?.seconds,
-                                     p.acknowledgedAt?.seconds, p.acknowledgedAt?.seconds, decision.wakeAt?.seconds, alert.id])
+                    """, arguments: [p.status.rawValue, p.round, p.cycleFirstRound, p.nextLevel, p.nextDueAt?.millis,
+                                     p.acknowledgedAt?.millis, p.acknowledgedAt?.millis, decision.wakeAt?.millis, alert.id])
+                if let definition = decision.definition {
+                    try db.execute(sql: "UPDATE alert SET definition = ? WHERE id = ?", arguments: [definition, alert.id])
+                }
                 for page in decision.pages {
                     // The unique key makes a second runner's insert of the same page a no-op.
                     try db.execute(sql: """
-                        INSERT OR IGNORE INTO page (alert_id, round, level, person, contact, contact_kind, level_due_at, due_at,
+                        INSERT OR IGNORE INTO page (alert_id, round, level, person, contact, contact_kind, contact_key, level_due_at, due_at,
                                                     status, next_attempt_at, late)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
-                        """, arguments: [alert.id, page.round, page.level, page.person, page.contact, page.contactKind,
-                                         page.levelDueAt.seconds, page.dueAt.seconds, page.dueAt.seconds,
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+                        """, arguments: [alert.id, page.round, page.level, page.person, page.contact, page.contactKind, page.contactKey,
+                                         page.levelDueAt.millis, page.dueAt.millis, page.dueAt.millis,
                                          now.timeIntervalSince(page.dueAt) > Self.lateAfter])
                 }
                 for line in decision.log {
@@ -288,10 +332,10 @@ extension AppDatabase {
             }
             let due = try StoredPage.fetchAll(db, sql: """
                 SELECT * FROM page WHERE status IN ('pending', 'failed') AND next_attempt_at <= ? \(filter) ORDER BY next_attempt_at LIMIT ?
-                """, arguments: [now.seconds] + extra + [limit * 2])
+                """, arguments: [now.millis] + extra + [limit * 2])
             let lapsed = try StoredPage.fetchAll(db, sql: """
                 SELECT * FROM page WHERE status = 'sending' AND lease_until <= ? \(filter) ORDER BY lease_until LIMIT ?
-                """, arguments: [now.seconds] + extra + [limit * 2])
+                """, arguments: [now.millis] + extra + [limit * 2])
             let candidates = (due + lapsed).sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
             var claimed: [(page: StoredPage, alert: StoredAlert?)] = []
             var alerts: [Int: StoredAlert] = [:]
@@ -306,7 +350,7 @@ extension AppDatabase {
                     continue
                 }
                 try db.execute(sql: "UPDATE page SET status = 'sending', attempts = attempts + 1, lease_until = ? WHERE id = ?",
-                               arguments: [now.addingTimeInterval(lease).seconds, page.id])
+                               arguments: [now.addingTimeInterval(lease).millis, page.id])
                 var mine = page
                 mine.status = .sending
                 mine.attempts += 1
@@ -330,11 +374,11 @@ extension AppDatabase {
                 switch outcome {
                 case .sent:
                     try db.execute(sql: "UPDATE page SET status = 'sent', sent_at = ?, lease_until = NULL, next_attempt_at = NULL, last_error = NULL WHERE id = ?",
-                                   arguments: [now.seconds, page.id])
+                                   arguments: [now.millis, page.id])
                     try Self.log(db, at: now, actor: "rota", event: "page.sent", detail: "\(subject) sent" + (page.late ? " (late)" : ""), alertID: page.alertID)
                 case .failed(let error, let retryAt):
                     try db.execute(sql: "UPDATE page SET status = 'failed', lease_until = NULL, next_attempt_at = ?, last_error = ? WHERE id = ?",
-                                   arguments: [retryAt.seconds, error, page.id])
+                                   arguments: [retryAt.millis, error, page.id])
                     try Self.log(db, at: now, actor: "rota", event: "page.failed",
                                  detail: "\(subject) failed (attempt \(page.attempts)): \(error); retrying from \(TimeText.utc(retryAt))", alertID: page.alertID)
                 case .failedPermanently(let error):
@@ -346,27 +390,56 @@ extension AppDatabase {
         }
     }
 
-    /// Notes that a tick ran at `now` (never moving the mark backwards).
-    public func recordTick(now: Date) throws(StoreError) {
+    /// Notes that a tick ran at `now`, never moving the mark backwards, except over a mark that
+    /// lies ahead of `clock` (the system clock): that came from a preview with a future `--now`
+    /// and must not hide a dead cron.
+    public func recordTick(now: Date, clock: Date) throws(StoreError) {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO runner (id, last_tick_at) VALUES (1, ?)
-                ON CONFLICT(id) DO UPDATE SET last_tick_at = MAX(last_tick_at, excluded.last_tick_at)
-                """, arguments: [now.seconds])
+                ON CONFLICT(id) DO UPDATE SET last_tick_at =
+                    CASE WHEN last_tick_at > ? THEN excluded.last_tick_at ELSE MAX(last_tick_at, excluded.last_tick_at) END
+                """, arguments: [now.millis, clock.millis])
         }
     }
 
-    public func runnerStatus() throws(StoreError) -> RunnerStatus {
+    public func runnerStatus(now: Date) throws(StoreError) -> RunnerStatus {
         try read { db in
-            let last = try Double.fetchOne(db, sql: "SELECT last_tick_at FROM runner WHERE id = 1")
+            let last = try Int64.fetchOne(db, sql: "SELECT last_tick_at FROM runner WHERE id = 1")
             let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alert WHERE status != 'resolved'") ?? 0
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending', 'failed') AND status != 'failed'") ?? 0
             let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending', 'failed') AND status = 'failed'") ?? 0
-            return RunnerStatus(lastTick: last.map(Date.init(seconds:)), openAlerts: open, pagesPending: pending, pagesFailed: failed)
+            let forGood = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM page LEFT JOIN alert ON alert.id = page.alert_id
+                WHERE page.status = 'failed' AND page.next_attempt_at IS NULL
+                  AND (alert.status IN ('triggered', 'acknowledged') OR (page.alert_id IS NULL AND page.due_at >= ?))
+                """, arguments: [now.addingTimeInterval(-86400).millis]) ?? 0
+            return RunnerStatus(lastTick: last.map(Date.init(millis:)), openAlerts: open, pagesPending: pending, pagesFailed: failed,
+                                pagesFailedForGood: forGood)
         }
     }
 
     // MARK: reading
+
+    /// Alerts whose wake-up time has come (what a tick would plan), read without writing.
+    public func dueAlerts(now: Date) throws(StoreError) -> [StoredAlert] {
+        try read { db in
+            try StoredAlert.fetchAll(db, sql: "SELECT * FROM alert WHERE wake_at <= ? AND status != 'resolved' ORDER BY wake_at, id",
+                                     arguments: [now.millis])
+        }
+    }
+
+    /// Pages a tick would claim now (due, or whose claim lapsed), read without writing.
+    public func duePages(now: Date) throws(StoreError) -> [StoredPage] {
+        try read { db in
+            try StoredPage.fetchAll(db, sql: """
+                SELECT page.* FROM page LEFT JOIN alert ON alert.id = page.alert_id
+                WHERE ((page.status IN ('pending', 'failed') AND page.next_attempt_at <= ?) OR (page.status = 'sending' AND page.lease_until <= ?))
+                  AND (page.alert_id IS NULL OR alert.status = 'triggered')
+                ORDER BY page.due_at, page.id
+                """, arguments: [now.millis, now.millis])
+        }
+    }
 
     public func alert(id: Int) throws(StoreError) -> StoredAlert {
         try read { db in try Self.alert(db, id) }
@@ -411,9 +484,9 @@ extension AppDatabase {
                 SELECT person, alert_id, round, level, MIN(level_due_at) AS due FROM page
                 WHERE status = 'sent' AND alert_id IS NOT NULL AND level_due_at >= ? AND level_due_at < ?
                 GROUP BY alert_id, round, level, person ORDER BY due
-                """, arguments: [from.seconds, to.seconds]).map { row in
+                """, arguments: [from.millis, to.millis]).map { row in
                 ReceivedPage(person: row["person"], alertID: row["alert_id"], round: row["round"], level: row["level"],
-                             levelDueAt: Date(seconds: row["due"]))
+                             levelDueAt: Date(millis: row["due"]))
             }
         }
     }
@@ -425,11 +498,13 @@ public struct NewNotice: Hashable, Sendable {
     public var person: String
     public var contact: Int
     public var contactKind: String
+    public var contactKey: String
     public var dueAt: Date
     public var subject: String
     public var text: String
 
-    public init(key: String, person: String, contact: Int, contactKind: String, dueAt: Date, subject: String, text: String) {
+    public init(key: String, person: String, contact: Int, contactKind: String, contactKey: String, dueAt: Date, subject: String, text: String) {
+        self.contactKey = contactKey
         self.key = key
         self.person = person
         self.contact = contact
@@ -450,11 +525,11 @@ extension AppDatabase {
             var added = 0
             for notice in notices {
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO page (notice_key, notice_subject, notice_text, person, contact, contact_kind,
+                    INSERT OR IGNORE INTO page (notice_key, notice_subject, notice_text, person, contact, contact_kind, contact_key,
                                                 level_due_at, due_at, status, next_attempt_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
-                    """, arguments: [notice.key, notice.subject, notice.text, notice.person, notice.contact, notice.contactKind,
-                                     notice.dueAt.seconds, notice.dueAt.seconds, notice.dueAt.seconds])
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)
+                    """, arguments: [notice.key, notice.subject, notice.text, notice.person, notice.contact, notice.contactKind, notice.contactKey,
+                                     notice.dueAt.millis, notice.dueAt.millis, notice.dueAt.millis])
                 added += db.changesCount
             }
             return added

@@ -1,4 +1,8 @@
+import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension AppDatabase {
     /// Frozen migrations: once shipped, a migration is never edited; changes come as new ones.
@@ -55,6 +59,7 @@ extension AppDatabase {
                 """)
         }
         registerAlertMigration(&migrator)
+        registerExactInstantsMigration(&migrator)
         return migrator
     }
 
@@ -69,6 +74,15 @@ extension AppDatabase {
         let unknown = applied.subtracting(known)
         guard unknown.isEmpty else { throw .schemaTooNew(path: path, unknown: unknown.sorted()) }
         if applied == known { return }
+        // Many commands may meet a new database at once (20 raises from a monitor): one migrates
+        // while the others wait on a lock beside the database, then find nothing left to do.
+        let lock = Glibc.open(path + ".migrate-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw .cannotOpen(path: path, reason: "cannot create \(path).migrate-lock: \(String(cString: strerror(errno)))") }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw .cannotOpen(path: path, reason: "cannot lock \(path).migrate-lock: \(String(cString: strerror(errno)))") }
+        }
+        defer { flock(lock, LOCK_UN) }
         do {
             try migrator.migrate(queue)
         } catch {
@@ -141,6 +155,44 @@ extension AppDatabase {
                     id INTEGER PRIMARY KEY CHECK (id = 1),
                     last_tick_at REAL NOT NULL
                 );
+                """)
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Instants as whole milliseconds (a REAL of seconds read back through Date could be an ulp
+    /// off, so `due <= now` failed for a raise's own `now`); pages name their contact by a stable
+    /// key rather than its position; alerts keep the definition they escalate by; revisions keep
+    /// the decoded rota with webhook addresses reduced, never the files' text.
+    static func registerExactInstantsMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v3-exact-instants") { db in
+            let columns: [(String, [String])] = [
+                ("revision", ["effective_at", "stored_at"]),
+                ("override", ["start_at", "end_at", "created_at"]),
+                ("leave", ["start_at", "end_at", "created_at"]),
+                ("alert", ["created_at", "acknowledged_at", "resolved_at", "next_due_at", "wake_at"]),
+                ("page", ["level_due_at", "due_at", "next_attempt_at", "lease_until", "sent_at"]),
+                ("runner", ["last_tick_at"]),
+                ("event", ["at"]),
+            ]
+            // The audit log refuses updates: lift its guard for this one conversion, then restore it.
+            try db.execute(sql: "DROP TRIGGER event_is_append_only_update")
+            for (table, names) in columns {
+                let sets = names.map { "\($0) = CAST(ROUND(\($0) * 1000) AS INTEGER)" }.joined(separator: ", ")
+                try db.execute(sql: "UPDATE \(table) SET \(sets)")
+            }
+            try db.execute(sql: """
+                CREATE TRIGGER event_is_append_only_update BEFORE UPDATE ON event
+                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                ALTER TABLE page ADD COLUMN contact_key TEXT;
+                CREATE UNIQUE INDEX page_alert_contact_key ON page(alert_id, round, level, person, contact_key)
+                    WHERE alert_id IS NOT NULL AND contact_key IS NOT NULL;
+                CREATE UNIQUE INDEX page_notice_contact_key ON page(notice_key, contact_key)
+                    WHERE notice_key IS NOT NULL AND contact_key IS NOT NULL;
+                CREATE INDEX page_failed_for_good ON page(alert_id) WHERE status = 'failed' AND next_attempt_at IS NULL;
+                ALTER TABLE alert ADD COLUMN definition BLOB;
+                ALTER TABLE revision ADD COLUMN model BLOB;
                 """)
         }
     }

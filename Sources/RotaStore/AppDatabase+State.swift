@@ -7,55 +7,62 @@ extension AppDatabase {
 
     static func log(_ db: Database, at: Date, actor: String, event: String, detail: String, alertID: Int? = nil) throws {
         try db.execute(sql: "INSERT INTO event (at, actor, event, detail, alert_id) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [at.seconds, actor, event, detail, alertID])
+                       arguments: [at.millis, actor, event, detail, alertID])
     }
 
     /// The audit log from `since` on, oldest first.
     public func events(since: Date?) throws(StoreError) -> [AuditEvent] {
         try read { db in
             try AuditEvent.fetchAll(db, sql: "SELECT * FROM event WHERE at >= ? ORDER BY at, id",
-                                    arguments: [since?.seconds ?? -Double.greatestFiniteMagnitude])
+                                    arguments: [since?.millis ?? Int64.min])
         }
     }
 
     // MARK: revisions
 
-    /// Stores the rota files as a new revision when they differ from the last one stored.
-    /// Effective from `now` (never before the last revision, so history only grows forward).
-    /// Returns the new revision, or nil when nothing changed.
+    /// Stores a new revision when the files' fingerprint differs from the last one stored:
+    /// `model` is the decoded rota with webhook addresses reduced (never the files' text, where a
+    /// token could hide in a comment or an escape). Effective from `now` (never before the last
+    /// revision, so history only grows forward). Returns the new revision, or nil when nothing changed.
     @discardableResult
-    public func recordRevision(sources: [StoredSource], fingerprint: String, now: Date, actor: String) throws(StoreError) -> StoredRevision? {
+    public func recordRevision(model: Data, files: [String], fingerprint: String, now: Date, actor: String) throws(StoreError) -> StoredRevision? {
         // The common case (nothing changed) is a read: no write lock, no fsync.
-        let latest: String? = try read { db in try String.fetchOne(db, sql: "SELECT fingerprint FROM revision ORDER BY id DESC LIMIT 1") }
-        if latest == fingerprint { return nil }
+        let latest: Row? = try read { db in try Row.fetchOne(db, sql: "SELECT fingerprint, model IS NOT NULL AS whole FROM revision ORDER BY id DESC LIMIT 1") }
+        if let latest, latest["fingerprint"] == fingerprint, latest["whole"] == true { return nil }
         return try write { db in
             let last = try StoredRevision.fetchOne(db, sql: "SELECT id, effective_at, fingerprint FROM revision ORDER BY id DESC LIMIT 1")
-            if last?.fingerprint == fingerprint { return nil }
+            if let last, last.fingerprint == fingerprint {
+                // A revision stored as text by an older rota: keep the model instead, and drop the
+                // text, where a token could survive its redaction.
+                try db.execute(sql: "UPDATE revision SET model = ?, sources = '[]' WHERE id = ? AND model IS NULL", arguments: [model, last.id])
+                return nil
+            }
             let effective = max(now, last?.effectiveAt ?? now)
-            let json = String(decoding: try JSONEncoder().encode(sources), as: UTF8.self)
-            try db.execute(sql: "INSERT INTO revision (effective_at, stored_at, fingerprint, sources) VALUES (?, ?, ?, ?)",
-                           arguments: [effective.seconds, now.seconds, fingerprint, json])
+            try db.execute(sql: "INSERT INTO revision (effective_at, stored_at, fingerprint, sources, model) VALUES (?, ?, ?, '[]', ?)",
+                           arguments: [effective.millis, now.millis, fingerprint, model])
             let id = Int(db.lastInsertedRowID)
-            let names = sources.map(\.name).joined(separator: ", ")
             try Self.log(db, at: now, actor: actor, event: "revision",
-                         detail: "revision \(id) of the rota files (\(names)) in force from \(TimeText.utc(effective))")
+                         detail: "revision \(id) of the rota files (\(files.joined(separator: ", "))) in force from \(TimeText.utc(effective))")
             return StoredRevision(id: id, effectiveAt: effective, fingerprint: fingerprint)
         }
     }
 
-    /// Every revision, oldest first, without its files.
+    /// Every revision, oldest first, without its content.
     public func revisions() throws(StoreError) -> [StoredRevision] {
         try read { db in
             try StoredRevision.fetchAll(db, sql: "SELECT id, effective_at, fingerprint FROM revision ORDER BY id")
         }
     }
 
-    /// The files of one revision.
-    public func sources(ofRevision id: Int) throws(StoreError) -> [StoredSource] {
-        let json: String? = try read { db in try String.fetchOne(db, sql: "SELECT sources FROM revision WHERE id = ?", arguments: [id]) }
-        guard let json else { throw .notFound("no revision \(id)") }
+    /// What a revision holds: the decoded model (revisions stored since v3), or the files' text
+    /// (older ones, with webhook URLs reduced by text replacement).
+    public func content(ofRevision id: Int) throws(StoreError) -> RevisionContent {
+        let row: Row? = try read { db in try Row.fetchOne(db, sql: "SELECT sources, model FROM revision WHERE id = ?", arguments: [id]) }
+        guard let row else { throw .notFound("no revision \(id)") }
+        if let model: Data = row["model"] { return .model(model) }
+        let json: String = row["sources"]
         do {
-            return try JSONDecoder().decode([StoredSource].self, from: Data(json.utf8))
+            return .sources(try JSONDecoder().decode([StoredSource].self, from: Data(json.utf8)))
         } catch {
             throw .database("revision \(id) is unreadable: \(error)")
         }
@@ -71,7 +78,7 @@ extension AppDatabase {
                 try db.execute(sql: """
                     INSERT INTO override (schedule, person, start_at, end_at, reason, created_by, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [item.schedule, item.person, item.start.seconds, item.end.seconds, item.reason, actor, now.seconds])
+                    """, arguments: [item.schedule, item.person, item.start.millis, item.end.millis, item.reason, actor, now.millis])
                 ids.append(Int(db.lastInsertedRowID))
             }
             let idText = ids.map { "#\($0)" }.joined(separator: ", ")
@@ -95,7 +102,7 @@ extension AppDatabase {
     private func rows<Record: FetchableRecord>(of table: String, endingAfter after: Date?) throws(StoreError) -> [Record] {
         try read { db in
             try Record.fetchAll(db, sql: "SELECT * FROM \(table) WHERE end_at > ? ORDER BY id",
-                                arguments: [after?.seconds ?? -Double.greatestFiniteMagnitude])
+                                arguments: [after?.millis ?? Int64.min])
         }
     }
 
@@ -118,7 +125,7 @@ extension AppDatabase {
         try write { db in
             try db.execute(sql: """
                 INSERT INTO leave (person, start_at, end_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [person, start.seconds, end.seconds, reason, actor, now.seconds])
+                """, arguments: [person, start.millis, end.millis, reason, actor, now.millis])
             let id = Int(db.lastInsertedRowID)
             var detail = "leave #\(id): \(person) away from \(TimeText.utc(start)) to \(TimeText.utc(end))"
             if let reason { detail += " (\(reason))" }

@@ -13,6 +13,12 @@ public struct StoredSource: Codable, Hashable, Sendable {
     }
 }
 
+/// The content of a stored revision.
+public enum RevisionContent: Sendable {
+    case model(Data)
+    case sources([StoredSource])
+}
+
 /// A revision of the rota files, in force from `effectiveAt`.
 public struct StoredRevision: Hashable, Sendable {
     public var id: Int
@@ -75,34 +81,36 @@ public struct NewOverride: Hashable, Sendable {
 }
 
 extension Date {
-    var seconds: Double { timeIntervalSince1970 }
-    init(seconds: Double) { self.init(timeIntervalSince1970: seconds) }
+    /// Instants are stored as whole milliseconds since 1970: exact in SQLite (REAL holds
+    /// integers up to 2^53 exactly), so an instant read back equals the one written.
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
 }
 
 extension StoredOverride: FetchableRecord {
     public init(row: Row) {
         self.init(id: row["id"], schedule: row["schedule"], person: row["person"],
-                  start: Date(seconds: row["start_at"]), end: Date(seconds: row["end_at"]),
-                  reason: row["reason"], createdBy: row["created_by"], createdAt: Date(seconds: row["created_at"]))
+                  start: Date(millis: row["start_at"]), end: Date(millis: row["end_at"]),
+                  reason: row["reason"], createdBy: row["created_by"], createdAt: Date(millis: row["created_at"]))
     }
 }
 
 extension StoredLeave: FetchableRecord {
     public init(row: Row) {
-        self.init(id: row["id"], person: row["person"], start: Date(seconds: row["start_at"]), end: Date(seconds: row["end_at"]),
-                  reason: row["reason"], createdBy: row["created_by"], createdAt: Date(seconds: row["created_at"]))
+        self.init(id: row["id"], person: row["person"], start: Date(millis: row["start_at"]), end: Date(millis: row["end_at"]),
+                  reason: row["reason"], createdBy: row["created_by"], createdAt: Date(millis: row["created_at"]))
     }
 }
 
 extension AuditEvent: FetchableRecord {
     public init(row: Row) {
-        self.init(id: row["id"], at: Date(seconds: row["at"]), actor: row["actor"], event: row["event"],
+        self.init(id: row["id"], at: Date(millis: row["at"]), actor: row["actor"], event: row["event"],
                   detail: row["detail"], alertID: row["alert_id"])
     }
 }
 
 extension StoredRevision: FetchableRecord {
     public init(row: Row) {
-        self.init(id: row["id"], effectiveAt: Date(seconds: row["effective_at"]), fingerprint: row["fingerprint"])
+        self.init(id: row["id"], effectiveAt: Date(millis: row["effective_at"]), fingerprint: row["fingerprint"])
     }
 }

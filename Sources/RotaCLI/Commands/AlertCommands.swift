@@ -44,13 +44,16 @@ extension RotaCommand {
                 let actor = try context.actor(as: actor)
                 let raised = try context.database.raise(
                     NewAlert(service: service.id, escalation: service.escalation, summary: summary, details: details,
-                             severity: severity.rawValue, dedupKey: dedupKey), actor: actor, now: context.now)
+                             severity: severity.rawValue, dedupKey: dedupKey, definition: Runner.definition(for: service, in: context.rota)),
+                    actor: actor, now: context.now)
                 var failures: [String] = []
                 if !raised.deduplicated {
                     // Page level 1 now, as a tick would, for this alert only.
                     let runner = try Runner(context: context)
                     try runner.plan(only: raised.alert.id)
-                    let report = try await runner.deliver(only: raised.alert.id)
+                    let stop = StopRequest()
+                    let report = try await runner.deliver(only: raised.alert.id, stop: stop)
+                    stop.uninstall()
                     failures = report.failed.map { "page to \($0.page.person) (\($0.page.contactKind)) failed: \($0.error ?? "")" }
                 }
                 for failure in failures { Console.error("rota: \(failure); 'rota tick' will retry it") }

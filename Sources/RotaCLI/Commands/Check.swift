@@ -31,7 +31,10 @@ extension RotaCommand {
         func run() async throws {
             let context = try CommandContext(global)
             let window = try Window(context: context, from: from, to: nil, days: days, defaultDays: days)
-            let report = CoverageCheck.run(timetable: try context.timetable(from: window.from, to: window.to), from: window.from, to: window.to)
+            var report = CoverageCheck.run(timetable: try context.timetable(from: window.from, to: window.to), from: window.from, to: window.to)
+            for item in try context.alertsOnKeptDefinitions() {
+                report.warnings.append(CoverageWarning(kind: .alertOnKeptDefinition, schedule: nil, at: nil, message: "alert #\(item.id) \(item.why)"))
+            }
             if global.json {
                 let gaps = report.gaps.map { gap -> JSONValue in
                     .object([("schedule", .string(gap.schedule)), ("start", .instant(gap.start)), ("end", .instant(gap.end))])

@@ -35,13 +35,18 @@ extension RotaCommand {
                     if let mine, best == nil || mine.start < best!.start { best = mine }
                 }
                 if let best {
-                    // A shift under way was clipped at now: find where it really began.
+                    // The window clips the shift at both ends: find where it really began and ends.
                     let whole = timetable.shifts(schedule: best.schedule, from: context.now.addingTimeInterval(-35 * 86400), to: best.end)
                         .last { $0.person == who.id && $0.end == best.end }
                     let start = whole?.start ?? best.start
-                    found = (Shift(schedule: best.schedule, person: who.id, start: start, end: best.end),
+                    var finish = best.end
+                    for span in [35.0, 400] where finish == end {
+                        finish = timetable.shifts(schedule: best.schedule, from: best.start, to: best.start.addingTimeInterval(span * 86400))
+                            .first?.end ?? finish
+                    }
+                    found = (Shift(schedule: best.schedule, person: who.id, start: start, end: finish),
                              timetable.person(schedule: best.schedule, at: start.addingTimeInterval(-1)),
-                             timetable.person(schedule: best.schedule, at: best.end))
+                             timetable.person(schedule: best.schedule, at: finish))
                 }
             }
             let zone = who.timezone ?? context.inputZone

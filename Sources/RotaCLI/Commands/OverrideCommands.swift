@@ -75,7 +75,11 @@ extension RotaCommand {
             func run() async throws {
                 let context = try CommandContext(global)
                 var rows = try context.database.overrides(endingAfter: all ? nil : context.now)
-                if let schedule { rows = rows.filter { $0.schedule == schedule } }
+                if let schedule {
+                    rows = rows.filter { $0.schedule == schedule }
+                    // A typo must not read as "no overrides".
+                    if rows.isEmpty { _ = try context.schedule(schedule) }
+                }
                 if global.json {
                     let items = rows.map { row -> JSONValue in
                         .object([("id", .int(row.id)), ("schedule", .string(row.schedule)), ("person", .string(row.person)),
@@ -167,7 +171,10 @@ extension RotaCommand {
             func run() async throws {
                 let context = try CommandContext(global)
                 var rows = try context.database.leave(endingAfter: all ? nil : context.now)
-                if let person { rows = rows.filter { $0.person == person } }
+                if let person {
+                    rows = rows.filter { $0.person == person }
+                    if rows.isEmpty { _ = try context.person(person) }
+                }
                 if global.json {
                     let items = rows.map { row -> JSONValue in
                         .object([("id", .int(row.id)), ("person", .string(row.person)), ("start", .instant(row.start)),

@@ -115,5 +115,11 @@ struct Window {
         guard self.from < self.to else {
             throw RotaFailure.usage("--to (\(TimeText.utc(self.to))) must be after --from (\(TimeText.utc(self.from)))")
         }
+        // The same bound as --days everywhere: a window of centuries would take gigabytes.
+        guard self.to.timeIntervalSince(self.from) <= Double(Window.maxDays) * 86400 else {
+            throw RotaFailure.usage("the window from --from to --to spans more than \(Window.maxDays) days; ask for a shorter one")
+        }
     }
+
+    static let maxDays = 3660
 }

@@ -24,9 +24,12 @@ extension RotaCommand {
 
         @OptionGroup var global: GlobalOptions
         @Flag(name: .shortAndLong, help: "Say what was done.") var verbose = false
+        @Flag(name: .customLong("dry-run"), help: "Print what would be paged, and change nothing (no page, no record).")
+        var dryRun = false
 
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
+            if dryRun { return try preview(environment) }
             let databasePath = global.database ?? AppDatabase.defaultPath(environment: environment)
             // ROTA_TICK_LOCK=off lets tests run ticks truly at once: the outbox alone keeps pages single.
             var lock: TickLock?
@@ -39,20 +42,23 @@ extension RotaCommand {
             }
             defer { lock?.release() }
             let context = try CommandContext(global, environment: environment)
+            if context.isPreview {
+                Console.error("rota: warning: --now \(TimeText.utc(context.now)) is ahead of the system clock: real pages go out for everything due until then, and no revision of the rota files is recorded (use --dry-run to only look)")
+            }
             let runner = try Runner(context: context)
             try runner.plan()
             try runner.planShiftNotices()
-            let report = try await runner.deliver()
-            try context.database.recordTick(now: context.now)
+            let stop = StopRequest()
+            let report = try await runner.deliver(stop: stop)
+            stop.uninstall()
+            try context.database.recordTick(now: context.now, clock: context.clock)
 
-            let errors = report.failed.map { "\(Self.describe($0.page)) failed: \($0.error ?? "unknown error")" }
+            let errors = report.failed.map { item in
+                "\(Self.describe(item.page)) failed\(item.forGood ? " for good (not retried)" : "; will retry"): \(item.error ?? "unknown error")"
+            }
             if global.json {
-                let pages = (report.sent + report.failed).map { item -> JSONValue in
-                    .object([("alert", item.page.alertID.map { .int($0) } ?? .null), ("notice", .text(item.page.noticeKey)),
-                             ("round", .int(item.page.round)), ("level", .int(item.page.level)),
-                             ("person", .string(item.page.person)), ("contact", .string(item.page.contactKind)),
-                             ("due_at", .instant(item.page.dueAt)), ("late", .bool(item.page.late)),
-                             ("status", .string(item.error == nil ? "sent" : "failed")), ("error", .text(item.error))])
+                let pages = (report.sent + report.failed).map { item in
+                    Self.json(item.page, status: item.error == nil ? "sent" : (item.forGood ? "failed_for_good" : "failed"), error: item.error)
                 }
                 context.print(json: .object([("at", .instant(context.now)), ("pages", .array(pages)), ("errors", .array(errors.map { .string($0) }))]))
             } else if verbose {
@@ -61,8 +67,31 @@ extension RotaCommand {
                     Console.out("  sent: \(Self.describe(item.page))\(item.page.late ? " late" : "")")
                 }
             }
-            for error in errors { Console.error("rota: \(error); will retry") }
+            for error in errors { Console.error("rota: \(error)") }
+            if stop.isRequested { Console.error("rota: stopped early: pages not yet claimed go out on the next tick") }
             if !errors.isEmpty { throw RotaFailure.silent(ExitStatus.pagesRetrying) }
+        }
+
+        /// --dry-run: the pages a tick would send now, from a read-only look; nothing is recorded.
+        private func preview(_ environment: [String: String]) throws {
+            let context = try CommandContext(global, environment: environment, recording: false)
+            let pages = try Runner(context: context).preview()
+            if global.json {
+                context.print(json: .object([("at", .instant(context.now)), ("dry_run", .bool(true)),
+                                             ("pages", .array(pages.map { Self.json($0, status: "would_send", error: nil) })),
+                                             ("errors", .array([]))]))
+                return
+            }
+            Console.out("dry run at \(TimeText.utc(context.now)): \(pages.count) page(s) would be sent; nothing was changed")
+            for page in pages { Console.out("  would send: \(Self.describe(page))\(page.late ? " late" : "")") }
+        }
+
+        static func json(_ page: StoredPage, status: String, error: String?) -> JSONValue {
+            .object([("alert", page.alertID.map { .int($0) } ?? .null), ("notice", .text(page.noticeKey)),
+                     ("round", .int(page.round)), ("level", .int(page.level)),
+                     ("person", .string(page.person)), ("contact", .string(page.contactKind)),
+                     ("due_at", .instant(page.dueAt)), ("late", .bool(page.late)),
+                     ("status", .string(status)), ("error", .text(error))])
         }
 
         static func describe(_ page: StoredPage) -> String {
@@ -130,21 +159,40 @@ extension RotaCommand {
 
         func run() async throws {
             let context = try CommandContext(global)
-            let status = try context.database.runnerStatus()
-            let stale = status.lastTick.map { context.now.timeIntervalSince($0) > 180 } ?? true
+            let status = try context.database.runnerStatus(now: context.now)
+            let age = status.lastTick.map { context.now.timeIntervalSince($0) }
+            var problems: [String] = []
+            switch age {
+            case nil: problems.append("no tick has run: is cron running 'rota tick'?")
+            case let age? where age > 180: problems.append("the last tick is \(Int(age))s old: is cron running 'rota tick'?")
+            case let age? where age < -1: problems.append("the last tick is \(Int(-age))s in the future (a tick ran with a future --now?): cron's own ticks are hidden until it is replaced")
+            default: break
+            }
+            if status.pagesFailedForGood > 0 {
+                problems.append("\(status.pagesFailedForGood) page(s) failed for good (see 'rota alert show' and fix the contact)")
+            }
+            let kept = try context.alertsOnKeptDefinitions()
+            for item in kept { problems.append("alert #\(item.id) \(item.why)") }
             if global.json {
                 context.print(json: .object([("last_tick", .instant(status.lastTick)), ("open_alerts", .int(status.openAlerts)),
-                                             ("pages_pending", .int(status.pagesPending)), ("pages_failed", .int(status.pagesFailed))]))
+                                             ("pages_pending", .int(status.pagesPending)), ("pages_failed", .int(status.pagesFailed)),
+                                             ("pages_failed_for_good", .int(status.pagesFailedForGood)),
+                                             ("problems", .array(problems.map { .string($0) }))]))
             } else {
-                let tick = status.lastTick.map { "\(HumanTime.format($0, in: context.inputZone)) (\(Int(context.now.timeIntervalSince($0)))s ago)" } ?? "never"
-                Console.out("""
-                    last tick:      \(tick)\(stale ? "  ← STALE: is cron running 'rota tick'?" : "")
+                let tick = status.lastTick.map { tick in
+                    let seconds = Int(context.now.timeIntervalSince(tick))
+                    return "\(HumanTime.format(tick, in: context.inputZone)) (\(seconds >= 0 ? "\(seconds)s ago" : "\(-seconds)s in the future"))"
+                } ?? "never"
+                var text = """
+                    last tick:      \(tick)
                     open alerts:    \(status.openAlerts)
                     pages pending:  \(status.pagesPending)
-                    pages failed:   \(status.pagesFailed)
-                    """)
+                    pages failed:   \(status.pagesFailed) (\(status.pagesFailedForGood) for good)
+                    """
+                for problem in problems { text += "\nPROBLEM: \(problem)" }
+                Console.out(text)
             }
-            if stale { throw RotaFailure.silent(ExitStatus.gapsFound) }
+            if !problems.isEmpty { throw RotaFailure.silent(ExitStatus.unhealthy) }
         }
     }
 }

@@ -1,17 +1,62 @@
 import Foundation
+import RotaCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// stdout carries results; stderr carries diagnostics.
+/// stdout carries results; stderr carries diagnostics. Both are written with write(2), never
+/// through a path that traps: a closed pipe (`rota shifts | head -1`) ends output quietly, a
+/// full disk on stdout is exit 74 with a message, and a stderr that cannot be written is
+/// ignored, so a tick's paging never depends on where its diagnostics go.
 enum Console {
-    static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    private struct State {
+        var stdoutClosed = false
+        var stdoutError: String?
     }
 
-    /// Writes a document built as bytes, with a final newline, in one call.
+    private static let state = Mutex(State())
+
+    /// Human output: control characters escaped (line breaks kept), so no alert text can drive the terminal.
+    static func out(_ text: String) {
+        writeOut(Array((TerminalText.escaped(text, keepNewlines: true) + "\n").utf8))
+    }
+
+    /// A document built as bytes (JSON, CSV, iCalendar: already escaped), with a final newline.
     static func out(bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(bytes) + Data([0x0a]))
+        writeOut(bytes + [0x0a])
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        _ = write(2, Array((TerminalText.escaped(text, keepNewlines: true) + "\n").utf8))
+    }
+
+    /// Why stdout could not be written (not a closed pipe), if it could not.
+    static var outputFailure: String? { state.withLock { $0.stdoutError } }
+
+    private static func writeOut(_ bytes: [UInt8]) {
+        guard state.withLock({ !$0.stdoutClosed }) else { return }
+        let error = write(1, bytes)
+        guard error != 0 else { return }
+        state.withLock { state in
+            state.stdoutClosed = true
+            if error != EPIPE { state.stdoutError = "cannot write the output: \(String(cString: strerror(error)))" }
+        }
+    }
+
+    /// Writes everything or returns the errno that stopped it (0: all written).
+    private static func write(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32 {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return 0
+        }
     }
 }

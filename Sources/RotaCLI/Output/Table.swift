@@ -1,3 +1,5 @@
+import RotaCore
+
 /// An aligned text table for people: columns padded, two spaces apart, no colour.
 struct Table {
     var headers: [String]
@@ -5,7 +7,8 @@ struct Table {
 
     init(_ headers: String...) { self.headers = headers }
 
-    mutating func add(_ cells: String...) { rows.append(cells) }
+    /// Cells are one line each: line breaks and control characters in them are shown escaped.
+    mutating func add(_ cells: String...) { rows.append(cells.map { TerminalText.escaped($0) }) }
 
     func rendered() -> String {
         var widths = headers.map(\.count)

@@ -39,8 +39,9 @@ public struct PageMessage: Hashable, Sendable {
     }
 
     /// A stable id per (alert, round, level, person, contact): receivers drop repeats with it.
-    public static func id(alert: Int, round: Int, level: Int, person: String, contact: Int) -> String {
-        "rota-\(alert)-r\(round)-l\(level)-\(person)-c\(contact)"
+    /// `contact` is the contact's key (`command:1a2b…`), so reordering contacts keeps ids.
+    public static func id(alert: Int, round: Int, level: Int, person: String, contact: String) -> String {
+        "rota-\(alert)-r\(round)-l\(level)-\(person)-" + contact.replacingOccurrences(of: ":", with: "-")
     }
 
     public var ackHint: String { "rota ack \(alertID)" }

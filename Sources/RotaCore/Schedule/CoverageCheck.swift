@@ -17,6 +17,8 @@ public struct CoverageWarning: Hashable, Sendable {
         case overrideDuringLeave = "override_during_leave"
         /// Over the next 90 days someone gets more than 1.5× the mean weekend hours of their layer.
         case unfairWeekends = "unfair_weekends"
+        /// An open alert escalates by a definition the rota files no longer hold.
+        case alertOnKeptDefinition = "alert_on_kept_definition"
     }
 
     public var kind: Kind

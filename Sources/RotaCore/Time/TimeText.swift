@@ -58,6 +58,9 @@ public enum TimeText {
         return .instant(Date(timeIntervalSince1970: TimeInterval(wall.naiveSeconds - offset)))
     }
 
+    /// The years a time may name: proleptic Gregorian, from the Unix epoch's year on.
+    public static let years = 1970...9999
+
     /// `YYYY-MM-DD`, validated.
     public static func parseDate(_ text: String) -> LocalDate? {
         let bytes = asciiTrimmed(text)
@@ -109,7 +112,7 @@ public enum TimeText {
         guard chars.count == 10, chars[4] == UInt8(ascii: "-"), chars[7] == UInt8(ascii: "-"),
               let year = number(chars, 0, 4), let month = number(chars, 5, 2), let day = number(chars, 8, 2) else { return nil }
         let date = LocalDate(year: year, month: month, day: day)
-        return date.isValid ? date : nil
+        return date.isValid && years.contains(year) ? date : nil
     }
 
     /// The text's bytes without leading and trailing spaces and tabs.

@@ -28,6 +28,8 @@ public struct Zone: Hashable, Sendable, CustomStringConvertible {
     static func isIANAName(_ name: String) -> Bool {
         if name == "UTC" { return true }
         let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        // Etc/GMT+1 and the like are fixed offsets (with inverted signs): as ambiguous as "GMT+1".
+        if let last = parts.last, last.count > 3, last.hasPrefix("GMT") || last.hasPrefix("UTC") { return false }
         return parts.count >= 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-+".contains($0)) } }
     }
 
