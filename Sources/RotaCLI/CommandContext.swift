@@ -69,14 +69,14 @@ struct CommandContext {
         } else {
             inputZone = rota.settings.zone
         }
-        clock = Date()
+        clock = Date().wholeMilliseconds
         if let text = options.now ?? environment["ROTA_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) {
             guard let parsed = TimeText.parse(text) else {
                 throw RotaFailure.usage("--now '\(text)' is not a time; write e.g. 2026-03-29T02:30:00Z or 2026-03-29T02:30 (years \(TimeText.years.lowerBound)–\(TimeText.years.upperBound))")
             }
             now = parsed.instant(in: inputZone).wholeMilliseconds
         } else {
-            now = clock.wholeMilliseconds
+            now = clock
         }
         if case .success(let files) = loaded, recording {
             // Full addresses first, so that a revision stored is always one whose webhooks can be reached.

@@ -62,9 +62,18 @@ struct RotaRunner {
         return process
     }
 
+    /// A bash script run like an operator's shell line, with `$ROTA` naming the binary.
     @discardableResult
-    func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    func shell(_ script: String, environment extra: [String: String] = [:]) throws -> Result {
+        try run([], environment: extra.merging(["ROTA": RotaRunner.binary]) { $1 }, executable: "/bin/bash", arguments: ["-c", script])
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], environment extra: [String: String] = [:], stdin: String? = nil,
+             executable: String? = nil, arguments override: [String]? = nil) throws -> Result {
         let process = self.process(arguments, environment: extra)
+        if let executable { process.executableURL = URL(fileURLWithPath: executable) }
+        if let override { process.arguments = override }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

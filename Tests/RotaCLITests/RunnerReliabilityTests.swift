@@ -50,7 +50,7 @@ struct RunnerReliabilityTests {
             let pages = try team.run(["alert", "show", "\(alert)", "--json"], at: Day.time(24 * 60)).json["pages"] as? [[String: Any]] ?? []
             #expect(pages.allSatisfy { ["sent", "cancelled"].contains($0["status"] as? String ?? "") })
             for page in pages where page["status"] as? String == "sent" {
-                sent.insert("rota-\(alert)-r\(page["round"] as? Int ?? 0)-l\(page["level"] as? Int ?? 0)-\(page["person"] as? String ?? "")-c0")
+                sent.insert(page["page_id"] as? String ?? "")
             }
         }
         #expect(Set(ids) == sent)
@@ -90,7 +90,7 @@ struct RunnerReliabilityTests {
                 let status = page["status"] as? String ?? ""
                 #expect(["sent", "cancelled"].contains(status), "alert \(alert): a page left \(status)")
                 if status == "sent" {
-                    let id = "rota-\(alert)-r\(page["round"] as? Int ?? 0)-l\(page["level"] as? Int ?? 0)-\(page["person"] as? String ?? "")-c0"
+                    let id = page["page_id"] as? String ?? ""
                     #expect(ids.contains(id), "\(id) marked sent but never delivered")
                 }
             }

@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
 import Testing
+
+extension Date {
+    init(seconds: Double) { self.init(timeIntervalSince1970: seconds) }
+}
 @testable import RotaStore
 import RotaCore
 
@@ -91,14 +95,27 @@ struct AppDatabaseTests {
     @Test("a revision is stored only when the files change, never effective before the last one")
     func revisions() throws {
         let database = try AppDatabase.open(path: temporaryDatabasePath())
-        let files = [StoredSource(name: "a.yaml", text: "people: []\n")]
-        #expect(try database.recordRevision(sources: files, fingerprint: "f1", now: Date(seconds: 100), actor: "t") != nil)
-        #expect(try database.recordRevision(sources: files, fingerprint: "f1", now: Date(seconds: 200), actor: "t") == nil)
-        let second = try database.recordRevision(sources: files, fingerprint: "f2", now: Date(seconds: 50), actor: "t")
+        let model = Data("model".utf8)
+        #expect(try database.recordRevision(model: model, files: ["a.yaml"], fingerprint: "f1", now: Date(seconds: 100), actor: "t") != nil)
+        #expect(try database.recordRevision(model: model, files: ["a.yaml"], fingerprint: "f1", now: Date(seconds: 200), actor: "t") == nil)
+        let second = try database.recordRevision(model: model, files: ["a.yaml"], fingerprint: "f2", now: Date(seconds: 50), actor: "t")
         #expect(second?.effectiveAt == Date(seconds: 100))
         #expect(try database.revisions().map(\.fingerprint) == ["f1", "f2"])
-        #expect(try database.sources(ofRevision: 1) == files)
+        guard case .model(let stored) = try database.content(ofRevision: 1) else { Issue.record("no model"); return }
+        #expect(stored == model)
         #expect(try database.events(since: nil).map(\.event) == ["revision", "revision"])
+    }
+
+    @Test("an instant read back is the instant written, sub-millisecond clock included", arguments: [
+        1_764_140_000.123_456_7, 1_900_000_000.999_9, 2_100_000_000.000_4, 0.001,
+    ])
+    func instantsAreExact(seconds: Double) throws {
+        let database = try AppDatabase.open(path: temporaryDatabasePath())
+        let now = Date(timeIntervalSince1970: seconds).wholeMilliseconds
+        let id = try database.addLeave(person: "p", start: now, end: now.addingTimeInterval(60), reason: nil, actor: "t", now: now)
+        let row = try #require(try database.leave(endingAfter: nil).first { $0.id == id })
+        #expect(row.start == now)
+        #expect(row.createdAt == now)
     }
 
     @Test("overrides and leave: add, list what is current, remove, all logged")

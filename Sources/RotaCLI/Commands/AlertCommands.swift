@@ -112,7 +112,7 @@ extension RotaCommand {
                 if global.json {
                     guard case .object(var fields) = AlertJSON.summary(alert) else { return }
                     fields.append(("pages", .array(pages.map { page in
-                        .object([("round", .int(page.round)), ("level", .int(page.level)), ("person", .string(page.person)),
+                        .object([("page_id", .string(page.pageID)), ("round", .int(page.round)), ("level", .int(page.level)), ("person", .string(page.person)),
                                  ("contact", .string(page.contactKind)), ("due_at", .instant(page.dueAt)), ("sent_at", .instant(page.sentAt)),
                                  ("status", .string(page.status == .sending ? "pending" : page.status.rawValue)), ("attempts", .int(page.attempts)),
                                  ("late", .bool(page.late)), ("error", .text(page.lastError))])

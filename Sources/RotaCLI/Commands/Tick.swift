@@ -88,6 +88,7 @@ extension RotaCommand {
 
         static func json(_ page: StoredPage, status: String, error: String?) -> JSONValue {
             .object([("alert", page.alertID.map { .int($0) } ?? .null), ("notice", .text(page.noticeKey)),
+                     ("page_id", .string(page.pageID)),
                      ("round", .int(page.round)), ("level", .int(page.level)),
                      ("person", .string(page.person)), ("contact", .string(page.contactKind)),
                      ("due_at", .instant(page.dueAt)), ("late", .bool(page.late)),

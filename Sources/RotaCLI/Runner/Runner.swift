@@ -178,6 +178,9 @@ struct Runner {
                 }
             }
         }
+        // Reported in due order, whatever order they finished in.
+        report.sent.sort { ($0.page.dueAt, $0.page.id) < ($1.page.dueAt, $1.page.id) }
+        report.failed.sort { ($0.page.dueAt, $0.page.id) < ($1.page.dueAt, $1.page.id) }
         return report
     }
 
@@ -277,8 +280,7 @@ struct Runner {
         let service = rota.service(alert.service)
         let others = ((try? context.database.pagedPeople(alert: alert.id)) ?? []).filter { $0 != page.person }
         return PageMessage(
-            pageID: PageMessage.id(alert: alert.id, round: page.round, level: page.level, person: page.person,
-                                   contact: page.contactKey ?? "c\(page.contact)"),
+            pageID: page.pageID,
             alertID: alert.id, service: alert.service, serviceName: service?.name ?? alert.service, summary: alert.summary,
             details: alert.details, severity: alert.severity, round: page.round, level: page.level, person: page.person,
             dueAt: page.levelDueAt, runbook: runbooks[alert.service], alsoPaged: others, late: page.late)
@@ -330,5 +332,13 @@ final class StopRequest: Sendable {
         for source in sources { source.cancel() }
         signal(SIGTERM, SIG_DFL)
         signal(SIGINT, SIG_DFL)
+    }
+}
+
+extension StoredPage {
+    /// The id receivers see (`ROTA_PAGE_ID`, `Webhook-Id`): stable across retries and reorderings.
+    var pageID: String {
+        guard let alert = alertID else { return ShiftNotice.deliveryID(key: noticeKey ?? "") }
+        return PageMessage.id(alert: alert, round: round, level: level, person: person, contact: contactKey ?? "c\(contact)")
     }
 }

@@ -43,7 +43,9 @@ public struct ShiftNotice: Hashable, Sendable, OutboundMessage {
         self.text = text
     }
 
-    public var deliveryID: String { "rota-notice-" + key }
+    public var deliveryID: String { Self.deliveryID(key: key) }
+
+    public static func deliveryID(key: String) -> String { "rota-notice-" + key }
 
     public var environment: [String: String] {
         ["ROTA_NOTICE": kind.rawValue, "ROTA_PERSON": person, "ROTA_PAGE_ID": deliveryID, "ROTA_SUMMARY": subject]

@@ -2,7 +2,7 @@
 """A webhook receiver on loopback for rota's tests. Prints its port, then records every
 request as a JSON line in the file given: path, headers, body, and whether the
 Webhook-Signature holds a valid v1 HMAC for each secret in $SECRETS (comma-separated).
-Paths: /ok → 200; /flaky → 500 the first time, then 200; /gone → 404; /slow → sleeps 30 s.
+Paths: /ok → 200; /redirect → 302 to /ok/elsewhere-token; /flaky → 500 the first time, then 200; /gone → 404; /slow → sleeps 30 s.
 Stops by itself after 300 s."""
 import hashlib, hmac, json, os, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +26,12 @@ class Handler(BaseHTTPRequestHandler):
                                     "valid": valid, "signatures": len(given)}) + "\n")
         if self.path.startswith("/slow"):
             time.sleep(30)
+        if self.path.startswith("/redirect"):
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{self.server.server_port}/ok/elsewhere-token")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         status = 200
         if self.path.startswith("/gone"):
             status = 404
