@@ -7,7 +7,7 @@ struct EmailContact {
 
     /// Header values lose CR and LF, so no text can add a header.
     static func headerValue(_ text: String) -> String {
-        text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        TerminalText.escaped(text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " "))
     }
 
     /// RFC 2047 encoded-word for non-ASCII header text.

@@ -77,7 +77,7 @@ struct WebhookContact {
                 let location = http.value(forHTTPHeaderField: "Location").map { " to \(Redaction.url($0))" } ?? ""
                 return .permanent("webhook \(shown) answered \(http.statusCode), redirecting\(location); rota does not follow redirects: put the final URL in the rota file")
             case 408, 429: return .retry("webhook \(shown) answered \(http.statusCode)")
-            case 400..<500: return .permanent("webhook \(shown) answered \(http.statusCode); not retried")
+            case 400..<500: return .permanent("webhook \(shown) answered \(http.statusCode)")
             default: return .retry("webhook \(shown) answered \(http.statusCode)")
             }
         } catch let error as URLError {

@@ -44,7 +44,37 @@ struct NotifierTests {
         #expect(EmailContact.encodedWord("plain") == "plain")
     }
 
-    // Command contacts are tested through the built binary (EscalationScenarioTests): running
-    // swift-subprocess here, in a test process where other suites use Foundation's Process at
-    // the same time, would race on reaping children.
+    @Test("a secret cut in half by the output cap is still scrubbed")
+    func scrubCutSecret() {
+        #expect(Redaction.scrub("curl: 401 for token s3cretvalue", urls: [], secrets: ["s3cretvalue"]) == "curl: 401 for token (secret)")
+        #expect(Redaction.scrub("output cut at 4 KiB: s3cretv", urls: [], secrets: ["s3cretvalue"]) == "output cut at 4 KiB: (secret)")
+        #expect(Redaction.scrub("ends in s3c", urls: [], secrets: ["s3cretvalue"]) == "ends in s3c", "three characters say nothing")
+    }
+
+    @Test("a command gets the page on stdin from memory, its variables, and never rota's own")
+    func commandContact() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rota-notify-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let out = directory.appendingPathComponent("out.txt").path
+        let contact = CommandContact(timeout: .seconds(5), outputCap: 4096)
+        let result = await contact.run(["/bin/sh", "-c", "cat > \(out); echo \"$ROTA_PAGE_ID ${ROTA_DB:-none}\" >> \(out)"],
+                                       stdin: "page text\n", environment: ["ROTA_PAGE_ID": "p1"])
+        #expect(result == .delivered)
+        #expect(try String(contentsOfFile: out, encoding: .utf8) == "page text\np1 none\n")
+        let failing = await contact.run(["/bin/sh", "-c", "echo nope; exit 3"], stdin: "", environment: [:])
+        #expect(failing == .retry("/bin/sh exited with status 3: nope"))
+        let missing = await contact.run(["no-such-pager-anywhere"], stdin: "", environment: [:])
+        guard case .retry(let why) = missing else { Issue.record("a missing program must be retried"); return }
+        #expect(why.contains("not found"))
+    }
+
+    @Test("a command that outlives its time limit is stopped, its whole process group with it")
+    func commandTimeout() async throws {
+        let contact = CommandContact(timeout: .milliseconds(300), outputCap: 4096)
+        let start = Date()
+        let result = await contact.run(["/bin/sh", "-c", "sleep 30 & sleep 30"], stdin: "", environment: [:])
+        guard case .retry(let why) = result else { Issue.record("a timeout must be retried"); return }
+        #expect(why.contains("did not finish"))
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
 }

@@ -54,9 +54,12 @@ extension RotaCommand {
                     let stop = StopRequest()
                     let report = try await runner.deliver(only: raised.alert.id, stop: stop)
                     stop.uninstall()
-                    failures = report.failed.map { "page to \($0.page.person) (\($0.page.contactKind)) failed: \($0.error ?? "")" }
+                    failures = report.failed.map { item in
+                        "page to \(item.page.person) (\(item.page.contactKind)) failed"
+                            + (item.forGood ? " for good (not retried): \(item.error ?? "")" : ": \(item.error ?? ""); 'rota tick' will retry it")
+                    }
                 }
-                for failure in failures { Console.error("rota: \(failure); 'rota tick' will retry it") }
+                for failure in failures { Console.error("rota: \(failure)") }
                 let status = try context.database.alert(id: raised.alert.id).status
                 if global.json {
                     context.print(json: .object([("id", .int(raised.alert.id)), ("status", .string(status.rawValue)),
