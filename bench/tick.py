@@ -27,6 +27,10 @@ services:
 """
 NOW = 1_780_000_000.0  # 2026-05-28T20:26:40Z
 
+def ms(t):
+    """Instants are stored as whole milliseconds since 1970."""
+    return None if t is None else int(round(t * 1000))
+
 def iso(t):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
@@ -41,7 +45,8 @@ def prepare(directory, binary, acked, due, resolved):
     con = sqlite3.connect(db)
     cols = "(service, escalation, status, summary, severity, created_at, round, cycle_first_round, next_level, next_due_at, wake_at, acknowledged_at, resolved_at)"
     def rows(n, status, created, level, due_at, wake, acked_at, resolved_at):
-        return ((f"web", "e", status, f"alert {i}", "high", created, 1, 1, level, due_at, wake, acked_at, resolved_at) for i in range(n))
+        return ((f"web", "e", status, f"alert {i}", "high", ms(created), 1, 1, level, ms(due_at), ms(wake), ms(acked_at), ms(resolved_at))
+                for i in range(n))
     con.executemany(f"INSERT INTO alert {cols} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     rows(resolved, "resolved", NOW - 86400 * 100, None, None, None, None, NOW - 86400 * 99))
     if resolved:
@@ -51,7 +56,7 @@ def prepare(directory, binary, acked, due, resolved):
                     rows(acked, "acknowledged", NOW - 3600, None, None, None, NOW - 3000, None))
     con.executemany(f"INSERT INTO alert {cols} VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     rows(due, "triggered", NOW - 660, 2, NOW - 60, NOW - 60, None, None))
-    con.execute("INSERT OR REPLACE INTO runner (id, last_tick_at) VALUES (1, ?)", (NOW - 60,))
+    con.execute("INSERT OR REPLACE INTO runner (id, last_tick_at) VALUES (1, ?)", (ms(NOW - 60),))
     con.commit()
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
