@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -37,15 +38,23 @@ pid_t rota_spawn(const char *path, char *const argv[], char *const envp[], int i
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return -errno;
     pid_t parent = getpid();
-    pid_t pid = fork();
+    /* vfork, as posix_spawn does: no copy of rota's page tables per pager. Every signal is
+       blocked around it, so no handler of rota's can run in the child, which shares rota's
+       memory until execve; the child resets the handlers, then unblocks. */
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pid_t pid = vfork();
     if (pid < 0) {
         int saved = errno;
+        pthread_sigmask(SIG_SETMASK, &previous, NULL);
         close(report[0]);
         close(report[1]);
         return -saved;
     }
     if (pid == 0) {
-        /* Only async-signal-safe calls from here to execve. */
+        /* Only async-signal-safe calls from here to execve, and no write to rota's memory
+           beyond this frame's locals. */
         setsid();
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (getppid() != parent) _exit(127); /* the runner died before prctl took effect */
@@ -67,6 +76,7 @@ pid_t rota_spawn(const char *path, char *const argv[], char *const envp[], int i
         (void)ignored;
         _exit(127);
     }
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
     close(report[1]);
     int error = 0;
     ssize_t n;
@@ -84,4 +94,14 @@ pid_t rota_spawn(const char *path, char *const argv[], char *const envp[], int i
 
 int rota_pipe(int fds[2]) {
     return pipe2(fds, O_CLOEXEC) == 0 ? 0 : -errno;
+}
+
+int rota_pidfd_open(pid_t pid) {
+#ifdef SYS_pidfd_open
+    long fd = syscall(SYS_pidfd_open, pid, 0);
+    return fd < 0 ? -errno : (int)fd;
+#else
+    (void)pid;
+    return -ENOSYS;
+#endif
 }

@@ -86,25 +86,13 @@ struct CommandContact {
             let start = monotonicSeconds()
             var stoppedAt: Double?
             var status: Int32 = 0
-            var exited = false
             var open = true
-            while !exited {
-                // Read what is there (for at most 50 ms), then see whether the child is done.
-                if open {
-                    var poller = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
-                    if poll(&poller, 1, 50) > 0 {
-                        let count = read(readFD, &buffer, buffer.count)
-                        if count > 0 {
-                            output += buffer.prefix(min(count, max(0, cap - output.count)))
-                        } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
-                            open = false
-                        }
-                    }
-                } else {
-                    usleep(20_000)
-                }
+            // Woken by output or by the child's exit (a pidfd), never by a fixed sleep.
+            let exitFD = rota_pidfd_open(pid)
+            defer { if exitFD >= 0 { close(exitFD) } }
+            while true {
                 let waited = waitpid(pid, &status, WNOHANG)
-                if waited == pid { exited = true; break }
+                if waited == pid { break }
                 if waited < 0, errno == ECHILD {
                     // Reaped elsewhere (a test host reaping every child): the outcome is unknown.
                     return .retry("\(program) ended, but its exit status was lost")
@@ -115,6 +103,17 @@ struct CommandContact {
                     stoppedAt = elapsed
                 } else if let stopped = stoppedAt, elapsed >= stopped + 2 {
                     kill(-pid, SIGKILL)
+                }
+                var pollers = [pollfd(fd: open ? readFD : -1, events: Int16(POLLIN), revents: 0),
+                               pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0)]
+                let wait = exitFD >= 0 || open ? 100 : 5
+                if poll(&pollers, 2, Int32(wait)) > 0, open, pollers[0].revents != 0 {
+                    let count = read(readFD, &buffer, buffer.count)
+                    if count > 0 {
+                        output += buffer.prefix(min(count, max(0, cap - output.count)))
+                    } else if count == 0 || (errno != EINTR && errno != EAGAIN) {
+                        open = false
+                    }
                 }
             }
             // Output still buffered after the exit.

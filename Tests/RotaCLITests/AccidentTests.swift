@@ -1,6 +1,16 @@
 import Foundation
 import Testing
 
+/// One person, one contact list, one escalation and one service, in UTC.
+func onePersonRota(_ contacts: String) -> String {
+    """
+    settings: {timezone: UTC}
+    people: [{id: ann, contacts: [\(contacts)]}]
+    escalations: [{id: e, levels: [{notify: [person:ann]}]}]
+    services: [{id: web, escalation: e}]
+    """
+}
+
 /// The escalation promise under the accidents operators cause: each test reproduces one item of
 /// the issue "The escalation promise must survive everyday accidents" with the built binary.
 @Suite("Everyday accidents: the promise holds")
@@ -164,12 +174,9 @@ struct AccidentTests {
         let rota = try RotaRunner(files: [:])
         let server = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
         defer { server.stop() }
-        let text = """
-            settings: {timezone: UTC}
-            people: [{id: ann, contacts: [{webhook: "http://127.0.0.1:\(server.port)/ok/T0/secret-token"}]}]
-            escalations: [{id: e, levels: [{notify: [person:ann]}]}]
-            services: [{id: web, escalation: e}]
-            """
+        let text = onePersonRota("""
+            {webhook: "http://127.0.0.1:\(server.port)/ok/T0/secret-token"}
+            """)
         try rota.write("r.yaml", text)
         try rota.run(["now", "--now", "2026-03-03T08:00:00Z"])
         try FileManager.default.removeItem(atPath: rota.database + ".addresses")
@@ -189,12 +196,9 @@ struct AccidentTests {
         let rota = try RotaRunner(files: [:])
         let server = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
         defer { server.stop() }
-        let text = """
-            settings: {timezone: UTC}
-            people: [{id: ann, contacts: [{webhook: "http://127.0.0.1:\(server.port)/ok/linked"}]}]
-            escalations: [{id: e, levels: [{notify: [person:ann]}]}]
-            services: [{id: web, escalation: e}]
-            """
+        let text = onePersonRota("""
+            {webhook: "http://127.0.0.1:\(server.port)/ok/linked"}
+            """)
         try rota.write("r.yaml", text)
         try rota.run(["now", "--now", "2026-03-03T08:00:00Z"])
         let link = rota.directory.appendingPathComponent("link.db").path
@@ -214,14 +218,7 @@ struct AccidentTests {
             try "#!/bin/sh\necho \"\(name) $ROTA_PAGE_ID\" >> \(dir)/pages.log\n".write(toFile: "\(dir)/\(name).sh", atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/\(name).sh")
         }
-        func file(_ contacts: String) -> String {
-            """
-            settings: {timezone: UTC}
-            people: [{id: ann, contacts: [\(contacts)]}]
-            escalations: [{id: e, levels: [{notify: [person:ann]}]}]
-            services: [{id: web, escalation: e}]
-            """
-        }
+        let file = onePersonRota
         func pages() -> [String] {
             ((try? String(contentsOfFile: "\(dir)/pages.log", encoding: .utf8)) ?? "").split(separator: "\n").map { String($0.prefix(1)) }
         }
@@ -283,12 +280,9 @@ struct AccidentTests {
         let dir = rota.directory.path
         try "#!/bin/sh\ndate +%s.%N >> \(dir)/starts.log\nsleep 2\n".write(toFile: "\(dir)/slow.sh", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/slow.sh")
-        try rota.write("r.yaml", """
-            settings: {timezone: UTC}
-            people: [{id: ann, contacts: [{command: ["\(dir)/slow.sh"], after: 5m}]}]
-            escalations: [{id: e, levels: [{notify: [person:ann]}]}]
-            services: [{id: web, escalation: e}]
-            """)
+        try rota.write("r.yaml", onePersonRota("""
+            {command: ["\(dir)/slow.sh"], after: 5m}
+            """))
         for second in 0..<6 {
             try rota.run(["alert", "raise", "--service", "web", "--summary", "s\(second)", "--now", "2026-03-03T09:00:0\(second)Z"])
         }
@@ -306,12 +300,9 @@ struct AccidentTests {
         try "#!/bin/sh\necho start >> \(dir)/pager.log\nsleep \(seconds)\necho done >> \(dir)/pager.log\n"
             .write(toFile: "\(dir)/slow.sh", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/slow.sh")
-        try rota.write("r.yaml", """
-            settings: {timezone: UTC}
-            people: [{id: ann, contacts: [{command: ["\(dir)/slow.sh"], after: 1m}]}]
-            escalations: [{id: e, levels: [{notify: [person:ann]}]}]
-            services: [{id: web, escalation: e}]
-            """)
+        try rota.write("r.yaml", onePersonRota("""
+            {command: ["\(dir)/slow.sh"], after: 1m}
+            """))
         try rota.run(["alert", "raise", "--service", "web", "--summary", "x", "--now", "2026-03-03T09:00:00Z"])
         return rota
     }
@@ -445,12 +436,9 @@ struct AccidentTests {
         let rota = try RotaRunner(files: [:])
         let server = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
         defer { server.stop() }
-        try rota.write("r.yaml", """
-            settings: {timezone: UTC}
-            people: [{id: ann, contacts: [{webhook: "http://127.0.0.1:\(server.port)/redirect"}]}]
-            escalations: [{id: e, levels: [{notify: [person:ann]}]}]
-            services: [{id: web, escalation: e}]
-            """)
+        try rota.write("r.yaml", onePersonRota("""
+            {webhook: "http://127.0.0.1:\(server.port)/redirect"}
+            """))
         let raised = try rota.run(["alert", "raise", "--service", "web", "--summary", "x", "--now", "2026-03-03T09:00:00Z"])
         #expect(raised.stderr.contains("redirect"))
         #expect(!raised.stderr.contains("elsewhere-token"))

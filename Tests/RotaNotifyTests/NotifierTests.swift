@@ -70,11 +70,19 @@ struct NotifierTests {
 
     @Test("a command that outlives its time limit is stopped, its whole process group with it")
     func commandTimeout() async throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("rota-bg-\(UUID().uuidString)").path
         let contact = CommandContact(timeout: .milliseconds(300), outputCap: 4096)
-        let start = Date()
-        let result = await contact.run(["/bin/sh", "-c", "sleep 30 & sleep 30"], stdin: "", environment: [:])
+        let result = await contact.run(["/bin/sh", "-c", "sleep 30 & echo $! > \(pidFile); wait"], stdin: "", environment: [:])
         guard case .retry(let why) = result else { Issue.record("a timeout must be retried"); return }
         #expect(why.contains("did not finish"))
-        #expect(Date().timeIntervalSince(start) < 10)
+        let background = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        // The background sleep got the group's SIGTERM too (a zombie at most, until init reaps it).
+        var stopped = false
+        for _ in 0..<50 where !stopped {
+            let state = (try? String(contentsOfFile: "/proc/\(background)/stat", encoding: .utf8))?.split(separator: " ").dropFirst(2).first
+            stopped = state == nil || state == "Z"
+            if !stopped { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(stopped, "the pager's own child was stopped with it")
     }
 }

@@ -16,5 +16,7 @@ pid_t rota_spawn(const char *path, char *const argv[], char *const envp[], int i
 
 /// A pipe whose ends close on exec. Returns 0, or -errno.
 int rota_pipe(int fds[2]);
+/// A descriptor that becomes readable when `pid` exits (Linux 5.3+). Returns it, or -errno.
+int rota_pidfd_open(pid_t pid);
 
 #endif

@@ -1,5 +1,6 @@
 import Foundation
 import RotaCore
+import RotaNotify
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -28,7 +29,7 @@ enum Console {
     }
 
     static func error(_ text: String) {
-        _ = write(2, Array((TerminalText.escaped(text, keepNewlines: true) + "\n").utf8))
+        _ = writeAll(2, Array((TerminalText.escaped(text, keepNewlines: true) + "\n").utf8))
     }
 
     /// Why stdout could not be written (not a closed pipe), if it could not.
@@ -36,7 +37,7 @@ enum Console {
 
     private static func writeOut(_ bytes: [UInt8]) {
         guard state.withLock({ !$0.stdoutClosed }) else { return }
-        let error = write(1, bytes)
+        let error = writeAll(1, bytes)
         guard error != 0 else { return }
         state.withLock { state in
             state.stdoutClosed = true
@@ -44,19 +45,4 @@ enum Console {
         }
     }
 
-    /// Writes everything or returns the errno that stopped it (0: all written).
-    private static func write(_ descriptor: Int32, _ bytes: [UInt8]) -> Int32 {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return 0
-        }
-    }
 }

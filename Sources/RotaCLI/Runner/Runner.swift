@@ -147,42 +147,74 @@ struct Runner {
     }
 
     /// Delivers every page that is due (or only one alert's), up to `parallel` at once whatever
-    /// their due instants, each claimed just before it goes and recorded as soon as it is done,
-    /// outside any transaction. After `stop` is requested (SIGTERM), nothing more is claimed;
-    /// deliveries in flight finish and are recorded.
+    /// their due instants, outside any transaction. Pages are claimed just before they go, a few
+    /// at a time as slots free up, and recorded in small batches within `recordWithin` of
+    /// finishing (fewer commits, each fsynced, without leaving a delivered page unrecorded for
+    /// long). After `stop` is requested (SIGTERM), nothing more is claimed; deliveries in flight
+    /// finish and are recorded.
     func deliver(only alertID: Int? = nil, stop: StopRequest? = nil) async throws -> Report {
         var report = Report()
         var kept: [Int: Rota] = [:]
-        try await withThrowingTaskGroup(of: (StoredPage, DeliveryOutcome).self) { group in
-            var running = 0
-            var drained = false
-            while true {
-                if !drained, running < parallel, stop?.isRequested != true {
-                    let claimed = try context.database.claimPages(now: now, lease: lease, limit: parallel - running, only: alertID)
-                    if claimed.count < parallel - running { drained = true }
-                    for (page, alert) in claimed {
-                        if let alert, kept[alert.id] == nil, let data = alert.definition { kept[alert.id] = RotaModelCodec.decode(data) }
-                        let job = delivery(of: page, alert: alert, kept: alert.flatMap { kept[$0.id] })
-                        group.addTask { (page, await job()) }
-                        running += 1
-                    }
-                    if !claimed.isEmpty, running < parallel, !drained { continue }
-                }
-                guard running > 0, let (page, outcome) = try await group.next() else { break }
-                running -= 1
-                try context.database.finishPages([(page: page, outcome: outcome)], now: now)
+        var finished: [(page: StoredPage, outcome: DeliveryOutcome)] = []
+        func record() throws {
+            guard !finished.isEmpty else { return }
+            try context.database.finishPages(finished, now: now)
+            for (page, outcome) in finished {
                 switch outcome {
                 case .sent: report.sent.append(Delivered(page: page))
                 case .failed(let error, _): report.failed.append(Delivered(page: page, error: error))
                 case .failedPermanently(let error): report.failed.append(Delivered(page: page, error: error, forGood: true))
                 }
             }
+            finished.removeAll()
+        }
+        // A task yields a finished delivery, or nil: the timer saying the batch has waited long enough.
+        try await withThrowingTaskGroup(of: (StoredPage, DeliveryOutcome)?.self) { group in
+            var running = 0
+            var timerSet = false
+            var drained = false
+            while true {
+                let free = parallel - running
+                if !drained, stop?.isRequested != true, free > 0, running == 0 || free >= parallel / 2 {
+                    try record()
+                    let claimed = try context.database.claimPages(now: now, lease: lease, limit: free, only: alertID)
+                    if claimed.count < free { drained = true }
+                    for (page, alert) in claimed {
+                        if let alert, kept[alert.id] == nil, let data = alert.definition { kept[alert.id] = RotaModelCodec.decode(data) }
+                        let job = delivery(of: page, alert: alert, kept: alert.flatMap { kept[$0.id] })
+                        group.addTask { (page, await job()) }
+                        running += 1
+                    }
+                }
+                if running == 0, drained || stop?.isRequested == true || !timerSet {
+                    group.cancelAll()
+                    break
+                }
+                guard let next = try await group.next() else { break }
+                if let (page, outcome) = next {
+                    running -= 1
+                    finished.append((page, outcome))
+                    if finished.count >= parallel / 2 || running == 0 { try record() }
+                    if !finished.isEmpty, !timerSet {
+                        timerSet = true
+                        let wait = recordWithin
+                        group.addTask { try? await Task.sleep(for: wait); return nil }
+                    }
+                } else {
+                    timerSet = false
+                    try record()
+                }
+            }
+            try record()
         }
         // Reported in due order, whatever order they finished in.
         report.sent.sort { ($0.page.dueAt, $0.page.id) < ($1.page.dueAt, $1.page.id) }
         report.failed.sort { ($0.page.dueAt, $0.page.id) < ($1.page.dueAt, $1.page.id) }
         return report
     }
+
+    /// How long a delivered page may wait to be recorded with others.
+    let recordWithin: Duration = .milliseconds(100)
 
     /// One page's delivery, ready to run in a task.
     private func delivery(of page: StoredPage, alert: StoredAlert?, kept: Rota?) -> @Sendable () async -> DeliveryOutcome {
