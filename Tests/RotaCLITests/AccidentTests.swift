@@ -100,6 +100,10 @@ struct AccidentTests {
         #expect(piped.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         let errors = try String(contentsOfFile: rota.directory.path + "/err.txt", encoding: .utf8)
         #expect(errors.isEmpty, "no crash, no backtrace: \(errors)")
+        for format in ["ical", "csv", "table"] {
+            let cut = try rota.shell(#""$ROTA" shifts --days 3660 --from 2026-01-01 --format "# + format + #" 2>&1 | head -c 100 >/dev/null; echo "${PIPESTATUS[0]}""#)
+            #expect(cut.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "--format \(format)")
+        }
         let full = try rota.shell(#""$ROTA" now > /dev/full"#)
         #expect(full.status == 74)
         #expect(full.stderr.contains("cannot write the output"))

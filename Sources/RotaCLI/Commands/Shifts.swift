@@ -66,7 +66,7 @@ extension RotaCommand {
 
             switch chosenFormat {
             case .ical:
-                FileHandle.standardOutput.write(Data(ICalendar.render(shifts, rota: context.rota, now: context.now).utf8))
+                Console.out(document: ICalendar.render(shifts, rota: context.rota, now: context.now))
             case .json:
                 let items = shifts.map { shift -> JSONValue in
                     .object([("schedule", .string(shift.schedule)), ("person", .string(shift.person)),

@@ -28,6 +28,11 @@ enum Console {
         writeOut(bytes + [0x0a])
     }
 
+    /// A document that carries its own line endings (iCalendar's CRLF), as it is.
+    static func out(document: String) {
+        writeOut(Array(document.utf8))
+    }
+
     static func error(_ text: String) {
         _ = writeAll(2, Array((TerminalText.escaped(text, keepNewlines: true) + "\n").utf8))
     }
