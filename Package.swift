@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "rota",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rota", targets: ["rota"]),
     ],
@@ -12,19 +12,35 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        .executableTarget(name: "rota", dependencies: ["RotaCLI"]),
-        .target(
-            name: "RotaCLI",
-            dependencies: [
-                "RotaCore", "RotaConfig", "RotaStore", "RotaNotify",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+        // main: bootstrap logging, run the CLI.
+        .executableTarget(name: "rota", dependencies: ["RotaCLI", .product(name: "Logging", package: "swift-log")]),
+        // ArgumentParser commands and terminal rendering only: flags → one call → render.
+        .target(name: "RotaCLI", dependencies: [
+            "RotaKit", "RotaFormats", "RotaCore", "RotaStore", "RotaEngine", "RotaConfig", "RotaNotify",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The application layer: Workspace (load, fall back, revisions), use cases, audit, secrets.
+        .target(name: "RotaKit", dependencies: [
+            "RotaCore", "RotaConfig", "RotaStore", "RotaStoreSQLite", "RotaEngine", "RotaNotify",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The runner: plan (pure) → apply (store) → deliver (notify); tick and a loop.
+        .target(name: "RotaEngine", dependencies: ["RotaCore", "RotaConfig", "RotaStore", "RotaNotify"]),
+        // The JSON documents of DESIGN §4, CSV, iCalendar: one shape for every door.
+        .target(name: "RotaFormats", dependencies: ["RotaCore", "RotaStore"]),
+        // Foundation only: model, time, schedules, escalation planner, reports, page text.
         .target(name: "RotaCore"),
+        // Yams: rota files → model, with file:line:column; the compiled-rota cache.
         .target(name: "RotaConfig", dependencies: ["RotaCore", .product(name: "Yams", package: "Yams")]),
-        .target(name: "RotaStore", dependencies: ["RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The store contract: protocols per noun and their records; no SQL.
+        .target(name: "RotaStore", dependencies: ["RotaCore"]),
+        // GRDB: frozen migrations, the implementation, the runner lock.
+        .target(name: "RotaStoreSQLite", dependencies: ["RotaStore", "RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Contacts (command, webhook, email), the address book, secrets loading.
         .target(name: "CRotaSpawn"),
         .target(name: "RotaNotify", dependencies: [
             "RotaCore", "CRotaSpawn",
@@ -32,7 +48,8 @@ let package = Package(
         ]),
         .testTarget(name: "RotaCoreTests", dependencies: ["RotaCore"]),
         .testTarget(name: "RotaNotifyTests", dependencies: ["RotaNotify", "RotaCore"]),
-        .testTarget(name: "RotaStoreTests", dependencies: ["RotaStore", "RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RotaStoreTests", dependencies: ["RotaStore", "RotaStoreSQLite", "RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RotaEngineTests", dependencies: ["RotaEngine", "RotaStore", "RotaStoreSQLite", "RotaCore", "RotaConfig", "RotaNotify"]),
         .testTarget(name: "RotaConfigTests", dependencies: ["RotaConfig", "RotaCore"]),
         .testTarget(name: "RotaCLITests", dependencies: ["rota"], exclude: ["Fixtures"]),
     ],

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import RotaConfig
 import RotaCore
+import RotaFormats
+import RotaKit
 
 /// The options every command takes (DESIGN.md §4).
 struct GlobalOptions: ParsableArguments {
@@ -19,6 +20,31 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .customLong("json"), help: "Machine output on stdout (instants in UTC).")
     var json = false
+
+    var workspaceOptions: WorkspaceOptions {
+        WorkspaceOptions(rotasDirectory: rotasDirectory, databasePath: database, now: now, zone: zone)
+    }
+
+    /// The workspace these options name, loaded (and its revision recorded, unless `recording` is false).
+    func workspace(recording: Bool = true) async throws -> Workspace {
+        try await Workspace.open(workspaceOptions, recording: recording)
+    }
+
+    /// Prints a JSON document on stdout, on one line.
+    func print(_ document: JSONValue) {
+        var bytes: [UInt8] = []
+        document.write(to: &bytes)
+        Console.out(bytes: bytes)
+    }
+}
+
+/// Options shared by the commands that change on-call time.
+struct ChangeOptions: ParsableArguments {
+    @Option(name: .customLong("as"), help: ArgumentHelp("Who is doing it, for the audit log (default: the person whose login is $USER, else $USER).", valueName: "person"))
+    var actor: String?
+
+    @Option(help: ArgumentHelp("Why, for the audit log.", valueName: "text"))
+    var reason: String?
 }
 
 /// Wall times for people: `Mon 30 Nov 09:00 CET`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RotaKit
 import RotaStore
 
 /// The `rota` command: its subcommands live in Commands/, one file each.
@@ -18,10 +19,7 @@ public struct RotaCommand: AsyncParsableCommand {
           rota alert raise --service website-down --summary "503s"
           * * * * * rota --rotas /etc/rota tick      (a crontab line)
 
-        Exit status: 0 ok; 1 check found gaps, or status found the runner stale;
-        64 bad usage; 65 invalid rota files or input; 69 a named thing does not
-        exist; 74 the database cannot be used; 75 a tick could not deliver some
-        pages (they are retried).
+        \(ExitStatus.summary)
         """,
         version: "rota 0.1.0",
         subcommands: [Validate.self, Now.self, Shifts.self, Next.self, Check.self, OverrideGroup.self, LeaveGroup.self, Swap.self,
@@ -72,7 +70,7 @@ public enum RotaMain {
         // Swift would repair invalid UTF-8 with U+FFFD, silently changing a summary or a name.
         for index in 1..<Int(CommandLine.argc) {
             if let raw = CommandLine.unsafeArgv[index], String(validatingCString: raw) == nil {
-                leave(RotaFailure.usage("argument \(index) is not valid UTF-8 text"))
+                leave(RotaError.usage("argument \(index) is not valid UTF-8 text"))
             }
         }
         do {
@@ -84,8 +82,8 @@ public enum RotaMain {
             }
             leave(nil)
         } catch let error as StoreError {
-            leave(RotaFailure.store(error))
-        } catch let failure as RotaFailure {
+            leave(RotaError.store(error))
+        } catch let failure as RotaError {
             leave(failure)
         } catch {
             RotaCommand.exit(withError: error)
@@ -93,12 +91,12 @@ public enum RotaMain {
     }
 
     /// Exits with the failure's status, or 74 when stdout could not be written (a full disk).
-    private static func leave(_ failure: RotaFailure?) -> Never {
+    private static func leave(_ failure: RotaError?) -> Never {
         if let failure, !failure.description.isEmpty { Console.error("rota: \(failure.description)") }
         if let problem = Console.outputFailure {
             Console.error("rota: \(problem)")
-            exit(ExitStatus.ioError)
+            exit(ExitStatus.ioError.code)
         }
-        exit(failure?.exitCode ?? ExitStatus.success)
+        exit(failure?.exitCode ?? ExitStatus.success.code)
     }
 }

@@ -1,17 +1,6 @@
 import Foundation
 import RotaCore
 
-/// One rota file as read from disk.
-public struct RotaSource: Hashable, Sendable {
-    public var name: String
-    public var text: String
-
-    public init(name: String, text: String) {
-        self.name = name
-        self.text = text
-    }
-}
-
 /// The rotas directory, read and checked.
 public struct LoadedRota: Sendable {
     public var rota: Rota

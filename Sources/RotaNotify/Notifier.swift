@@ -1,15 +1,6 @@
 import Foundation
 import RotaCore
 
-/// How one delivery attempt went.
-public enum DeliveryResult: Sendable, Equatable {
-    case delivered
-    /// Worth trying again later (a failing command, a timeout, a 5xx).
-    case retry(String)
-    /// Trying again would not help (e.g. a webhook answering 404).
-    case permanent(String)
-}
-
 /// Delivers pages through a person's contacts. Runs outside any database transaction.
 public struct Notifier: Sendable {
     public var commandTimeout: Duration
@@ -59,3 +50,10 @@ public struct Notifier: Sendable {
         }
     }
 }
+
+/// Whatever delivers a message through a contact: the notifier, or a fake in tests.
+public protocol Deliverer: Sendable {
+    func deliver(_ message: any OutboundMessage, via contact: Contact, settings: Settings, now: Date) async -> DeliveryResult
+}
+
+extension Notifier: Deliverer {}

@@ -1,2 +1,5 @@
+import Logging
 import RotaCLI
+
+LoggingSystem.bootstrap(StderrLogHandler.init)
 await RotaMain.run()

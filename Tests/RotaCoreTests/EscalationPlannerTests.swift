@@ -130,17 +130,19 @@ struct EscalationPlannerTests {
                 == ["1.1@0:", "1.2@0:lead", "1.3@15:ceo", "2.1@45:", "2.2@45:lead", "2.3@60:ceo"])
     }
 
-    @Test("the page text carries what a responder needs, and the ack command")
+    @Test("the page text carries what a responder needs, and how to answer as the paging door says it")
     func pageText() {
         let message = PageMessage(pageID: "rota-7-r1-l2-ann-c0", alertID: 7, service: "web", serviceName: "Website", summary: "503s",
                                   details: "since 09:58", severity: "critical", round: 1, level: 2, person: "ann", dueAt: t0,
-                                  runbook: "1. Check the load balancer", alsoPaged: ["bob"], late: false)
+                                  runbook: "1. Check the load balancer", alsoPaged: ["bob"], late: false,
+                                  acknowledge: "rota ack 7", answerLine: "Acknowledge: rota ack 7    Resolve: rota resolve 7")
         #expect(message.text.contains("Website"))
         #expect(message.text.contains("503s"))
         #expect(message.text.contains("Round 1, level 2"))
         #expect(message.text.contains("Also paged: bob"))
         #expect(message.text.contains("1. Check the load balancer"))
-        #expect(message.text.contains("rota ack 7"))
+        #expect(message.text.contains("Acknowledge: rota ack 7    Resolve: rota resolve 7"))
+        #expect(message.payload["ack"] as? String == "rota ack 7")
         #expect(message.environment["ROTA_PAGE_ID"] == "rota-7-r1-l2-ann-c0")
         #expect(message.environment["ROTA_DUE_AT"] == "2026-03-03T10:00:00Z")
     }

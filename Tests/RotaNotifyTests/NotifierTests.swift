@@ -5,7 +5,8 @@ import RotaCore
 
 private let message = PageMessage(pageID: "rota-7-r1-l2-ann-c0", alertID: 7, service: "web", serviceName: "Website",
                                   summary: "Café down", details: nil, severity: "critical", round: 1, level: 2, person: "ann",
-                                  dueAt: Date(timeIntervalSince1970: 1_772_528_400), runbook: nil, alsoPaged: [], late: false)
+                                  dueAt: Date(timeIntervalSince1970: 1_772_528_400), runbook: nil, alsoPaged: [], late: false,
+                                  acknowledge: "rota ack 7", answerLine: "Acknowledge: rota ack 7")
 
 @Suite("Contacts")
 struct NotifierTests {

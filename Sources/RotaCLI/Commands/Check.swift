@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RotaCore
+import RotaFormats
+import RotaKit
 
 extension RotaCommand {
     struct Check: AsyncParsableCommand {
@@ -25,25 +27,15 @@ extension RotaCommand {
         var days: Int = 28
 
         func validate() throws {
-            if !(1...3660).contains(days) { throw ValidationError("--days must be from 1 to 3660") }
+            if !(1...Window.maxDays).contains(days) { throw ValidationError("--days must be from 1 to \(Window.maxDays)") }
         }
 
         func run() async throws {
-            let context = try CommandContext(global)
-            let window = try Window(context: context, from: from, to: nil, days: days, defaultDays: days)
-            var report = CoverageCheck.run(timetable: try context.timetable(from: window.from, to: window.to), from: window.from, to: window.to)
-            for item in try context.alertsOnKeptDefinitions() {
-                report.warnings.append(CoverageWarning(kind: .alertOnKeptDefinition, schedule: nil, at: nil, message: "alert #\(item.id) \(item.why)"))
-            }
+            let workspace = try await global.workspace()
+            let window = try workspace.window(from: from, to: nil, days: days, defaultDays: days)
+            let report = try await workspace.check(window: window)
             if global.json {
-                let gaps = report.gaps.map { gap -> JSONValue in
-                    .object([("schedule", .string(gap.schedule)), ("start", .instant(gap.start)), ("end", .instant(gap.end))])
-                }
-                let warnings = report.warnings.map { warning -> JSONValue in
-                    .object([("kind", .string(warning.kind.rawValue)), ("schedule", .text(warning.schedule)),
-                             ("at", .instant(warning.at)), ("message", .string(warning.message))])
-                }
-                context.print(json: .object([("gaps", .array(gaps)), ("warnings", .array(warnings))]))
+                global.print(Documents.check(report))
             } else {
                 let span = "\(TimeText.utc(window.from)) – \(TimeText.utc(window.to))"
                 if report.gaps.isEmpty {
@@ -52,7 +44,7 @@ extension RotaCommand {
                     Console.out("\(report.gaps.count) gap(s) with nobody on call, \(span):")
                     var table = Table("SCHEDULE", "FROM", "TO", "HOURS")
                     for gap in report.gaps {
-                        let zone = (try? context.schedule(gap.schedule).zone) ?? context.inputZone
+                        let zone = (try? workspace.schedule(gap.schedule).zone) ?? workspace.inputZone
                         let hours = gap.end.timeIntervalSince(gap.start) / 3600
                         table.add(gap.schedule, HumanTime.format(gap.start, in: zone), HumanTime.format(gap.end, in: zone),
                                   String(format: "%.1f", hours))
@@ -63,7 +55,7 @@ extension RotaCommand {
                     Console.out("warning: \(warning.schedule.map { "[\($0)] " } ?? "")\(warning.message)")
                 }
             }
-            if !report.gaps.isEmpty { throw RotaFailure.silent(ExitStatus.gapsFound) }
+            if !report.gaps.isEmpty { throw RotaError.silent(ExitStatus.attention.code) }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RotaCore
+import RotaFormats
 
 extension RotaCommand {
     struct Now: AsyncParsableCommand {
@@ -23,26 +24,17 @@ extension RotaCommand {
         var schedules: [String] = []
 
         func run() async throws {
-            let context = try CommandContext(global)
-            let instant = try at.map { try context.time($0, flag: "--at") } ?? context.now
-            let chosen = schedules.isEmpty ? context.rota.schedules : try schedules.map { try context.schedule($0) }
-            let timetable = try context.timetable(from: instant, to: nil)
-            let answers = chosen.map { schedule -> (Schedule, String?, Date?) in
-                let answer = timetable.onCall(schedule: schedule.id, at: instant)
-                return (schedule, answer.person, answer.until)
-            }
+            let workspace = try await global.workspace()
+            let instant = try at.map { try workspace.time($0, flag: "--at") } ?? workspace.now
+            let answers = try await workspace.onCall(at: instant, schedules: schedules)
             if global.json {
-                let items = answers.map { schedule, person, until -> JSONValue in
-                    .object([("schedule", .string(schedule.id)), ("person", .text(person)), ("until", .instant(until))])
-                }
-                context.print(json: .object([("at", .instant(instant)), ("schedules", .array(items))]))
+                global.print(Documents.onCall(at: instant, answers.map { ($0.schedule.id, $0.person, $0.until) }))
                 return
             }
             var table = Table("SCHEDULE", "ON CALL", "UNTIL")
             for (schedule, person, until) in answers {
-                let name = person ?? "nobody"
                 let end = until.map { HumanTime.format($0, in: schedule.zone) } ?? "-"
-                table.add(schedule.id, name, person == nil && until != nil ? "(someone from \(end))" : end)
+                table.add(schedule.id, person ?? "nobody", person == nil && until != nil ? "(someone from \(end))" : end)
             }
             Console.out(table.rendered())
         }

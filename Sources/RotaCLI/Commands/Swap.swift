@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import RotaCore
-import RotaStore
+import RotaFormats
+import RotaKit
 
 extension RotaCommand {
     struct Swap: AsyncParsableCommand {
@@ -28,67 +29,20 @@ extension RotaCommand {
         }
 
         func run() async throws {
-            let context = try CommandContext(global)
-            let window = try Window(context: context, from: from, to: to, days: nil, defaultDays: 0)
-            let schedule = try context.schedule(schedule)
-            let first = try context.person(between[0]), second = try context.person(between[1])
-            let actor = try context.actor(as: change.actor)
-            let shifts = try context.timetable(from: window.from, to: window.to)
-                .shifts(schedule: schedule.id, from: window.from, to: window.to)
-            let trades = shifts.compactMap { shift -> NewOverride? in
-                let taker = shift.person == first.id ? second.id : shift.person == second.id ? first.id : nil
-                return taker.map { NewOverride(schedule: schedule.id, person: $0, start: shift.start, end: shift.end, reason: change.reason) }
-            }
-            guard !trades.isEmpty else {
-                throw RotaFailure.invalidData("neither \(first.id) nor \(second.id) is on call in \(schedule.id) between \(TimeText.utc(window.from)) and \(TimeText.utc(window.to)); nothing to swap")
-            }
-            var detail = "swap: \(first.id) and \(second.id) trade \(schedule.id) from \(TimeText.utc(window.from)) to \(TimeText.utc(window.to))"
-            if let reason = change.reason { detail += " (\(reason))" }
-            let ids = try context.notifyingChanges("swap between \(first.id) and \(second.id)", key: { "swap-\($0.map(String.init).joined(separator: "-"))" }) {
-                try context.database.addOverrides(trades, event: "swap", detail: detail, actor: actor, now: context.now)
-            }
+            let workspace = try await global.workspace()
+            let window = try workspace.window(from: from, to: to, days: nil, defaultDays: 0)
+            let swapped = try await workspace.swap(schedule: schedule, between: between[0], and: between[1], window: window,
+                                                   reason: change.reason, as: change.actor)
             if global.json {
-                context.print(json: .object([("ids", .array(ids.map { .int($0) }))]))
+                global.print(Documents.ids(swapped.ids))
             } else {
                 var table = Table("OVERRIDE", "PERSON", "FROM", "TO")
-                for (id, trade) in zip(ids, trades) {
-                    table.add("#\(id)", trade.person, HumanTime.format(trade.start, in: schedule.zone), HumanTime.format(trade.end, in: schedule.zone))
+                for (id, trade) in zip(swapped.ids, swapped.trades) {
+                    table.add("#\(id)", trade.person, HumanTime.format(trade.start, in: swapped.schedule.zone),
+                              HumanTime.format(trade.end, in: swapped.schedule.zone))
                 }
-                Console.out("\(first.id) and \(second.id) traded \(trades.count) stretch(es) of \(schedule.id):\n" + table.rendered())
+                Console.out("\(between[0]) and \(between[1]) traded \(swapped.trades.count) stretch(es) of \(schedule):\n" + table.rendered())
             }
-        }
-    }
-
-    struct Log: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "The audit log: revisions, overrides, leave, swaps and alert events, oldest first.",
-            discussion: """
-            Nothing in rota edits or deletes it. Examples:
-              rota log --since 2026-12-01
-              rota log --json
-            """
-        )
-
-        @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("Only events from this time on.", valueName: "time")) var since: String?
-
-        func run() async throws {
-            let context = try CommandContext(global)
-            let events = try context.database.events(since: try since.map { try context.time($0, flag: "--since") })
-            if global.json {
-                let items = events.map { event -> JSONValue in
-                    .object([("at", .instant(event.at)), ("actor", .string(event.actor)), ("event", .string(event.event)),
-                             ("detail", .string(event.detail))])
-                }
-                context.print(json: .object([("events", .array(items))]))
-                return
-            }
-            guard !events.isEmpty else { Console.out("The log is empty."); return }
-            var table = Table("AT", "ACTOR", "EVENT", "DETAIL")
-            for event in events {
-                table.add(HumanTime.format(event.at, in: context.inputZone, year: true), event.actor, event.event, event.detail)
-            }
-            Console.out(table.rendered())
         }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RotaConfig
+import RotaFormats
+import RotaKit
 
 extension RotaCommand {
     struct Validate: AsyncParsableCommand {
@@ -16,12 +18,11 @@ extension RotaCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let environment = ProcessInfo.processInfo.environment
-            let directory = CommandContext.rotasDirectory(global, environment)
+            let directory = global.workspaceOptions.directory
             switch RotaLoader.load(directory: directory) {
             case .success(let loaded):
                 if global.json {
-                    Console.out(JSONValue.object([("valid", true), ("errors", .array([]))]).serialized())
+                    global.print(Documents.validation(errors: []))
                 } else {
                     let rota = loaded.rota
                     Console.out("\(directory): valid — \(loaded.sources.count) file(s), \(rota.people.count) people, "
@@ -29,16 +30,14 @@ extension RotaCommand {
                 }
             case .failure(let failure):
                 if global.json {
-                    let errors = failure.diagnostics.map { item -> JSONValue in
-                        .object([("file", .string(item.location.file)), ("line", .int(item.location.line)),
-                                 ("column", .int(item.location.column)), ("message", .string(item.message))])
-                    }
-                    Console.out(JSONValue.object([("valid", false), ("errors", .array(errors))]).serialized())
+                    global.print(Documents.validation(errors: failure.diagnostics.map {
+                        ($0.location.file, $0.location.line, $0.location.column, $0.message)
+                    }))
                 } else {
                     for item in failure.diagnostics { Console.error(item.description) }
                     Console.error("\(directory): \(failure.diagnostics.count) problem(s)")
                 }
-                throw RotaFailure.silent(ExitStatus.invalidData)
+                throw RotaError.silent(ExitStatus.invalidData.code)
             }
         }
     }

@@ -8,7 +8,9 @@ struct Table {
     init(_ headers: String...) { self.headers = headers }
 
     /// Cells are one line each: line breaks and control characters in them are shown escaped.
-    mutating func add(_ cells: String...) { rows.append(cells.map { TerminalText.escaped($0) }) }
+    mutating func add(_ cells: String...) { add(cells) }
+
+    mutating func add(_ cells: [String]) { rows.append(cells.map { TerminalText.escaped($0) }) }
 
     func rendered() -> String {
         var widths = headers.map(\.count)

@@ -38,6 +38,11 @@ public struct EscalationProgress: Hashable, Sendable {
         EscalationProgress(status: .triggered, round: 1, cycleFirstRound: 1, nextLevel: 1, nextDueAt: now)
     }
 
+    /// Acknowledged at `now`: nothing is due; with an ack timeout, `wakeUp` says when it re-triggers.
+    public static func acknowledged(at now: Date) -> EscalationProgress {
+        EscalationProgress(status: .acknowledged, round: 1, cycleFirstRound: 1, nextLevel: nil, nextDueAt: nil, acknowledgedAt: now)
+    }
+
     /// The instant the runner must next look at this alert: a level due, or an ack timing out.
     public func wakeUp(ackTimeout: Int?) -> Date? {
         switch status {

@@ -18,7 +18,7 @@ extension PageMessage: OutboundMessage {
     public var payload: [String: any Sendable] {
         ["kind": "page", "page_id": pageID, "alert_id": alertID, "service": service, "service_name": serviceName,
          "summary": summary, "details": details ?? "", "severity": severity, "round": round, "level": level,
-         "person": person, "due_at": TimeText.utc(dueAt), "runbook": runbook ?? "", "ack": ackHint, "late": late]
+         "person": person, "due_at": TimeText.utc(dueAt), "runbook": runbook ?? "", "ack": acknowledge, "late": late]
     }
 }
 

@@ -18,10 +18,17 @@ public struct PageMessage: Hashable, Sendable {
     /// Everyone else paged for this alert so far.
     public var alsoPaged: [String]
     public var late: Bool
+    /// How to answer, as the door that pages says it: `acknowledge` is how to acknowledge
+    /// (`rota ack 7`, or a link), `answerLine` the page's line on acknowledging and resolving.
+    /// The core does not know which door that is.
+    public var acknowledge: String
+    public var answerLine: String
 
     public init(pageID: String, alertID: Int, service: String, serviceName: String, summary: String, details: String?,
                 severity: String, round: Int, level: Int, person: String, dueAt: Date, runbook: String?,
-                alsoPaged: [String], late: Bool) {
+                alsoPaged: [String], late: Bool, acknowledge: String, answerLine: String) {
+        self.acknowledge = acknowledge
+        self.answerLine = answerLine
         self.pageID = pageID
         self.alertID = alertID
         self.service = service
@@ -44,8 +51,6 @@ public struct PageMessage: Hashable, Sendable {
         "rota-\(alert)-r\(round)-l\(level)-\(person)-" + contact.replacingOccurrences(of: ":", with: "-")
     }
 
-    public var ackHint: String { "rota ack \(alertID)" }
-
     public var subject: String { "[\(severity.uppercased())] \(serviceName): \(summary)" }
 
     /// The plain text of the page.
@@ -60,7 +65,7 @@ public struct PageMessage: Hashable, Sendable {
         lines.append("")
         lines.append(alsoPaged.isEmpty ? "Nobody else has been paged yet." : "Also paged: \(alsoPaged.joined(separator: ", ")).")
         if let runbook { lines += ["", "Runbook:", runbook] }
-        lines += ["", "Acknowledge: \(ackHint)    Resolve: rota resolve \(alertID)"]
+        lines += ["", answerLine]
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -1,14 +1,16 @@
 import Foundation
 import GRDB
+import RotaStore
 
-/// The only door to rota's SQLite database. Every write is one IMMEDIATE transaction
-/// that keeps the invariants; nothing outside this module sees SQL.
-public final class AppDatabase: Sendable {
+/// The store in one SQLite file, through GRDB: the only door to it. Every write is one
+/// IMMEDIATE transaction that keeps the invariants; nothing outside this module sees SQL.
+public final class SQLiteStore: Store {
     let queue: DatabaseQueue
     public let path: String
+    public var location: String { path }
 
     /// Opens (creating if needed, 0600 in a 0700 directory) and migrates the database at `path`.
-    public static func open(path: String) throws(StoreError) -> AppDatabase {
+    public static func open(path: String) throws(StoreError) -> SQLiteStore {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             do {
@@ -34,7 +36,7 @@ public final class AppDatabase: Sendable {
                 try db.execute(sql: "PRAGMA foreign_keys = ON")
             }
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            let database = AppDatabase(queue: queue, path: path)
+            let database = SQLiteStore(queue: queue, path: path)
             try database.migrate()
             return database
         } catch let error as StoreError {
@@ -84,20 +86,3 @@ public final class AppDatabase: Sendable {
     }
 }
 
-/// What can go wrong with the database, said so that a person can act on it.
-public enum StoreError: Error, CustomStringConvertible, Equatable {
-    case cannotOpen(path: String, reason: String)
-    case schemaTooNew(path: String, unknown: [String])
-    case notFound(String)
-    case database(String)
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let path, let reason): "cannot open the database \(path): \(reason)"
-        case .schemaTooNew(let path, let unknown):
-            "the database \(path) was written by a newer rota (schema \(unknown.joined(separator: ", "))); upgrade rota before using it — this binary refuses to write to it"
-        case .notFound(let what): what
-        case .database(let message): "database error: \(message)"
-        }
-    }
-}

@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
+import RotaStore
 #if canImport(Glibc)
 import Glibc
 #endif
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Frozen migrations: once shipped, a migration is never edited; changes come as new ones.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -60,6 +61,7 @@ extension AppDatabase {
         }
         registerAlertMigration(&migrator)
         registerExactInstantsMigration(&migrator)
+        registerLinearRevisionsMigration(&migrator)
         return migrator
     }
 
@@ -91,7 +93,7 @@ extension AppDatabase {
     }
 }
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Alerts, the outbox (pages of alerts, and shift notices) and the runner's heartbeat.
     static func registerAlertMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v2-alerts") { db in
@@ -160,7 +162,7 @@ extension AppDatabase {
     }
 }
 
-extension AppDatabase {
+extension SQLiteStore {
     /// Instants as whole milliseconds (a REAL of seconds read back through Date could be an ulp
     /// off, so `due <= now` failed for a raise's own `now`); pages name their contact by a stable
     /// key rather than its position; alerts keep the definition they escalate by; revisions keep
@@ -193,6 +195,21 @@ extension AppDatabase {
                 CREATE INDEX page_failed_for_good ON page(alert_id) WHERE status = 'failed' AND next_attempt_at IS NULL;
                 ALTER TABLE alert ADD COLUMN definition BLOB;
                 ALTER TABLE revision ADD COLUMN model BLOB;
+                """)
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Constraints that do not lean on SQLite's single writer: each revision names the one it
+    /// follows, once (history stays linear even if two writers race); a claim needs a row that
+    /// is still claimable (the claim's UPDATE says so in its WHERE).
+    static func registerLinearRevisionsMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v4-linear-revisions") { db in
+            try db.execute(sql: """
+                ALTER TABLE revision ADD COLUMN follows INTEGER;
+                UPDATE revision SET follows = COALESCE((SELECT MAX(earlier.id) FROM revision AS earlier WHERE earlier.id < revision.id), 0);
+                CREATE UNIQUE INDEX revision_follows ON revision(follows);
                 """)
         }
     }

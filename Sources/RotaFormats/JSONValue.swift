@@ -2,7 +2,7 @@ import Foundation
 import RotaCore
 
 /// Machine output: an ordered JSON tree with explicit nulls, written compactly on one line.
-indirect enum JSONValue: Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
+public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral, ExpressibleByNilLiteral {
     case null
     case bool(Bool)
     case int(Int)
@@ -11,24 +11,24 @@ indirect enum JSONValue: Equatable, ExpressibleByStringLiteral, ExpressibleByInt
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    init(stringLiteral value: String) { self = .string(value) }
-    init(integerLiteral value: Int) { self = .int(value) }
-    init(booleanLiteral value: Bool) { self = .bool(value) }
-    init(nilLiteral: ()) { self = .null }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .int(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(nilLiteral: ()) { self = .null }
 
-    static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
+    public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
 
-    static func instant(_ date: Date?) -> JSONValue { date.map { .string(TimeText.utc($0)) } ?? .null }
-    static func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+    public static func instant(_ date: Date?) -> JSONValue { date.map { .string(TimeText.utc($0)) } ?? .null }
+    public static func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
 
-    func serialized() -> String {
+    public func serialized() -> String {
         var out: [UInt8] = []
         write(to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// Compact JSON as UTF-8 bytes, built in one buffer (a 90-day export has ~100,000 objects).
-    func write(to out: inout [UInt8]) {
+    public func write(to out: inout [UInt8]) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)

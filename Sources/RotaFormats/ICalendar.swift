@@ -4,8 +4,8 @@ import RotaCore
 /// Shifts as an RFC 5545 calendar: one VEVENT per concrete shift, UTC times, no RRULE
 /// (recurrence rules mishandle DST gaps in common readers), CRLF line ends, lines folded at
 /// 75 octets, text escaped, and a UID that stays the same for the same shift across exports.
-enum ICalendar {
-    static func render(_ shifts: [Shift], rota: Rota, now: Date) -> String {
+public enum ICalendar {
+    public static func render(_ shifts: [Shift], rota: Rota, now: Date) -> String {
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//rota//on-call shifts//EN", "CALSCALE:GREGORIAN",
                      "METHOD:PUBLISH", "X-WR-CALNAME:" + escape("On call (rota)")]
         for shift in shifts {

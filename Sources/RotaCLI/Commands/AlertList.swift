@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import RotaFormats
+
+extension RotaCommand.AlertGroup {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open alerts (triggered or acknowledged); --all adds resolved ones.",
+            discussion: "Examples:\n  rota alert list\n  rota alert list --all --json"
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Include resolved alerts.") var all = false
+
+        func run() async throws {
+            let workspace = try await global.workspace()
+            let alerts = try await workspace.alerts(includeResolved: all)
+            if global.json {
+                global.print(Documents.alerts(alerts))
+                return
+            }
+            guard !alerts.isEmpty else { Console.out(all ? "No alerts." : "No open alerts."); return }
+            var table = Table("ID", "STATUS", "SERVICE", "RAISED", "SUMMARY")
+            for alert in alerts {
+                let summary = alert.summary.count > 40 ? String(alert.summary.prefix(39)) + "…" : alert.summary
+                table.add("\(alert.id)", alert.status.rawValue, alert.service, HumanTime.format(alert.createdAt, in: workspace.inputZone), summary)
+            }
+            Console.out(table.rendered())
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import RotaCore
+import RotaFormats
+
+extension RotaCommand.AlertGroup {
+    struct Raise: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Raise an alert on a service; level 1 of its escalation is paged at once.",
+            discussion: """
+            An open alert of the same service with the same --dedup-key absorbs the new one: no new
+            alert, no new page, its count goes up. Examples:
+              rota alert raise --service twitter-mentions --summary "Hashtag storm about the recall" --severity critical
+              rota alert raise --service website-down --summary "HTTP 503 from the load balancer" --dedup-key lb-503 --json
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp("The service the alert comes from.", valueName: "id")) var service: String
+        @Option(help: ArgumentHelp("One line saying what is wrong.", valueName: "text")) var summary: String
+        @Option(help: ArgumentHelp("More text, quoted in every page.", valueName: "text")) var details: String?
+        @Option(help: "critical, high or low (default high).") var severity: Severity = .high
+        @Option(name: .customLong("dedup-key"), help: ArgumentHelp("Open alerts with the same key are one alert.", valueName: "key")) var dedupKey: String?
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who raises it, for the log.", valueName: "person")) var actor: String?
+
+        func validate() throws {
+            if summary.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--summary must say something") }
+            if summary.utf8.count > 1024 { throw ValidationError("--summary is limited to 1024 bytes; put the rest in --details") }
+            if let details, details.utf8.count > 65536 { throw ValidationError("--details is limited to 64 KiB") }
+        }
+
+        func run() async throws {
+            let workspace = try await global.workspace()
+            let stop = StopRequest()
+            defer { stop.uninstall() }
+            let raised = try await workspace.raise(service: service, summary: summary, details: details, severity: severity,
+                                                   dedupKey: dedupKey, as: actor) { stop.isRequested }
+            for item in raised.failures {
+                Console.error("rota: page to \(item.page.person) (\(item.page.contactKind)) failed"
+                    + (item.forGood ? " for good (not retried): \(item.error ?? "")" : ": \(item.error ?? ""); 'rota tick' will retry it"))
+            }
+            if global.json {
+                global.print(Documents.raised(raised.alert, status: raised.alert.status, deduplicated: raised.deduplicated))
+            } else if raised.deduplicated {
+                Console.out("Alert #\(raised.alert.id) is already open for this (count \(raised.alert.count)); nobody was paged again.")
+            } else {
+                Console.out("Alert #\(raised.alert.id) raised on \(service). Acknowledge with: rota ack \(raised.alert.id)")
+            }
+        }
+    }
+}

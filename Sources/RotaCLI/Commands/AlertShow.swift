@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import RotaFormats
+
+extension RotaCommand.AlertGroup {
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One alert: its state, every page and its log.",
+            discussion: "Examples:\n  rota alert show 7\n  rota alert show 7 --json"
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The alert's id.") var id: Int
+
+        func run() async throws {
+            let workspace = try await global.workspace()
+            let (alert, pages, log) = try await workspace.alertDetail(id)
+            if global.json {
+                global.print(Documents.alert(alert, pages: pages, log: log))
+                return
+            }
+            let zone = workspace.inputZone
+            var lines = ["Alert #\(alert.id) on \(alert.service): \(alert.summary)",
+                         "Status: \(alert.status.rawValue), severity \(alert.severity), raised \(HumanTime.format(alert.createdAt, in: zone, year: true)), count \(alert.count)"]
+            if let at = alert.acknowledgedAt { lines.append("Acknowledged \(HumanTime.format(at, in: zone)) by \(alert.acknowledgedBy ?? "?")") }
+            if let at = alert.resolvedAt { lines.append("Resolved \(HumanTime.format(at, in: zone)) by \(alert.resolvedBy ?? "?")") }
+            if let details = alert.details { lines += ["", details] }
+            Console.out(lines.joined(separator: "\n"))
+            if !pages.isEmpty {
+                var table = Table("ROUND", "LEVEL", "PERSON", "CONTACT", "DUE", "STATUS")
+                for page in pages {
+                    table.add("\(page.round)", "\(page.level)", page.person, page.contactKind, HumanTime.format(page.dueAt, in: zone),
+                              page.status.rawValue + (page.late ? " (late)" : ""))
+                }
+                Console.out("\n" + table.rendered())
+            }
+            Console.out("\nLog:")
+            for event in log { Console.out("  \(HumanTime.format(event.at, in: zone))  \(event.event)  \(event.detail)") }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import RotaFormats
+import RotaKit
+
+extension RotaCommand.LeaveGroup {
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record that someone is away; the next member in each rotation covers.",
+            discussion: """
+            Examples:
+              rota leave add --person camille --from 2026-12-21 --to 2027-01-04 --reason holiday
+              rota leave add --person hugo --from 2026-12-01T13:00 --to 2026-12-01T18:00 --json
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var change: ChangeOptions
+        @Option(help: ArgumentHelp("Who is away.", valueName: "id")) var person: String
+        @Option(help: ArgumentHelp("Start.", valueName: "time")) var from: String
+        @Option(help: ArgumentHelp("End.", valueName: "time")) var to: String
+
+        func run() async throws {
+            let workspace = try await global.workspace()
+            let window = try workspace.window(from: from, to: to, days: nil, defaultDays: 0)
+            let id = try await workspace.addLeave(person: person, window: window, reason: change.reason, as: change.actor)
+            if global.json {
+                global.print(Documents.id(id))
+            } else {
+                let zone = try workspace.person(person).timezone ?? workspace.inputZone
+                Console.out("Leave #\(id): \(person) away from \(HumanTime.format(window.from, in: zone)) to \(HumanTime.format(window.to, in: zone)).")
+            }
+        }
+    }
+}

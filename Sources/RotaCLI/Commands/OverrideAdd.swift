@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import RotaFormats
+import RotaKit
+
+extension RotaCommand.OverrideGroup {
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put someone on call for a schedule from one time to another.",
+            discussion: """
+            Examples:
+              rota override add --schedule community-managers --person lea --from 2026-12-24T18:00 --to 2026-12-26T09:00 --reason "Christmas cover"
+              rota override add --schedule infra-primary --person chloe --from 2026-12-01T10:00+01:00 --to 2026-12-02T10:00+01:00 --json
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var change: ChangeOptions
+        @Option(help: ArgumentHelp("The schedule.", valueName: "id")) var schedule: String
+        @Option(help: ArgumentHelp("Who covers.", valueName: "id")) var person: String
+        @Option(help: ArgumentHelp("Start.", valueName: "time")) var from: String
+        @Option(help: ArgumentHelp("End.", valueName: "time")) var to: String
+
+        func run() async throws {
+            let workspace = try await global.workspace()
+            let window = try workspace.window(from: from, to: to, days: nil, defaultDays: 0)
+            let id = try await workspace.addOverride(schedule: schedule, person: person, window: window, reason: change.reason, as: change.actor)
+            if global.json {
+                global.print(Documents.id(id))
+            } else {
+                let zone = try workspace.schedule(schedule).zone
+                Console.out("Override #\(id): \(person) covers \(schedule) from \(HumanTime.format(window.from, in: zone)) to \(HumanTime.format(window.to, in: zone)).")
+            }
+        }
+    }
+}

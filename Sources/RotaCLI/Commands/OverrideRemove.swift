@@ -1,0 +1,16 @@
+import ArgumentParser
+
+extension RotaCommand.OverrideGroup {
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove an override by its id (see 'rota override list').",
+            discussion: "Example:\n  rota override remove 12"
+        )
+
+        @OptionGroup var removal: RemovalOptions
+
+        func run() async throws {
+            try await removal.remove(.override)
+        }
+    }
+}

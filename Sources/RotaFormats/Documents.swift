@@ -1,0 +1,181 @@
+import Foundation
+import RotaCore
+import RotaStore
+
+/// The JSON documents of DESIGN.md §4, built in one place: `--json` prints them, and any other
+/// door (an HTTP API) answers with the same shapes. Instants are UTC to the second; keys snake_case.
+public enum Documents {
+    public static func validation(errors: [(file: String, line: Int, column: Int, message: String)]) -> JSONValue {
+        .object([("valid", .bool(errors.isEmpty)), ("errors", .array(errors.map { item in
+            .object([("file", .string(item.file)), ("line", .int(item.line)), ("column", .int(item.column)), ("message", .string(item.message))])
+        }))])
+    }
+
+    public static func onCall(at instant: Date, _ answers: [(schedule: String, person: String?, until: Date?)]) -> JSONValue {
+        .object([("at", .instant(instant)), ("schedules", .array(answers.map { answer in
+            .object([("schedule", .string(answer.schedule)), ("person", .text(answer.person)), ("until", .instant(answer.until))])
+        }))])
+    }
+
+    public static func shifts(from: Date, to: Date, _ shifts: [Shift]) -> JSONValue {
+        .object([("from", .instant(from)), ("to", .instant(to)), ("shifts", .array(shifts.map { shift in
+            .object([("schedule", .string(shift.schedule)), ("person", .string(shift.person)),
+                     ("start", .instant(shift.start)), ("end", .instant(shift.end))])
+        }))])
+    }
+
+    public static func check(_ report: CoverageReport) -> JSONValue {
+        .object([
+            ("gaps", .array(report.gaps.map { gap in
+                .object([("schedule", .string(gap.schedule)), ("start", .instant(gap.start)), ("end", .instant(gap.end))])
+            })),
+            ("warnings", .array(report.warnings.map { warning in
+                .object([("kind", .string(warning.kind.rawValue)), ("schedule", .text(warning.schedule)),
+                         ("at", .instant(warning.at)), ("message", .string(warning.message))])
+            })),
+        ])
+    }
+
+    public static func next(person: String, _ next: NextShift?) -> JSONValue {
+        .object([("person", .string(person)), ("schedule", .text(next?.shift.schedule)),
+                 ("start", .instant(next?.shift.start)), ("end", .instant(next?.shift.end)),
+                 ("from_person", .text(next?.fromPerson)), ("to_person", .text(next?.toPerson))])
+    }
+
+    public static func id(_ id: Int) -> JSONValue { .object([("id", .int(id))]) }
+
+    public static func ids(_ ids: [Int]) -> JSONValue { .object([("ids", .array(ids.map { .int($0) }))]) }
+
+    public static func removed(_ id: Int) -> JSONValue { .object([("id", .int(id)), ("removed", .bool(true))]) }
+
+    /// `{"overrides":[…]}` or `{"leave":[…]}`.
+    public static func covers(_ kind: StoredCover.Kind, _ rows: [StoredCover]) -> JSONValue {
+        .object([(kind == .override ? "overrides" : "leave", .array(rows.map { row in
+            var fields: [(String, JSONValue)] = [("id", .int(row.id))]
+            if let schedule = row.schedule { fields.append(("schedule", .string(schedule))) }
+            fields += [("person", .string(row.person)), ("start", .instant(row.start)), ("end", .instant(row.end)),
+                       ("reason", .text(row.reason)), ("created_by", .string(row.createdBy)), ("created_at", .instant(row.createdAt))]
+            return .object(fields)
+        }))])
+    }
+
+    public static func raised(_ alert: StoredAlert, status: AlertStatus, deduplicated: Bool) -> JSONValue {
+        .object([("id", .int(alert.id)), ("status", .string(status.rawValue)), ("deduplicated", .bool(deduplicated))])
+    }
+
+    public static func answered(_ alert: StoredAlert) -> JSONValue {
+        .object([("id", .int(alert.id)), ("status", .string(alert.status.rawValue))])
+    }
+
+    public static func alerts(_ alerts: [StoredAlert]) -> JSONValue {
+        .object([("alerts", .array(alerts.map { .object(alertFields($0)) }))])
+    }
+
+    /// `rota alert show`: the alert, every page and its log.
+    public static func alert(_ alert: StoredAlert, pages: [StoredPage], log: [AuditEvent]) -> JSONValue {
+        .object(alertFields(alert) + [
+            ("pages", .array(pages.map { page in
+                .object([("page_id", .string(page.pageID)), ("round", .int(page.round)), ("level", .int(page.level)),
+                         ("person", .string(page.person)), ("contact", .string(page.contactKind)), ("due_at", .instant(page.dueAt)),
+                         ("sent_at", .instant(page.sentAt)), ("status", .string(page.status == .sending ? "pending" : page.status.rawValue)),
+                         ("attempts", .int(page.attempts)), ("late", .bool(page.late)), ("error", .text(page.lastError))])
+            })),
+            ("log", .array(log.map { .object([("at", .instant($0.at)), ("event", .string($0.event)), ("detail", .string($0.detail))]) })),
+        ])
+    }
+
+    static func alertFields(_ alert: StoredAlert) -> [(String, JSONValue)] {
+        [("id", .int(alert.id)), ("service", .string(alert.service)), ("status", .string(alert.status.rawValue)),
+         ("summary", .string(alert.summary)), ("details", .text(alert.details)), ("severity", .string(alert.severity)),
+         ("dedup_key", .text(alert.dedupKey)), ("count", .int(alert.count)),
+         ("created_at", .instant(alert.createdAt)), ("acknowledged_at", .instant(alert.acknowledgedAt)),
+         ("acknowledged_by", .text(alert.acknowledgedBy)), ("resolved_at", .instant(alert.resolvedAt)),
+         ("resolved_by", .text(alert.resolvedBy)), ("round", .int(alert.progress.round))]
+    }
+
+    /// One page in a tick's answer; `status` is sent, failed, failed_for_good or would_send.
+    public static func tickPage(_ page: StoredPage, status: String, error: String?) -> JSONValue {
+        .object([("alert", page.alertID.map { .int($0) } ?? .null), ("notice", .text(page.noticeKey)),
+                 ("page_id", .string(page.pageID)), ("round", .int(page.round)), ("level", .int(page.level)),
+                 ("person", .string(page.person)), ("contact", .string(page.contactKind)),
+                 ("due_at", .instant(page.dueAt)), ("late", .bool(page.late)),
+                 ("status", .string(status)), ("error", .text(error))])
+    }
+
+    public static func tick(at: Date, pages: [JSONValue], errors: [String], dryRun: Bool = false) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("at", .instant(at))]
+        if dryRun { fields.append(("dry_run", .bool(true))) }
+        return .object(fields + [("pages", .array(pages)), ("errors", .array(errors.map { .string($0) }))])
+    }
+
+    public static func simulation(service: String, _ timeline: [LevelDue]) -> JSONValue {
+        .object([("service", .string(service)), ("timeline", .array(timeline.map { step in
+            .object([("at", .instant(step.dueAt)), ("round", .int(step.round)), ("level", .int(step.level)),
+                     ("people", .array(step.people.map { .string($0) })),
+                     ("empty_schedules", .array(step.emptySchedules.map { .string($0) }))])
+        }))])
+    }
+
+    public static func status(_ status: RunnerStatus, problems: [String]) -> JSONValue {
+        .object([("last_tick", .instant(status.lastTick)), ("open_alerts", .int(status.openAlerts)),
+                 ("pages_pending", .int(status.pagesPending)), ("pages_failed", .int(status.pagesFailed)),
+                 ("pages_failed_for_good", .int(status.pagesFailedForGood)), ("problems", .array(problems.map { .string($0) }))])
+    }
+
+    public static func log(_ events: [AuditEvent]) -> JSONValue {
+        .object([("events", .array(events.map { event in
+            .object([("at", .instant(event.at)), ("actor", .string(event.actor)), ("event", .string(event.event)),
+                     ("detail", .string(event.detail))])
+        }))])
+    }
+
+    /// Hours as a JSON number to at most 4 decimals.
+    public static func hours(units: Int) -> JSONValue { .double(Double(HoursTally.text(units: units)) ?? 0) }
+    public static func hours(seconds: Int) -> JSONValue { hours(units: HoursTally.units(seconds)) }
+
+    public static func hoursReport(from: Date, to: Date, _ rows: [HoursTally.Row]) -> JSONValue {
+        .object([("from", .instant(from)), ("to", .instant(to)), ("people", .array(rows.map { row in
+            let f = HoursTally.figures(row.hours).map { hours(units: $0) }
+            return .object([("person", .string(row.person)), ("hours", f[0]), ("weekday_day", f[1]), ("weekday_night", f[2]),
+                            ("weekend", f[3]), ("holiday", f[4]), ("pages", .int(row.pages)), ("night_pages", .int(row.nightPages))])
+        }))])
+    }
+
+    public static func fairness(from: Date, to: Date, _ schedules: [HoursTally.ScheduleRows]) -> JSONValue {
+        .object([("from", .instant(from)), ("to", .instant(to)), ("schedules", .array(schedules.map { schedule in
+            let people = schedule.people.map { row -> JSONValue in
+                .object([("person", .string(row.person)), ("hours", hours(seconds: row.hours.total)),
+                         ("weekend", hours(seconds: row.hours.weekend)), ("holiday", hours(seconds: row.hours.holiday)),
+                         ("night_pages", .int(row.nightPages))])
+            }
+            let spread = schedule.spread
+            return .object([("schedule", .string(schedule.id)), ("people", .array(people)),
+                            ("spread", .object([("hours", hours(seconds: spread.hours)), ("weekend", hours(seconds: spread.weekend)),
+                                                ("holiday", hours(seconds: spread.holiday)), ("night_pages", .int(spread.nightPages))]))])
+        }))])
+    }
+}
+
+/// Comma-separated values: a header line, fields quoted where they must be (RFC 4180).
+public enum CSV {
+    public static func field(_ text: String) -> String {
+        text.utf8.contains(where: { $0 == 0x2c || $0 == 0x22 || $0 == 0x0a || $0 == 0x0d })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    public static func document(header: [String], rows: [[String]]) -> String {
+        ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n")
+    }
+
+    public static func shifts(_ shifts: [Shift]) -> String {
+        document(header: ["schedule", "person", "start", "end"],
+                 rows: shifts.map { [$0.schedule, $0.person, TimeText.utc($0.start), TimeText.utc($0.end)] })
+    }
+
+    public static func hours(_ rows: [HoursTally.Row]) -> String {
+        document(header: ["person", "hours", "weekday_day", "weekday_night", "weekend", "holiday", "pages", "night_pages"],
+                 rows: rows.map { row in
+                     [row.person] + HoursTally.figures(row.hours).map { HoursTally.text(units: $0) } + ["\(row.pages)", "\(row.nightPages)"]
+                 })
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import RotaConfig
+import RotaCore
+import RotaEngine
+import RotaStore
+
+/// What raising did: the alert (new or the open one that absorbed it) and the level-1 pages that failed.
+public struct RaiseOutcome: Sendable {
+    public var alert: StoredAlert
+    public var deduplicated: Bool
+    public var failures: [DeliveryReport.Item]
+}
+
+extension Workspace {
+    /// Raises an alert and pages its level 1 at once (as a tick would, for that alert only).
+    public func raise(service id: String, summary: String, details: String?, severity: Severity, dedupKey: String?,
+                      as person: String?, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
+        let service = try service(id)
+        let actor = try actor(as: person)
+        let raised = try await storeCall {
+            try await store.raise(NewAlert(service: service.id, escalation: service.escalation, summary: summary, details: details,
+                                           severity: severity.rawValue, dedupKey: dedupKey,
+                                           definition: Engine.definition(for: service, in: rota)), actor: actor, now: now)
+        }
+        var failures: [DeliveryReport.Item] = []
+        if !raised.deduplicated {
+            let engine = engine()
+            let snapshot = try await snapshot()
+            try await storeCall { try await engine.plan(snapshot, now: now, only: raised.alert.id) }
+            failures = try await storeCall { try await engine.deliver(snapshot, now: now, only: raised.alert.id, shouldStop: shouldStop) }.failed
+        }
+        let alert = try await storeCall { try await store.alert(id: raised.alert.id) }
+        return RaiseOutcome(alert: alert, deduplicated: raised.deduplicated, failures: failures)
+    }
+
+    /// Acknowledges: nothing more becomes due until the service's ack_timeout, if any.
+    public func acknowledge(_ id: Int, as person: String?) async throws -> StoredAlert {
+        let actor = try actor(as: person)
+        let alert = try await alert(id)
+        let ackTimeout = rota.service(alert.service)?.ackTimeout
+        let wake = EscalationProgress.acknowledged(at: now).wakeUp(ackTimeout: ackTimeout)
+        return try await storeCall { try await store.acknowledge(id: id, actor: actor, now: now, wakeAt: wake) }
+    }
+
+    /// Resolves: terminal, nothing more is paged.
+    public func resolve(_ id: Int, as person: String?) async throws -> StoredAlert {
+        let actor = try actor(as: person)
+        return try await storeCall { try await store.resolve(id: id, actor: actor, now: now) }
+    }
+
+    public func alert(_ id: Int) async throws -> StoredAlert {
+        do {
+            return try await store.alert(id: id)
+        } catch .notFound(let what) {
+            throw RotaError.notFound("\(what); 'rota alert list --all' shows them")
+        } catch {
+            throw RotaError.store(error)
+        }
+    }
+
+    public func alerts(includeResolved: Bool) async throws -> [StoredAlert] {
+        try await storeCall { try await store.alerts(includeResolved: includeResolved) }
+    }
+
+    /// One alert with every page and its log.
+    public func alertDetail(_ id: Int) async throws -> (alert: StoredAlert, pages: [StoredPage], log: [AuditEvent]) {
+        let alert = try await alert(id)
+        return (alert, try await storeCall { try await store.pages(alert: id) }, try await storeCall { try await store.events(alert: id) })
+    }
+
+    /// Open alerts that escalate by a definition the rota files no longer hold (`status`, `check`).
+    public func alertsOnKeptDefinitions() async throws -> [(id: Int, why: String)] {
+        try await alerts(includeResolved: false).compactMap { alert in
+            let kept = alert.definition.flatMap(RotaModelCodec.decode)?.escalations.first
+            let current = rota.escalation(alert.escalation)
+            guard let note = AlertDefinition.choose(current: current, kept: kept, id: alert.escalation).note else {
+                return current == nil ? (alert.id, "has no escalation in the rota files ('\(alert.escalation)'): nobody more is paged for it") : nil
+            }
+            return (alert.id, "escalates by a definition no longer in the rota files: \(note)")
+        }
+    }
+
+    /// The escalation timeline of a service if nobody answers an alert raised at `start`.
+    public func simulate(service id: String, at start: Date) async throws -> (service: Service, timeline: [LevelDue]) {
+        let service = try service(id)
+        guard let policy = rota.escalation(service.escalation) else {
+            throw RotaError.notFound("no escalation '\(service.escalation)'")
+        }
+        let timetable = try await timetable(from: start, to: nil)
+        return (service, EscalationPlanner.timeline(policy: policy, from: start) { timetable.person(schedule: $0, at: $1) })
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import RotaCore
+import RotaEngine
+import RotaStore
+
+extension Workspace {
+    /// Puts `person` on call for `schedule` in the window, beating every layer.
+    public func addOverride(schedule id: String, person name: String, window: Window, reason: String?, as actorName: String?) async throws -> Int {
+        let schedule = try schedule(id)
+        let person = try person(name)
+        let actor = try actor(as: actorName)
+        var detail = "override: \(person.id) covers \(schedule.id) from \(TimeText.utc(window.from)) to \(TimeText.utc(window.to))"
+        if let reason { detail += " (\(reason))" }
+        let ids = try await changing("override by \(actor)", key: { "override-\($0[0])" }) {
+            try await store.addCovers([NewCover(schedule: schedule.id, person: person.id, start: window.from, end: window.to, reason: reason)],
+                                      entry: AuditEntry(.overrideAdd, detail), actor: actor, now: now)
+        }
+        return ids[0]
+    }
+
+    /// Records that `person` is away in the window: the next member in each rotation covers.
+    public func addLeave(person name: String, window: Window, reason: String?, as actorName: String?) async throws -> Int {
+        let person = try person(name)
+        let actor = try actor(as: actorName)
+        var detail = "leave: \(person.id) away from \(TimeText.utc(window.from)) to \(TimeText.utc(window.to))"
+        if let reason { detail += " (\(reason))" }
+        let ids = try await changing("leave of \(person.id)", key: { "leave-\($0[0])" }) {
+            try await store.addCovers([NewCover(schedule: nil, person: person.id, start: window.from, end: window.to, reason: reason)],
+                                      entry: AuditEntry(.leaveAdd, detail), actor: actor, now: now)
+        }
+        return ids[0]
+    }
+
+    /// Trades on-call time: in the window, A's stretches go to B and B's to A, as overrides.
+    public func swap(schedule id: String, between first: String, and second: String, window: Window, reason: String?,
+                     as actorName: String?) async throws -> (ids: [Int], trades: [SwapTrades.Trade], schedule: Schedule) {
+        let schedule = try schedule(id)
+        let a = try person(first), b = try person(second)
+        let actor = try actor(as: actorName)
+        let shifts = try await timetable(from: window.from, to: window.to).shifts(schedule: schedule.id, from: window.from, to: window.to)
+        let trades = SwapTrades.trades(between: a.id, and: b.id, in: shifts)
+        guard !trades.isEmpty else {
+            throw RotaError.invalidData("neither \(a.id) nor \(b.id) is on call in \(schedule.id) between \(TimeText.utc(window.from)) and \(TimeText.utc(window.to)); nothing to swap")
+        }
+        var detail = "swap: \(a.id) and \(b.id) trade \(schedule.id) from \(TimeText.utc(window.from)) to \(TimeText.utc(window.to))"
+        if let reason { detail += " (\(reason))" }
+        let covers = trades.map { NewCover(schedule: schedule.id, person: $0.person, start: $0.start, end: $0.end, reason: reason) }
+        let ids = try await changing("swap between \(a.id) and \(b.id)", key: { "swap-\($0.map(String.init).joined(separator: "-"))" }) {
+            try await store.addCovers(covers, entry: AuditEntry(.swap, detail), actor: actor, now: now)
+        }
+        return (ids, trades, schedule)
+    }
+
+    /// Removes an override or leave by id; the log keeps what it was.
+    public func removeCover(_ kind: StoredCover.Kind, id: Int, as actorName: String?) async throws -> StoredCover {
+        let actor = try actor(as: actorName)
+        var removed: StoredCover?
+        do {
+            _ = try await changing("\(kind.rawValue) #\(id) removed by \(actor)", key: { "\(kind.rawValue)-removed-\($0[0])" }) {
+            let cover = try await store.removeCover(kind, id: id, actor: actor, now: now) { cover in
+                let span = "from \(TimeText.utc(cover.start)) to \(TimeText.utc(cover.end))"
+                return cover.schedule.map { "\(cover.person) covering \($0) \(span)" } ?? "\(cover.person) away \(span)"
+            }
+            removed = cover
+            return [cover.id]
+            }
+        } catch RotaError.store(.notFound(let what)) {
+            throw RotaError.notFound("\(what); 'rota \(kind.rawValue) list --all' shows them")
+        }
+        guard let removed else { throw RotaError.notFound("no \(kind.rawValue) #\(id)") }
+        return removed
+    }
+
+    /// Covers of one kind: current and future ones, or all.
+    public func covers(_ kind: StoredCover.Kind, all: Bool) async throws -> [StoredCover] {
+        try await storeCall { try await store.covers(kind, endingAfter: all ? nil : now) }
+    }
+
+    /// Runs a change (override, leave, swap, removal) and, when settings.shift_notices.changes is
+    /// on, queues "your next 7 days changed" for everyone whose next 7 days it altered. `key`
+    /// names the change (stable, unique) from the ids it produced.
+    func changing(_ what: String, key: ([Int]) -> String, _ change: () async throws -> [Int]) async throws -> [Int] {
+        guard rota.settings.noticeChanges else { return try await storeCall(change) }
+        let horizon = now.addingTimeInterval(7 * 86400)
+        let before = try await timetable(from: now, to: horizon)
+        let ids = try await storeCall(change)
+        let after = try await timetable(from: now, to: horizon)
+        let notices = ShiftNotices.changed(before: before, after: after, rota: rota, now: now, what: what, key: key(ids))
+        _ = try await storeCall { try await store.enqueue(Engine.entries(notices, rota: rota, now: now)) }
+        return ids
+    }
+}

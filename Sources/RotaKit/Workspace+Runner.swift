@@ -1,0 +1,53 @@
+import Foundation
+import RotaCore
+import RotaEngine
+import RotaStore
+
+/// Where the runner stands, and what needs someone's attention.
+public struct RunnerHealth: Sendable {
+    public var status: RunnerStatus
+    public var problems: [String]
+}
+
+extension Workspace {
+    /// One tick under the runner lock: nil when another runner holds it. `useLock` false lets
+    /// ticks run truly at once (tests of the outbox).
+    public func tick(useLock: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> DeliveryReport? {
+        var lock: (any RunnerLock)?
+        if useLock {
+            guard let held = try await storeCall({ try await store.acquireRunnerLock() }) else { return nil }
+            lock = held
+        }
+        defer { lock?.release() }
+        if isPreview {
+            logger.warning("--now \(TimeText.utc(now)) is ahead of the system clock: real pages go out for everything due until then, and no revision of the rota files is recorded (use --dry-run to only look)")
+        }
+        let engine = engine()
+        let snapshot = try await snapshot()
+        return try await storeCall { try await engine.tick(snapshot, now: now, clock: clock, shouldStop: shouldStop) }
+    }
+
+    /// What a tick would page now; changes nothing.
+    public func dryRun() async throws -> [StoredPage] {
+        let snapshot = try await snapshot()
+        return try await storeCall { try await engine().preview(snapshot, now: now) }
+    }
+
+    /// The runner's health at `now`, with each problem said.
+    public func health() async throws -> RunnerHealth {
+        let status = try await storeCall { try await store.runnerStatus(now: now) }
+        var problems: [String] = []
+        switch status.lastTick.map({ now.timeIntervalSince($0) }) {
+        case nil: problems.append("no tick has run: is cron running 'rota tick'?")
+        case let age? where age > 180: problems.append("the last tick is \(Int(age))s old: is cron running 'rota tick'?")
+        case let age? where age < -1:
+            problems.append("the last tick is \(Int(-age))s in the future (a tick ran with a future --now?): cron's own ticks are hidden until it is replaced")
+        default: break
+        }
+        if status.pagesFailedForGood > 0 {
+            problems.append("\(status.pagesFailedForGood) page(s) failed for good (see 'rota alert show' and fix the contact)")
+        }
+        for item in try await alertsOnKeptDefinitions() { problems.append("alert #\(item.id) \(item.why)") }
+        return RunnerHealth(status: status, problems: problems)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import RotaCore
+import RotaStore
+
+extension Workspace {
+    /// Who is on call at `instant` in each schedule (all, or the ones named), and until when.
+    public func onCall(at instant: Date, schedules ids: [String]) async throws -> [(schedule: Schedule, person: String?, until: Date?)] {
+        let chosen = ids.isEmpty ? rota.schedules : try ids.map { try schedule($0) }
+        let timetable = try await timetable(from: instant, to: nil)
+        return chosen.map { schedule in
+            let answer = timetable.onCall(schedule: schedule.id, at: instant)
+            return (schedule, answer.person, answer.until)
+        }
+    }
+
+    /// The final schedule in a window: every chosen schedule, or one person's shifts. `whole`
+    /// gives whole shifts that overlap the window (a calendar keeps each shift's UID) instead of clipping them.
+    public func shifts(schedules ids: [String], person: Person?, window: Window, whole: Bool = false) async throws -> [Shift] {
+        let chosen = ids.isEmpty ? rota.schedules : try ids.map { try schedule($0) }
+        let margin: TimeInterval = whole ? 35 * 86400 : 0
+        let span = (from: window.from.addingTimeInterval(-margin), to: window.to.addingTimeInterval(margin))
+        let timetable = try await timetable(from: span.from, to: span.to)
+        var shifts = chosen.flatMap { timetable.shifts(schedule: $0.id, from: span.from, to: span.to) }
+            .filter { $0.end > window.from && $0.start < window.to }
+        if let person { shifts = shifts.filter { $0.person == person.id }.sorted { $0.start < $1.start } }
+        return shifts
+    }
+
+    /// Gaps and warnings over a window, with open alerts escalating by kept definitions.
+    public func check(window: Window) async throws -> CoverageReport {
+        var report = CoverageCheck.run(timetable: try await timetable(from: window.from, to: window.to), from: window.from, to: window.to)
+        for item in try await alertsOnKeptDefinitions() {
+            report.warnings.append(CoverageWarning(kind: .alertOnKeptDefinition, schedule: nil, at: nil, message: "alert #\(item.id) \(item.why)"))
+        }
+        return report
+    }
+
+    /// A person's shift under way or next.
+    public func nextShift(of person: Person) async throws -> NextShift? {
+        NextShift.find(person: person.id, in: try await timetable(from: now, to: nil), now: now)
+    }
+
+    /// On-call hours and pages per person and per schedule over a window.
+    public func hours(window: Window) async throws -> HoursTally {
+        let timetable = try await timetable(from: window.from, to: window.to)
+        let pages = try await storeCall { try await store.receivedPages(from: window.from, to: window.to) }
+            .map { HoursTally.Page(person: $0.person, dueAt: $0.levelDueAt) }
+        return HoursTally(timetable: timetable, rota: rota, from: window.from, to: window.to, pages: pages)
+    }
+
+    /// The audit log from `since` on.
+    public func log(since: Date?) async throws -> [AuditEvent] {
+        try await storeCall { try await store.events(since: since) }
+    }
+}

@@ -1,0 +1,302 @@
+import Foundation
+import Logging
+import RotaConfig
+import RotaCore
+import RotaEngine
+import RotaNotify
+import RotaStore
+import RotaStoreSQLite
+
+/// Where rota finds its files and state, and its clock, as the edge says them (flags, env).
+public struct WorkspaceOptions: Sendable {
+    public var rotasDirectory: String?
+    public var databasePath: String?
+    /// `--now` as typed; nil: the system clock.
+    public var now: String?
+    /// `--tz`: the zone for times typed without an offset.
+    public var zone: String?
+    public var environment: [String: String]
+
+    public init(rotasDirectory: String? = nil, databasePath: String? = nil, now: String? = nil, zone: String? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.rotasDirectory = rotasDirectory
+        self.databasePath = databasePath
+        self.now = now
+        self.zone = zone
+        self.environment = environment
+    }
+
+    /// --rotas, else $ROTA_DIR, else ./rotas.
+    public var directory: String {
+        rotasDirectory ?? environment["ROTA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "rotas"
+    }
+
+    /// --db, else $ROTA_DB, else the XDG state directory.
+    public var database: String {
+        databasePath ?? SQLiteStore.defaultPath(environment: environment)
+    }
+}
+
+/// The application's view of one rotas directory and its state at one `now`: the rota files
+/// loaded (or, when they are invalid, the last valid revision), the revision recorded, the store
+/// open. Use cases are its methods; both doors (CLI, server) call them in one line.
+public struct Workspace: Sendable {
+    public let options: WorkspaceOptions
+    public let store: any Store
+    /// The newest valid rota: the files, or the last stored revision when the files are invalid
+    /// (then its webhooks are reduced, and `addressBook` gives their full addresses).
+    public let rota: Rota
+    /// The one clock of this view (`--now`, else the system clock to the millisecond).
+    public let now: Date
+    /// The system clock when the view was made: a `now` ahead of it is a preview, which records nothing.
+    public let clock: Date
+    /// Zone for times typed without an offset.
+    public let inputZone: Zone
+    public let addressBook: AddressBook
+    let fingerprint: String
+    let logger: Logger
+
+    /// True when `now` lies ahead of the system clock: a preview of the future.
+    public var isPreview: Bool { now > clock }
+    public var rotasDirectory: String { options.directory }
+    public var environment: [String: String] { options.environment }
+
+    /// Opens the store and loads the files. `recording` false (dry runs) records nothing.
+    public static func open(_ options: WorkspaceOptions, recording: Bool = true, logger: Logger = Logger(label: "rota")) async throws -> Workspace {
+        let store: any Store
+        do {
+            store = try SQLiteStore.open(path: options.database)
+        } catch {
+            throw RotaError.store(error)
+        }
+        return try await load(options, store: store, recording: recording, logger: logger)
+    }
+
+    /// The same workspace at another `now` (a server's next tick): the files are read again, so
+    /// an edit is picked up (through the compiled-rota cache, cheaply when nothing changed).
+    public func refreshed(now text: String? = nil) async throws -> Workspace {
+        var options = self.options
+        options.now = text
+        return try await Self.load(options, store: store, recording: true, logger: logger)
+    }
+
+    private static func load(_ options: WorkspaceOptions, store: any Store, recording: Bool, logger: Logger) async throws -> Workspace {
+        var addressBook = AddressBook(databasePath: store.location)
+        let loaded = RotaLoader.load(directory: options.directory, cache: RotaCache(path: store.location + ".rota-cache"))
+        let rota: Rota
+        let fingerprint: String
+        switch loaded {
+        case .success(let files):
+            rota = files.rota
+            fingerprint = files.fingerprint
+        case .failure(let failure):
+            // A half-edited file must never stop rota: warn, and go on with the last valid revision.
+            guard let last = try await storeCall({ try await store.revisions() }).last else {
+                for item in failure.diagnostics { logger.error("\(item)") }
+                throw RotaError.invalidData("the rota files are invalid (\(failure.diagnostics.count) problem(s)) and no valid revision is stored; run 'rota validate'")
+            }
+            for item in failure.diagnostics { logger.warning("\(item)") }
+            logger.warning("the rota files are invalid; using the last valid revision (\(last.id), in force since \(TimeText.utc(last.effectiveAt)))")
+            rota = try await decode(revision: last.id, store: store)
+            fingerprint = last.fingerprint
+        }
+
+        let inputZone: Zone
+        if let name = options.zone {
+            guard let zone = Zone(identifier: name) else {
+                throw RotaError.usage("--tz '\(name)' is not an IANA time zone (e.g. Europe/Paris, UTC; fixed offsets such as Etc/GMT+1 ignore DST and are refused)")
+            }
+            inputZone = zone
+        } else {
+            inputZone = rota.settings.zone
+        }
+        let clock = Date().wholeMilliseconds
+        let now: Date
+        if let text = options.now ?? options.environment["ROTA_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let parsed = TimeText.parse(text) else {
+                throw RotaError.usage("--now '\(text)' is not a time; write e.g. 2026-03-29T02:30:00Z or 2026-03-29T02:30 (years \(TimeText.years.lowerBound)–\(TimeText.years.upperBound))")
+            }
+            now = parsed.instant(in: inputZone).wholeMilliseconds
+        } else {
+            now = clock
+        }
+        if case .success(let files) = loaded, recording {
+            // Full addresses first, so that a revision stored is always one whose webhooks can be reached.
+            do {
+                try addressBook.remember(files.rota)
+            } catch {
+                logger.warning("\(error); if the rota files break, webhooks added since the last write cannot be paged")
+            }
+            // A preview of the future answers from the files and records nothing: a revision
+            // effective at a future `now` would hold every later edit back until then.
+            if now <= clock {
+                _ = try await storeCall {
+                    try await store.recordRevision(model: RotaModelCodec.encode(files.rota.reducingAddresses()), files: files.sources.map(\.name),
+                                                   fingerprint: fingerprint, now: now, actor: unixUser(options.environment))
+                }
+            }
+        }
+        return Workspace(options: options, store: store, rota: rota, now: now, clock: clock, inputZone: inputZone,
+                         addressBook: addressBook, fingerprint: fingerprint, logger: logger)
+    }
+
+    /// A stored revision's rota; its webhooks are reduced (the store never holds them whole).
+    static func decode(revision id: Int, store: any Store) async throws -> Rota {
+        switch try await storeCall({ try await store.content(ofRevision: id) }) {
+        case .model(let data):
+            guard let rota = RotaModelCodec.decode(data) else {
+                throw RotaError.invalidData("stored revision \(id) no longer decodes (written by another rota version?)")
+            }
+            return rota
+        case .sources(let sources):
+            switch RotaLoader.decode(sources: sources, label: "revision \(id)") {
+            case .success(let rota): return rota.reducingAddresses()
+            case .failure(let failure): throw RotaError.invalidData("stored revision \(id) no longer decodes: \(failure)")
+            }
+        }
+    }
+
+    /// The revisions in force somewhere in `[from, to)` (to nil: open-ended), with the leave and
+    /// command-line overrides that reach past `from`.
+    public func timetable(from: Date, to: Date?) async throws -> Timetable {
+        let stored = try await storeCall { try await store.revisions() }
+        var revisions: [Timetable.Revision] = []
+        var decoded: [String: Rota] = [fingerprint: rota]
+        for (index, revision) in stored.enumerated() {
+            // Revision i is in force from its start (the first one: from always) until the next one.
+            let begins = index == 0 ? Date.distantPast : revision.effectiveAt
+            let ends = index + 1 < stored.count ? stored[index + 1].effectiveAt : Date.distantFuture
+            guard ends > from, to.map({ begins < $0 }) ?? true else { continue }
+            let rota: Rota
+            if let known = decoded[revision.fingerprint] { rota = known } else { rota = try await Self.decode(revision: revision.id, store: store) }
+            decoded[revision.fingerprint] = rota
+            revisions.append(Timetable.Revision(from: revision.effectiveAt, rota: rota))
+        }
+        if revisions.isEmpty { revisions = [Timetable.Revision(from: .distantPast, rota: rota)] }
+        let leave = try await storeCall { try await store.covers(.leave, endingAfter: from) }.map(\.asLeave)
+        let overrides = Dictionary(grouping: try await storeCall { try await store.covers(.override, endingAfter: from) }, by: { $0.schedule ?? "" })
+            .mapValues { $0.map(\.asOverride) }
+        return Timetable(revisions: revisions, leave: leave, overrides: overrides)
+    }
+
+    // MARK: the engine
+
+    /// The engine with this workspace's store and a notifier configured from the settings.
+    public func engine() -> Engine {
+        let settings = rota.settings
+        let loaded = WebhookSecrets.load(settings: settings, environment: environment, rotasDirectory: rotasDirectory)
+        if let warning = loaded.warning { logger.warning("\(warning)") }
+        let webhookTimeout = TimeInterval(settings.webhookTimeout)
+        let notifier = Notifier(commandTimeout: .seconds(settings.commandTimeout), webhookSecrets: loaded.secrets,
+                                webhookConnectTimeout: min(5, webhookTimeout), webhookTotalTimeout: webhookTimeout,
+                                hiddenVariables: [settings.webhookSecretEnv, settings.webhookSecretEnv + "_PREVIOUS"])
+        return Engine(store: store, deliverer: notifier)
+    }
+
+    /// What the engine needs at `now`: levels may have been due a while ago (missed ticks), so
+    /// the timetable reaches back 30 days.
+    public func snapshot() async throws -> RotaSnapshot {
+        let directory = rotasDirectory
+        let runbooks = Dictionary(uniqueKeysWithValues: rota.services.compactMap { service in
+            service.runbook.map { (service.id, Self.runbookText($0, directory: directory)) }
+        })
+        return RotaSnapshot(rota: rota, timetable: try await timetable(from: now.addingTimeInterval(-30 * 86400), to: nil),
+                            runbooks: runbooks, addressBook: addressBook) { id in
+            ("rota ack \(id)", "Acknowledge: rota ack \(id)    Resolve: rota resolve \(id)")
+        }
+    }
+
+    /// A runbook file's first lines (it was checked to stay under the rotas directory), or the URL as it is.
+    static func runbookText(_ link: String, directory: String) -> String {
+        if link.hasPrefix("http://") || link.hasPrefix("https://") { return link }
+        let path = (directory as NSString).appendingPathComponent(link)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return link }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(12)
+        return lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    // MARK: names and times
+
+    /// A time typed by a person: read in `--tz`, else the settings zone.
+    public func time(_ text: String, flag: String) throws -> Date {
+        guard let parsed = TimeText.parse(text) else {
+            throw RotaError.usage("\(flag) '\(text)' is not a time; write e.g. 2026-03-29T02:30:00Z, 2026-03-29T02:30+02:00, 2026-03-29T02:30 or 2026-03-29 (years \(TimeText.years.lowerBound)–\(TimeText.years.upperBound))")
+        }
+        return parsed.instant(in: inputZone)
+    }
+
+    /// A window from --from/--to/--days, at most `Window.maxDays` long.
+    public func window(from: String?, to: String?, days: Int?, defaultDays: Int) throws -> Window {
+        let start = try from.map { try time($0, flag: "--from") } ?? now
+        let end = try to.map { try time($0, flag: "--to") } ?? start.addingTimeInterval(Double(days ?? defaultDays) * 86400)
+        return try Window(from: start, to: end)
+    }
+
+    public func schedule(_ id: String) throws -> Schedule {
+        guard let schedule = rota.schedule(id) else {
+            throw RotaError.notFound("no schedule '\(id)'; known: \(rota.schedules.map(\.id).joined(separator: ", "))")
+        }
+        return schedule
+    }
+
+    public func person(_ id: String) throws -> Person {
+        guard let person = rota.person(id) else { throw RotaError.notFound("no person '\(id)' in the rota files") }
+        return person
+    }
+
+    public func service(_ id: String) throws -> Service {
+        guard let service = rota.service(id) else {
+            throw RotaError.notFound("no service '\(id)'; known: \(rota.services.map(\.id).joined(separator: ", "))")
+        }
+        return service
+    }
+
+    /// The unix user running rota.
+    public var unixUser: String { Workspace.unixUser(environment) }
+
+    static func unixUser(_ environment: [String: String]) -> String {
+        environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSUserName()
+    }
+
+    /// The person whose `login` is $USER (or the unix user).
+    public func me() throws -> Person {
+        guard let person = rota.person(login: unixUser) else {
+            throw RotaError.notFound("no person has login '\(unixUser)'; add 'login: \(unixUser)' to your entry under people, or use --person")
+        }
+        return person
+    }
+
+    /// Who did it, for the audit log: --as, else the person whose login is $USER, else the unix user.
+    public func actor(as person: String?) throws -> String {
+        if let person { return try self.person(person).id }
+        return rota.person(login: unixUser)?.id ?? unixUser
+    }
+}
+
+/// A window of time, at most `maxDays` long: a window of centuries would take gigabytes.
+public struct Window: Sendable {
+    public var from: Date
+    public var to: Date
+
+    public static let maxDays = 3660
+
+    public init(from: Date, to: Date) throws {
+        guard from < to else {
+            throw RotaError.usage("--to (\(TimeText.utc(to))) must be after --from (\(TimeText.utc(from)))")
+        }
+        guard to.timeIntervalSince(from) <= Double(Self.maxDays) * 86400 else {
+            throw RotaError.usage("the window from --from to --to spans more than \(Self.maxDays) days; ask for a shorter one")
+        }
+        self.from = from
+        self.to = to
+    }
+}
+
+/// Runs store calls, their errors as `RotaError`s.
+func storeCall<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as StoreError {
+        throw RotaError.store(error)
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import RotaCore
+
+// The store contract: one protocol per noun, each saying what must hold when several
+// processes (cron's tick, a person's `rota ack`, a server, other hosts) call it at once.
+// Async, so that a networked backend can implement it; every method that reads then
+// writes does so atomically. `Tests/RotaStoreTests/StoreConformance.swift` checks any
+// backend against it.
+
+/// Revisions of the rota files.
+///
+/// Concurrency: history is linear. Two callers recording the same change at once store it
+/// once; two recording different changes store both, one after the other, each effective no
+/// earlier than the one before it.
+public protocol RevisionStore: Sendable {
+    /// Stores a revision when `fingerprint` differs from the newest one; nil when nothing changed.
+    /// Effective from `now`, or from the newest revision's start when `now` is earlier.
+    func recordRevision(model: Data, files: [String], fingerprint: String, now: Date, actor: String) async throws(StoreError) -> StoredRevision?
+    /// Every revision, oldest first, without content.
+    func revisions() async throws(StoreError) -> [StoredRevision]
+    func content(ofRevision id: Int) async throws(StoreError) -> RevisionContent
+}
+
+/// Overrides and leave added from the command line.
+///
+/// Concurrency: every add gets its own id and is never lost; a removal removes one row once
+/// (a second removal of the same id is `notFound`).
+public protocol CoverStore: Sendable {
+    /// Adds covers in one transaction (one for an override or leave, several for a swap), logged as `entry`.
+    func addCovers(_ items: [NewCover], entry: AuditEntry, actor: String, now: Date) async throws(StoreError) -> [Int]
+    /// Covers of one kind that end after `after` (all when nil), oldest first: a later one wins.
+    func covers(_ kind: StoredCover.Kind, endingAfter after: Date?) async throws(StoreError) -> [StoredCover]
+    /// Removes one cover, logged with `describe`'s text.
+    func removeCover(_ kind: StoredCover.Kind, id: Int, actor: String, now: Date,
+                     describe: @Sendable (StoredCover) -> String) async throws(StoreError) -> StoredCover
+}
+
+/// Alerts and their escalation state.
+///
+/// Concurrency: raising with a dedup key while an open alert has it counts into that alert,
+/// even when many raise at once (one open alert per service and key). Acknowledging or
+/// resolving is atomic with cancelling the pages not yet sent. `advanceAlerts` decides and
+/// writes each alert in one transaction that sees every committed ack, so a page is never
+/// queued for an alert acknowledged first, and two runners advancing at once queue each page once.
+public protocol AlertStore: Sendable {
+    func raise(_ new: NewAlert, actor: String, now: Date) async throws(StoreError) -> (alert: StoredAlert, deduplicated: Bool)
+    /// Moves a triggered alert to acknowledged (its runner looks again at `wakeAt`: the ack timeout).
+    func acknowledge(id: Int, actor: String, now: Date, wakeAt: Date?) async throws(StoreError) -> StoredAlert
+    func resolve(id: Int, actor: String, now: Date) async throws(StoreError) -> StoredAlert
+    /// Advances every alert whose wake-up time has come (or only `alertID`). `decide` is pure:
+    /// it runs inside the transaction and must do no I/O.
+    @discardableResult
+    func advanceAlerts(now: Date, only alertID: Int?, actor: String,
+                       decide: (StoredAlert) -> AlertDecision?) async throws(StoreError) -> Int
+    func alert(id: Int) async throws(StoreError) -> StoredAlert
+    func alerts(includeResolved: Bool) async throws(StoreError) -> [StoredAlert]
+    /// Alerts whose wake-up time has come, read without writing (dry runs).
+    func dueAlerts(now: Date) async throws(StoreError) -> [StoredAlert]
+    func pages(alert id: Int) async throws(StoreError) -> [StoredPage]
+    /// Everyone paged (or being paged) for an alert, first paged first.
+    func pagedPeople(alert id: Int) async throws(StoreError) -> [String]
+    func events(alert id: Int) async throws(StoreError) -> [AuditEvent]
+    /// Levels that reached someone with their level due in `[from, to)`, one per (alert, round, level, person).
+    func receivedPages(from: Date, to: Date) async throws(StoreError) -> [ReceivedPage]
+}
+
+/// The outbox: one row per delivery, each delivered once.
+///
+/// Concurrency: a row is claimed by one caller at a time: a claim marks it sending with a
+/// lease and an attempt number, and no other caller can claim it until the lease lapses
+/// (then the next claim takes it over with a new attempt number). A finish is recorded only
+/// by the holder of the current attempt; a finish from a lapsed claim changes nothing.
+/// Queuing the same entry twice (same alert, round, level, person and contact key; or same
+/// notice key and contact key) queues it once.
+public protocol OutboxStore: Sendable {
+    /// Claims up to `limit` due rows (or rows whose claim lapsed), oldest due first. Rows of
+    /// alerts no longer triggered are cancelled instead.
+    func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int?) async throws(StoreError) -> [(page: StoredPage, alert: StoredAlert?)]
+    /// Records how claimed deliveries went, in one transaction.
+    func finishPages(_ results: [FinishedPage], now: Date) async throws(StoreError)
+    /// Queues notices; returns how many were new.
+    @discardableResult
+    func enqueue(_ entries: [OutboxEntry]) async throws(StoreError) -> Int
+    /// Rows a claim would take now, read without writing (dry runs).
+    func duePages(now: Date) async throws(StoreError) -> [StoredPage]
+}
+
+/// The runner's own state: when it last ticked, and the lock that keeps ticks from overlapping.
+///
+/// Concurrency: the mark never moves backwards, except over a mark ahead of the caller's
+/// system clock. The runner lock is held by one runner at a time; it only saves work, since
+/// the outbox alone keeps each page single.
+public protocol RunnerStore: Sendable {
+    func recordTick(now: Date, clock: Date) async throws(StoreError)
+    func runnerStatus(now: Date) async throws(StoreError) -> RunnerStatus
+    /// The runner lock, or nil when another runner holds it. Released by `RunnerLock.release()`.
+    func acquireRunnerLock() async throws(StoreError) -> (any RunnerLock)?
+}
+
+/// A held runner lock.
+public protocol RunnerLock: Sendable {
+    func release()
+}
+
+/// The audit log: append-only.
+///
+/// Concurrency: lines are only ever added; nothing updates or deletes one.
+public protocol AuditLog: Sendable {
+    /// Lines from `since` on, oldest first.
+    func events(since: Date?) async throws(StoreError) -> [AuditEvent]
+}
+
+/// Everything rota keeps.
+public protocol Store: RevisionStore, CoverStore, AlertStore, OutboxStore, RunnerStore, AuditLog {
+    /// Where it is, for messages and for what is kept beside it (the address book, the compiled rota).
+    var location: String { get }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import RotaCore
+import RotaStore
+
+extension Date {
+    /// Instants are stored as whole milliseconds since 1970: exact in SQLite (REAL holds
+    /// integers up to 2^53 exactly), so an instant read back equals the one written.
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+}
+
+extension Row {
+    func instant(_ column: String) -> Date { Date(millis: self[column]) }
+    func optionalInstant(_ column: String) -> Date? { (self[column] as Int64?).map(Date.init(millis:)) }
+}
+
+extension StoredRevision: FetchableRecord {
+    public init(row: Row) {
+        self.init(id: row["id"], effectiveAt: row.instant("effective_at"), fingerprint: row["fingerprint"])
+    }
+}
+
+extension StoredCover {
+    init(row: Row, kind: Kind) {
+        self.init(id: row["id"], kind: kind, schedule: kind == .override ? row["schedule"] : nil, person: row["person"],
+                  start: row.instant("start_at"), end: row.instant("end_at"), reason: row["reason"],
+                  createdBy: row["created_by"], createdAt: row.instant("created_at"))
+    }
+}
+
+extension AuditEvent: FetchableRecord {
+    public init(row: Row) {
+        self.init(id: row["id"], at: row.instant("at"), actor: row["actor"], event: row["event"], detail: row["detail"],
+                  alertID: row["alert_id"])
+    }
+}
+
+extension StoredAlert: FetchableRecord {
+    public init(row: Row) {
+        let progress = EscalationProgress(
+            status: AlertStatus(rawValue: row["status"]) ?? .triggered, round: row["round"], cycleFirstRound: row["cycle_first_round"],
+            nextLevel: row["next_level"], nextDueAt: row.optionalInstant("next_due_at"), acknowledgedAt: row.optionalInstant("acknowledged_at"))
+        self.init(id: row["id"], service: row["service"], escalation: row["escalation"], summary: row["summary"],
+                  details: row["details"], severity: row["severity"], dedupKey: row["dedup_key"], count: row["count"],
+                  createdAt: row.instant("created_at"), acknowledgedBy: row["acknowledged_by"],
+                  resolvedAt: row.optionalInstant("resolved_at"), resolvedBy: row["resolved_by"], progress: progress,
+                  definition: row["definition"])
+    }
+}
+
+extension StoredPage: FetchableRecord {
+    public init(row: Row) {
+        self.init(id: row["id"], alertID: row["alert_id"], noticeKey: row["notice_key"], noticeSubject: row["notice_subject"],
+                  noticeText: row["notice_text"], round: row["round"], level: row["level"], person: row["person"],
+                  contact: row["contact"], contactKind: row["contact_kind"], contactKey: row["contact_key"],
+                  levelDueAt: row.instant("level_due_at"), dueAt: row.instant("due_at"),
+                  status: Status(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
+                  nextAttemptAt: row.optionalInstant("next_attempt_at"), sentAt: row.optionalInstant("sent_at"), late: row["late"],
+                  lastError: row["last_error"])
+    }
+}

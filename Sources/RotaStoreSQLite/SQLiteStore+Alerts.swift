@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import RotaCore
+import RotaStore
+
+extension SQLiteStore {
+    public func raise(_ new: NewAlert, actor: String, now: Date) async throws(StoreError) -> (alert: StoredAlert, deduplicated: Bool) {
+        try write { db in
+            if let key = new.dedupKey,
+               let open = try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved'",
+                                                   arguments: [new.service, key]) {
+                try db.execute(sql: "UPDATE alert SET count = count + 1 WHERE id = ?", arguments: [open.id])
+                try Self.log(db, at: now, actor: actor, AuditEntry(.alertDeduplicated, "alert #\(open.id) raised again (dedup key \(key)): \(new.summary)"),
+                             alertID: open.id)
+                var counted = open
+                counted.count += 1
+                return (counted, true)
+            }
+            let progress = EscalationProgress.raised(at: now)
+            try db.execute(sql: """
+                INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
+                                   round, cycle_first_round, next_level, next_due_at, wake_at, definition)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [new.service, new.escalation, progress.status.rawValue, new.summary, new.details, new.severity, new.dedupKey,
+                                 now.millis, progress.round, progress.cycleFirstRound, progress.nextLevel,
+                                 progress.nextDueAt?.millis, progress.wakeUp(ackTimeout: nil)?.millis, new.definition])
+            let id = Int(db.lastInsertedRowID)
+            try Self.log(db, at: now, actor: actor, AuditEntry(.alertRaised, "alert #\(id) on \(new.service) (\(new.severity)): \(new.summary)"),
+                         alertID: id)
+            return (try Self.alert(db, id), false)
+        }
+    }
+
+    public func acknowledge(id: Int, actor: String, now: Date, wakeAt: Date?) async throws(StoreError) -> StoredAlert {
+        try answer(id: id, actor: actor, now: now, kind: .alertAcknowledged, verb: "acknowledged", from: [.triggered]) { db in
+            try db.execute(sql: """
+                UPDATE alert SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?,
+                       next_level = NULL, next_due_at = NULL, wake_at = ? WHERE id = ?
+                """, arguments: [now.millis, actor, wakeAt?.millis, id])
+        }
+    }
+
+    public func resolve(id: Int, actor: String, now: Date) async throws(StoreError) -> StoredAlert {
+        try answer(id: id, actor: actor, now: now, kind: .alertResolved, verb: "resolved", from: [.triggered, .acknowledged]) { db in
+            try db.execute(sql: """
+                UPDATE alert SET status = 'resolved', resolved_at = ?, resolved_by = ?,
+                       next_level = NULL, next_due_at = NULL, wake_at = NULL WHERE id = ?
+                """, arguments: [now.millis, actor, id])
+        }
+    }
+
+    /// A human's answer: applied only from the given states, with the pages not yet sent cancelled.
+    private func answer(id: Int, actor: String, now: Date, kind: AuditKind, verb: String, from states: Set<AlertStatus>,
+                        _ update: (Database) throws -> Void) throws(StoreError) -> StoredAlert {
+        try write { db in
+            let alert = try Self.alert(db, id)
+            guard states.contains(alert.status) else { return alert }
+            try update(db)
+            try db.execute(sql: "UPDATE page SET status = 'cancelled', next_attempt_at = NULL WHERE alert_id = ? AND status IN ('pending', 'failed')",
+                           arguments: [id])
+            let cancelled = db.changesCount
+            try Self.log(db, at: now, actor: actor,
+                         AuditEntry(kind, "alert #\(id) \(verb) by \(actor)" + (cancelled > 0 ? "; \(cancelled) page(s) not yet sent cancelled" : "")),
+                         alertID: id)
+            return try Self.alert(db, id)
+        }
+    }
+
+    static func alert(_ db: Database, _ id: Int) throws -> StoredAlert {
+        guard let alert = try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE id = ?", arguments: [id]) else {
+            throw StoreError.notFound("no alert #\(id)")
+        }
+        return alert
+    }
+
+    @discardableResult
+    public func advanceAlerts(now: Date, only alertID: Int?, actor: String,
+                              decide: (StoredAlert) -> AlertDecision?) async throws(StoreError) -> Int {
+        try write { db in
+            let alerts: [StoredAlert]
+            if let alertID {
+                alerts = try StoredAlert.fetchAll(db, sql: "SELECT * FROM alert WHERE id = ? AND status != 'resolved'", arguments: [alertID])
+            } else {
+                alerts = try StoredAlert.fetchAll(db, sql: "SELECT * FROM alert WHERE wake_at <= ? AND status != 'resolved' ORDER BY wake_at, id",
+                                                  arguments: [now.millis])
+            }
+            var changed = 0
+            for alert in alerts {
+                guard let decision = decide(alert) else { continue }
+                let p = decision.progress
+                try db.execute(sql: """
+                    UPDATE alert SET status = ?, round = ?, cycle_first_round = ?, next_level = ?, next_due_at = ?,
+                           acknowledged_at = ?, acknowledged_by = CASE WHEN ? IS NULL THEN NULL ELSE acknowledged_by END, wake_at = ?,
+                           definition = COALESCE(?, definition)
+                    WHERE id = ?
+                    """, arguments: [p.status.rawValue, p.round, p.cycleFirstRound, p.nextLevel, p.nextDueAt?.millis,
+                                     p.acknowledgedAt?.millis, p.acknowledgedAt?.millis, decision.wakeAt?.millis, decision.definition, alert.id])
+                _ = try Self.insert(decision.pages, alertID: alert.id, into: db)
+                for entry in decision.log {
+                    try Self.log(db, at: now, actor: actor, entry, alertID: alert.id)
+                }
+                changed += 1
+            }
+            return changed
+        }
+    }
+
+    public func alert(id: Int) async throws(StoreError) -> StoredAlert {
+        try read { db in try Self.alert(db, id) }
+    }
+
+    public func alerts(includeResolved: Bool) async throws(StoreError) -> [StoredAlert] {
+        try read { db in
+            try StoredAlert.fetchAll(db, sql: includeResolved ? "SELECT * FROM alert ORDER BY id" : "SELECT * FROM alert WHERE status != 'resolved' ORDER BY id")
+        }
+    }
+
+    public func dueAlerts(now: Date) async throws(StoreError) -> [StoredAlert] {
+        try read { db in
+            try StoredAlert.fetchAll(db, sql: "SELECT * FROM alert WHERE wake_at <= ? AND status != 'resolved' ORDER BY wake_at, id",
+                                     arguments: [now.millis])
+        }
+    }
+
+    public func pages(alert id: Int) async throws(StoreError) -> [StoredPage] {
+        try read { db in try StoredPage.fetchAll(db, sql: "SELECT * FROM page WHERE alert_id = ? ORDER BY due_at, id", arguments: [id]) }
+    }
+
+    public func pagedPeople(alert id: Int) async throws(StoreError) -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT person FROM page WHERE alert_id = ? AND status IN ('sending', 'sent') GROUP BY person ORDER BY MIN(due_at)",
+                                arguments: [id])
+        }
+    }
+
+    public func events(alert id: Int) async throws(StoreError) -> [AuditEvent] {
+        try read { db in try AuditEvent.fetchAll(db, sql: "SELECT * FROM event WHERE alert_id = ? ORDER BY at, id", arguments: [id]) }
+    }
+
+    public func receivedPages(from: Date, to: Date) async throws(StoreError) -> [ReceivedPage] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT person, alert_id, round, level, MIN(level_due_at) AS due FROM page
+                WHERE status = 'sent' AND alert_id IS NOT NULL AND level_due_at >= ? AND level_due_at < ?
+                GROUP BY alert_id, round, level, person ORDER BY due
+                """, arguments: [from.millis, to.millis]).map { row in
+                ReceivedPage(person: row["person"], alertID: row["alert_id"], round: row["round"], level: row["level"],
+                             levelDueAt: row.instant("due"))
+            }
+        }
+    }
+}

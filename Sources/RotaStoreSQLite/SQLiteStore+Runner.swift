@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import RotaStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension SQLiteStore {
+    public func recordTick(now: Date, clock: Date) async throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO runner (id, last_tick_at) VALUES (1, ?)
+                ON CONFLICT(id) DO UPDATE SET last_tick_at =
+                    CASE WHEN last_tick_at > ? THEN excluded.last_tick_at ELSE MAX(last_tick_at, excluded.last_tick_at) END
+                """, arguments: [now.millis, clock.millis])
+        }
+    }
+
+    public func runnerStatus(now: Date) async throws(StoreError) -> RunnerStatus {
+        try read { db in
+            let last = try Int64.fetchOne(db, sql: "SELECT last_tick_at FROM runner WHERE id = 1")
+            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alert WHERE status != 'resolved'") ?? 0
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending', 'failed') AND status != 'failed'") ?? 0
+            let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending', 'failed') AND status = 'failed'") ?? 0
+            let forGood = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM page LEFT JOIN alert ON alert.id = page.alert_id
+                WHERE page.status = 'failed' AND page.next_attempt_at IS NULL
+                  AND (alert.status IN ('triggered', 'acknowledged') OR (page.alert_id IS NULL AND page.due_at >= ?))
+                """, arguments: [now.addingTimeInterval(-86400).millis]) ?? 0
+            return RunnerStatus(lastTick: last.map(Date.init(millis:)), openAlerts: open, pagesPending: pending, pagesFailed: failed,
+                                pagesFailedForGood: forGood)
+        }
+    }
+
+    /// A non-blocking `flock` on a file beside the database (never the database itself).
+    public func acquireRunnerLock() async throws(StoreError) -> (any RunnerLock)? {
+        let path = self.path + ".tick-lock"
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return nil
+        }
+        return FileLock(descriptor: descriptor)
+    }
+}
+
+/// A held `flock`, released once.
+final class FileLock: RunnerLock {
+    private let descriptor: Int32
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}
