@@ -38,6 +38,12 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
+/// The window of a change: --from and --to.
+struct SpanOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Start.", valueName: "time")) var from: String
+    @Option(help: ArgumentHelp("End.", valueName: "time")) var to: String
+}
+
 /// Options shared by the commands that change on-call time.
 struct ChangeOptions: ParsableArguments {
     @Option(name: .customLong("as"), help: ArgumentHelp("Who is doing it, for the audit log (default: the person whose login is $USER, else $USER).", valueName: "person"))

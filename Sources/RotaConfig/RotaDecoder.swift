@@ -93,12 +93,9 @@ final class RotaDecoder {
                     }
                 }
             case "command_timeout":
-                if let seconds = read.duration(fields[key], "settings.command_timeout", units: [.seconds, .minutes]) {
-                    if seconds > 600 {
-                        log.error(location, "settings.command_timeout is at most 10m: a pager that hangs must not hold up the runner")
-                    } else {
-                        settings.commandTimeout = seconds
-                    }
+                if let seconds = boundedDuration(fields[key], "settings.command_timeout", at: location, max: 600,
+                                                 why: "at most 10m: a pager that hangs must not hold up the runner") {
+                    settings.commandTimeout = seconds
                 }
             case "shift_notices":
                 guard let notices = read.fields(fields[key]!, "settings.shift_notices", allowed: ["before", "changes"]) else { break }
@@ -111,12 +108,8 @@ final class RotaDecoder {
                     }
                 }
             case "webhook_timeout":
-                if let seconds = read.duration(fields[key], "settings.webhook_timeout", units: [.seconds, .minutes]) {
-                    if seconds > 120 {
-                        log.error(location, "settings.webhook_timeout is at most 2m")
-                    } else {
-                        settings.webhookTimeout = seconds
-                    }
+                if let seconds = boundedDuration(fields[key], "settings.webhook_timeout", at: location, max: 120, why: "at most 2m") {
+                    settings.webhookTimeout = seconds
                 }
             case "webhook_secret_file":
                 settings.webhookSecretFile = read.text(fields[key], "settings.webhook_secret_file")
@@ -406,6 +399,16 @@ final class RotaDecoder {
         }
         guard define(.service, id, at: fields.location), let id, let escalation else { return }
         services.append(Service(id: id, name: name ?? id, escalation: escalation, ackTimeout: ackTimeout, runbook: runbook))
+    }
+
+    /// A duration in seconds or minutes, at most `max` seconds; past that, an error saying `why`.
+    private func boundedDuration(_ node: YAMLNode?, _ what: String, at location: SourceLocation, max: Int, why: String) -> Int? {
+        guard let seconds = read.duration(node, what, units: [.seconds, .minutes]) else { return nil }
+        guard seconds <= max else {
+            log.error(location, "\(what) is \(why)")
+            return nil
+        }
+        return seconds
     }
 
     private func runbookProblem(_ link: String) -> String? {

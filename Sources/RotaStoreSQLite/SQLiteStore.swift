@@ -61,18 +61,16 @@ public final class SQLiteStore: Store {
 
     /// Runs a write transaction (BEGIN IMMEDIATE), mapping SQLite errors to `StoreError`.
     func write<T>(_ updates: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try queue.write(updates)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError.database("\(error)")
-        }
+        try mappingErrors { try queue.write(updates) }
     }
 
     func read<T>(_ fetch: (Database) throws -> T) throws(StoreError) -> T {
+        try mappingErrors { try queue.read(fetch) }
+    }
+
+    private func mappingErrors<T>(_ body: () throws -> T) throws(StoreError) -> T {
         do {
-            return try queue.read(fetch)
+            return try body()
         } catch let error as StoreError {
             throw error
         } catch {

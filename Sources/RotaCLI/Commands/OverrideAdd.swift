@@ -18,12 +18,11 @@ extension RotaCommand.OverrideGroup {
         @OptionGroup var change: ChangeOptions
         @Option(help: ArgumentHelp("The schedule.", valueName: "id")) var schedule: String
         @Option(help: ArgumentHelp("Who covers.", valueName: "id")) var person: String
-        @Option(help: ArgumentHelp("Start.", valueName: "time")) var from: String
-        @Option(help: ArgumentHelp("End.", valueName: "time")) var to: String
+        @OptionGroup var span: SpanOptions
 
         func run() async throws {
             let workspace = try await global.workspace()
-            let window = try workspace.window(from: from, to: to, days: nil, defaultDays: 0)
+            let window = try workspace.window(from: span.from, to: span.to, days: nil, defaultDays: 0)
             let id = try await workspace.addOverride(schedule: schedule, person: person, window: window, reason: change.reason, as: change.actor)
             if global.json {
                 global.print(Documents.id(id))

@@ -20,8 +20,7 @@ extension RotaCommand {
         @OptionGroup var change: ChangeOptions
         @Option(help: ArgumentHelp("The schedule.", valueName: "id")) var schedule: String
         @Option(parsing: .upToNextOption, help: ArgumentHelp("The two people trading.", valueName: "a b")) var between: [String]
-        @Option(help: ArgumentHelp("Start of the window.", valueName: "time")) var from: String
-        @Option(help: ArgumentHelp("End of the window.", valueName: "time")) var to: String
+        @OptionGroup var span: SpanOptions
 
         func validate() throws {
             guard between.count == 2 else { throw ValidationError("--between takes exactly two people: --between A B") }
@@ -30,7 +29,7 @@ extension RotaCommand {
 
         func run() async throws {
             let workspace = try await global.workspace()
-            let window = try workspace.window(from: from, to: to, days: nil, defaultDays: 0)
+            let window = try workspace.window(from: span.from, to: span.to, days: nil, defaultDays: 0)
             let swapped = try await workspace.swap(schedule: schedule, between: between[0], and: between[1], window: window,
                                                    reason: change.reason, as: change.actor)
             if global.json {
