@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "RotaNotifyTests", dependencies: ["RotaNotify", "RotaCore"]),
         .testTarget(name: "RotaStoreTests", dependencies: ["RotaStore", "RotaStoreSQLite", "RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RotaEngineTests", dependencies: ["RotaEngine", "RotaStore", "RotaStoreSQLite", "RotaCore", "RotaConfig", "RotaNotify"]),
+        .testTarget(name: "RotaKitTests", dependencies: ["RotaKit", "RotaStore", "RotaCore"]),
         .testTarget(name: "RotaConfigTests", dependencies: ["RotaConfig", "RotaCore"]),
         .testTarget(name: "RotaCLITests", dependencies: ["rota"], exclude: ["Fixtures"]),
     ],
