@@ -7,7 +7,7 @@ import RotaCore
 /// another fingerprint, a short read) is a miss, and the files are parsed as usual.
 public struct RotaCache: Sendable {
     public let path: String
-    static let magic = Array("rota-cache-v2\n".utf8)
+    static let magic = Array("rota-cache-v3\n".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -75,6 +75,12 @@ private struct Writer {
         int(s.webhookTimeout)
         optional(s.noticeBefore) { $0.int($1) }
         bool(s.noticeChanges)
+        optional(s.server.publicURL) { $0.string($1) }
+        string(s.server.listen)
+        string(s.server.secretEnv)
+        optional(s.server.secretFile) { $0.string($1) }
+        int(s.server.tickEvery)
+        bool(s.server.boardPublic)
         list(rota.holidays) { $0.int($1.dayNumber) }
         list(rota.people) { w, person in
             w.string(person.id)
@@ -134,6 +140,14 @@ private struct Writer {
             w.string(service.escalation)
             w.optional(service.ackTimeout) { $0.int($1) }
             w.optional(service.runbook) { $0.string($1) }
+        }
+        list(rota.integrations) { w, integration in
+            w.string(integration.id)
+            w.string(integration.kind.rawValue)
+            w.optional(integration.service) { $0.string($1) }
+            w.optional(integration.serviceLabel) { $0.string($1) }
+            w.optional(integration.tokenEnv) { $0.string($1) }
+            w.optional(integration.tokenFile) { $0.string($1) }
         }
     }
 }
@@ -202,6 +216,8 @@ private struct Reader {
         settings.webhookTimeout = int()
         settings.noticeBefore = optional { $0.int() }
         settings.noticeChanges = bool()
+        settings.server = ServerSettings(publicURL: optional { $0.string() }, listen: string(), secretEnv: string(),
+                                         secretFile: optional { $0.string() }, tickEvery: int(), boardPublic: bool())
         let holidays = list { LocalDate(dayNumber: $0.int()) }
         var broken = false
         let people: [Person] = list { r in
@@ -254,9 +270,16 @@ private struct Reader {
             Service(id: r.string(), name: r.string(), escalation: r.string(), ackTimeout: r.optional { $0.int() },
                     runbook: r.optional { $0.string() })
         }
+        let integrations: [Integration] = list { r in
+            let id = r.string()
+            let kind = Integration.Kind(rawValue: r.string())
+            if kind == nil { broken = true }
+            return Integration(id: id, kind: kind ?? .generic, service: r.optional { $0.string() }, serviceLabel: r.optional { $0.string() },
+                               tokenEnv: r.optional { $0.string() }, tokenFile: r.optional { $0.string() })
+        }
         guard !failed, !broken, index == bytes.count else { return nil }
         return Rota(settings: settings, holidays: holidays, people: people, schedules: schedules,
-                    escalations: escalations, services: services)
+                    escalations: escalations, services: services, integrations: integrations)
     }
 }
 

@@ -16,12 +16,14 @@ final class RotaDecoder {
     private var escalations: [EscalationPolicy] = []
     private var services: [Service] = []
 
-    private enum Kind: String { case person, schedule, escalation, service }
+    private var integrations: [Integration] = []
+
+    private enum Kind: String { case person, schedule, escalation, service, integration }
     private var defined: [Kind: [String: SourceLocation]] = [:]
     private var references: [(kind: Kind, id: String, location: SourceLocation, what: String)] = []
     private var overrideDrafts: [(schedule: Int, person: String, from: TimeText.Parsed, to: TimeText.Parsed, location: SourceLocation)] = []
 
-    static let topLevelKeys = ["settings", "holidays", "people", "schedules", "escalations", "services"]
+    static let topLevelKeys = ["settings", "holidays", "people", "schedules", "escalations", "services", "integrations"]
 
     init(log: DiagnosticLog, directory: String?) {
         self.log = log
@@ -46,17 +48,19 @@ final class RotaDecoder {
             for item in read.list(top["schedules"], "schedules") ?? [] { decodeSchedule(item) }
             for item in read.list(top["escalations"], "escalations") ?? [] { decodeEscalation(item) }
             for item in read.list(top["services"], "services") ?? [] { decodeService(item) }
+            for item in read.list(top["integrations"], "integrations") ?? [] { decodeIntegration(item) }
         }
         resolveOverrides()
         checkReferences()
         return Rota(settings: settings, holidays: holidays.sorted(), people: people, schedules: schedules,
-                    escalations: escalations, services: services)
+                    escalations: escalations, services: services, integrations: integrations)
     }
 
     // MARK: settings
 
     private func decodeSettings(_ node: YAMLNode) {
-        let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime", "command_timeout", "webhook_timeout", "shift_notices"]
+        let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime", "command_timeout",
+                    "webhook_timeout", "shift_notices", "server"]
         guard let fields = read.fields(node, "settings", allowed: keys) else { return }
         for key in keys where fields[key] != nil {
             let location = fields[key]!.location
@@ -85,13 +89,9 @@ final class RotaDecoder {
                     }
                 }
             case "webhook_secret_env":
-                if let name = read.text(fields[key], "settings.webhook_secret_env") {
-                    if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
-                        log.error(location, "settings.webhook_secret_env '\(name)' is not an environment variable name (letters, digits, _)")
-                    } else {
-                        settings.webhookSecretEnv = name
-                    }
-                }
+                if let name = variableName(fields[key], "settings.webhook_secret_env") { settings.webhookSecretEnv = name }
+            case "server":
+                decodeServer(fields[key]!)
             case "command_timeout":
                 if let seconds = boundedDuration(fields[key], "settings.command_timeout", at: location, max: 600,
                                                  why: "at most 10m: a pager that hangs must not hold up the runner") {
@@ -399,6 +399,92 @@ final class RotaDecoder {
         }
         guard define(.service, id, at: fields.location), let id, let escalation else { return }
         services.append(Service(id: id, name: name ?? id, escalation: escalation, ackTimeout: ackTimeout, runbook: runbook))
+    }
+
+    /// An environment variable's name: letters, digits and `_`.
+    private func variableName(_ node: YAMLNode?, _ what: String) -> String? {
+        guard let node, let name = read.text(node, what) else { return nil }
+        guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            log.error(node.location, "\(what) '\(NodeReader.excerpt(name))' is not an environment variable name (letters, digits, _)")
+            return nil
+        }
+        return name
+    }
+
+    private func decodeServer(_ node: YAMLNode) {
+        guard let fields = read.fields(node, "settings.server", allowed: ["public_url", "listen", "secret_env", "secret_file", "tick_every", "board"]) else { return }
+        var server = ServerSettings()
+        if let node = fields["public_url"], let url = read.text(node, "settings.server.public_url") {
+            if let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
+               components.query == nil, components.fragment == nil {
+                server.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+            } else {
+                log.error(node.location, "settings.server.public_url must be an http:// or https:// URL without query, e.g. https://oncall.example.com")
+            }
+        }
+        if let node = fields["listen"], let listen = read.text(node, "settings.server.listen") {
+            if Self.hostAndPort(listen) != nil {
+                server.listen = listen
+            } else {
+                log.error(node.location, "settings.server.listen '\(NodeReader.excerpt(listen))' must be HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080")
+            }
+        }
+        if let name = variableName(fields["secret_env"], "settings.server.secret_env") { server.secretEnv = name }
+        server.secretFile = read.text(fields["secret_file"], "settings.server.secret_file")
+        if let node = fields["tick_every"], let text = read.text(node, "settings.server.tick_every") {
+            if text == "0" {
+                server.tickEvery = 0
+            } else if let seconds = read.duration(node, "settings.server.tick_every", units: [.seconds, .minutes]) {
+                server.tickEvery = seconds
+            }
+        }
+        if let node = fields["board"], let board = read.text(node, "settings.server.board") {
+            switch board {
+            case "public": server.boardPublic = true
+            case "private": server.boardPublic = false
+            default: log.error(node.location, "settings.server.board must be public or private")
+            }
+        }
+        settings.server = server
+    }
+
+    /// `HOST:PORT` (the host may be `[::1]`), the port 1–65535.
+    static func hostAndPort(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace }) else { return nil }
+        return (host, port)
+    }
+
+    private func decodeIntegration(_ node: YAMLNode) {
+        guard let fields = read.fields(node, "an integration", allowed: ["id", "kind", "service", "service_label", "token_env", "token_file"],
+                                       required: ["id", "kind"]) else { return }
+        let id = read.identifier(fields["id"], "integration id")
+        var kind: Integration.Kind?
+        if let node = fields["kind"], let text = read.text(node, "integration kind") {
+            kind = Integration.Kind(rawValue: text)
+            if kind == nil {
+                log.error(node.location, "integration kind '\(NodeReader.excerpt(text))' is not one of: \(Integration.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        let service = read.identifier(fields["service"], "integration service")
+        if let service { reference(.service, service, at: fields["service"]!.location, "integration service") }
+        let label = read.text(fields["service_label"], "integration service_label")
+        let tokenEnv = variableName(fields["token_env"], "integration token_env")
+        let tokenFile = read.text(fields["token_file"], "integration token_file")
+        if fields["token_env"] == nil && fields["token_file"] == nil {
+            log.error(fields.location, "an integration needs token_env (a variable) or token_file (a 0600 file): tokens never live in rota files")
+        }
+        switch kind {
+        case .pagerduty? where service == nil:
+            log.error(fields.location, "a pagerduty integration needs a service: its events name none")
+        case .alertmanager? where service == nil && label == nil:
+            log.error(fields.location, "an alertmanager integration needs a service, or a service_label that names one")
+        default: break
+        }
+        guard define(.integration, id, at: fields.location), let id, let kind else { return }
+        integrations.append(Integration(id: id, kind: kind, service: service, serviceLabel: label, tokenEnv: tokenEnv, tokenFile: tokenFile))
     }
 
     /// A duration in seconds or minutes, at most `max` seconds; past that, an error saying `why`.

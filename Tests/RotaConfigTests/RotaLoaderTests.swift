@@ -166,6 +166,12 @@ struct RotaFileErrorTests {
         Case(name: "bad day range", find: "        shift: 1w\n", replace: "        shift: 1w\n        restrict: [{days: monday-friday, from: \"09:00\", to: \"17:00\"}]\n", at: "15:27", says: "days 'monday-friday'"),
         Case(name: "YAML syntax error", find: "members: [ann, bob]", replace: "members: [ann, bob", at: "13:14", says: "YAML syntax"),
         Case(name: "a tab for indentation", find: "  - id: bob\n", replace: "\t- id: bob\n", at: "7:1", says: "YAML syntax"),
+        Case(name: "integration of an unknown kind", find: "services:\n", replace: "integrations:\n  - {id: mon, kind: nagios, service: web, token_env: T}\nservices:\n", at: "22:21", says: "not one of: alertmanager, pagerduty, generic"),
+        Case(name: "integration without a token source", find: "services:\n", replace: "integrations:\n  - {id: mon, kind: generic, service: web}\nservices:\n", at: "22:5", says: "tokens never live in rota files"),
+        Case(name: "integration naming an unknown service", find: "services:\n", replace: "integrations:\n  - {id: mon, kind: generic, service: wbe, token_env: T}\nservices:\n", at: "22:39", says: "'wbe' is not a known service"),
+        Case(name: "pagerduty integration without a service", find: "services:\n", replace: "integrations:\n  - {id: pd, kind: pagerduty, token_env: T}\nservices:\n", at: "22:5", says: "needs a service"),
+        Case(name: "server listen that is not HOST:PORT", find: "  timezone: Europe/Paris\n", replace: "  timezone: Europe/Paris\n  server: {listen: \"8080\"}\n", at: "3:20", says: "must be HOST:PORT"),
+        Case(name: "server public_url that is not http", find: "  timezone: Europe/Paris\n", replace: "  timezone: Europe/Paris\n  server: {public_url: \"ftp://x\"}\n", at: "3:24", says: "public_url must be an http"),
         Case(name: "runbook outside the rotas directory", find: "    escalation: ops\n", replace: "    escalation: ops\n    runbook: ../../etc/passwd\n", at: "24:14", says: "no leading '/', no '..'"),
     ]
 
@@ -358,6 +364,31 @@ struct RotaCacheTests {
         guard case .failure = RotaLoader.load(directory: directory, cache: cache) else {
             Issue.record("an invalid file must not be answered from the cache"); return
         }
+    }
+
+    @Test("server settings and integrations survive the cache and the stored model")
+    func serverRoundTrip() throws {
+        let text = minimal.replacingOccurrences(of: "  timezone: Europe/Paris\n", with: """
+              timezone: Europe/Paris
+              server: {public_url: "https://oncall.example.com/", listen: "[::1]:9090", secret_env: RS, tick_every: 0, board: public}
+
+            """).replacingOccurrences(of: "services:\n", with: """
+            integrations:
+              - {id: prometheus, kind: alertmanager, service: web, service_label: service, token_env: ROTA_TOKEN_PROMETHEUS}
+              - {id: scripts, kind: generic, token_file: /etc/rota/token}
+            services:
+
+            """)
+        let directory = try rotasDirectory(["team.yaml": text])
+        let loaded = try RotaLoader.load(directory: directory).get()
+        #expect(loaded.rota.settings.server == ServerSettings(publicURL: "https://oncall.example.com", listen: "[::1]:9090", secretEnv: "RS",
+                                                              tickEvery: 0, boardPublic: true))
+        #expect(loaded.rota.integrations.map(\.id) == ["prometheus", "scripts"])
+        #expect(loaded.rota.integration("scripts")?.service == nil)
+        let cache = RotaCache(path: directory + "/cache.bin")
+        cache.write(loaded.rota, fingerprint: loaded.fingerprint)
+        #expect(cache.read(fingerprint: loaded.fingerprint) == loaded.rota)
+        #expect(RotaModelCodec.decode(RotaModelCodec.encode(loaded.rota)) == loaded.rota)
     }
 
     @Test("a damaged cache is a miss, never a crash", arguments: [0, 5, 20, 100])

@@ -15,12 +15,15 @@ public struct Settings: Hashable, Sendable {
     public var noticeBefore: Int?
     /// "Your next 7 days changed" after an override, swap or leave.
     public var noticeChanges: Bool
+    public var server: ServerSettings
 
     public init(zone: Zone = .utc, emailFrom: String? = nil,
                 sendmail: [String] = ["/usr/sbin/sendmail", "-oi", "--"],
                 webhookSecretEnv: String = "ROTA_WEBHOOK_SECRET", webhookSecretFile: String? = nil,
                 daytimeFrom: LocalTime = LocalTime(hour: 8, minute: 0),
-                daytimeTo: LocalTime = LocalTime(hour: 20, minute: 0), commandTimeout: Int = 30, webhookTimeout: Int = 15, noticeBefore: Int? = nil, noticeChanges: Bool = false) {
+                daytimeTo: LocalTime = LocalTime(hour: 20, minute: 0), commandTimeout: Int = 30, webhookTimeout: Int = 15, noticeBefore: Int? = nil, noticeChanges: Bool = false,
+                server: ServerSettings = ServerSettings()) {
+        self.server = server
         self.zone = zone
         self.emailFrom = emailFrom
         self.sendmail = sendmail
@@ -43,9 +46,12 @@ public struct Rota: Hashable, Sendable {
     public var schedules: [Schedule]
     public var escalations: [EscalationPolicy]
     public var services: [Service]
+    public var integrations: [Integration]
 
     public init(settings: Settings = Settings(), holidays: [LocalDate] = [], people: [Person] = [],
-                schedules: [Schedule] = [], escalations: [EscalationPolicy] = [], services: [Service] = []) {
+                schedules: [Schedule] = [], escalations: [EscalationPolicy] = [], services: [Service] = [],
+                integrations: [Integration] = []) {
+        self.integrations = integrations
         self.settings = settings
         self.holidays = holidays
         self.people = people
@@ -58,6 +64,7 @@ public struct Rota: Hashable, Sendable {
     public func schedule(_ id: String) -> Schedule? { schedules.first { $0.id == id } }
     public func escalation(_ id: String) -> EscalationPolicy? { escalations.first { $0.id == id } }
     public func service(_ id: String) -> Service? { services.first { $0.id == id } }
+    public func integration(_ id: String) -> Integration? { integrations.first { $0.id == id } }
     public func person(login: String) -> Person? { people.first { $0.login == login } }
 
     /// The public holidays that apply to a schedule: the rota's list and the schedule's own.

@@ -1,0 +1,50 @@
+/// `settings.server`: how `rota serve` listens, signs its links and runs the runner.
+public struct ServerSettings: Hashable, Sendable {
+    /// How links in pages and feeds begin (`https://oncall.example.com`); nil: pages keep the CLI hint.
+    public var publicURL: String?
+    /// `HOST:PORT`; TLS belongs to a reverse proxy.
+    public var listen: String
+    /// Where the HMAC key for ack links and feed tokens comes from: a variable, or a 0600 file.
+    public var secretEnv: String
+    public var secretFile: String?
+    /// Seconds between the server's own ticks; 0 leaves the runner to cron.
+    public var tickEvery: Int
+    /// `board: public` serves the board without sign-in.
+    public var boardPublic: Bool
+
+    public init(publicURL: String? = nil, listen: String = "127.0.0.1:8080", secretEnv: String = "ROTA_SERVER_SECRET",
+                secretFile: String? = nil, tickEvery: Int = 15, boardPublic: Bool = false) {
+        self.publicURL = publicURL
+        self.listen = listen
+        self.secretEnv = secretEnv
+        self.secretFile = secretFile
+        self.tickEvery = tickEvery
+        self.boardPublic = boardPublic
+    }
+}
+
+/// Who may send alerts over HTTP, in which dialect, and where they go.
+public struct Integration: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        case alertmanager, pagerduty, generic
+    }
+
+    public var id: String
+    public var kind: Kind
+    /// The default service for its alerts.
+    public var service: String?
+    /// Alertmanager: a label that names the service, when present.
+    public var serviceLabel: String?
+    /// Where its token comes from: a variable, or a 0600 file. Tokens never live in rota files.
+    public var tokenEnv: String?
+    public var tokenFile: String?
+
+    public init(id: String, kind: Kind, service: String?, serviceLabel: String? = nil, tokenEnv: String? = nil, tokenFile: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.service = service
+        self.serviceLabel = serviceLabel
+        self.tokenEnv = tokenEnv
+        self.tokenFile = tokenFile
+    }
+}
