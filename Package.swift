@@ -13,20 +13,31 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The HTTP front door (rota serve); its default traits (swift-configuration, full Foundation) are not needed.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // main: bootstrap logging, run the CLI.
         .executableTarget(name: "rota", dependencies: ["RotaCLI", .product(name: "Logging", package: "swift-log")]),
         // ArgumentParser commands and terminal rendering only: flags → one call → render.
         .target(name: "RotaCLI", dependencies: [
-            "RotaKit", "RotaFormats", "RotaCore", "RotaStore", "RotaEngine", "RotaConfig", "RotaNotify",
+            "RotaKit", "RotaFormats", "RotaServer", "RotaCore", "RotaStore", "RotaEngine", "RotaConfig", "RotaNotify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // The application layer: Workspace (load, fall back, revisions), use cases, audit, secrets.
+        // Hummingbird routes: request → one call into the Kit → response (rota serve).
+        .target(name: "RotaServer", dependencies: [
+            "RotaKit", "RotaFormats", "RotaCore", "RotaStore", "RotaEngine",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The application layer: Workspace (load, fall back, revisions), use cases, audit, secrets, signed tokens.
         .target(name: "RotaKit", dependencies: [
             "RotaCore", "RotaConfig", "RotaStore", "RotaStoreSQLite", "RotaEngine", "RotaNotify",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The runner: plan (pure) → apply (store) → deliver (notify); tick and a loop.
         .target(name: "RotaEngine", dependencies: ["RotaCore", "RotaConfig", "RotaStore", "RotaNotify"]),

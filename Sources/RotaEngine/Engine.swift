@@ -12,11 +12,12 @@ public struct RotaSnapshot: Sendable {
     public var timetable: Timetable
     public var runbooks: [String: String]
     public var addressBook: AddressBook
-    /// For an alert id: how to acknowledge (`rota ack 7`), and the page's line about answering.
-    public var answer: @Sendable (Int) -> (acknowledge: String, line: String)
+    /// For an alert id and the person paged: how to acknowledge (`rota ack 7`, or a link), and
+    /// the page's line about answering.
+    public var answer: @Sendable (Int, String) -> (acknowledge: String, line: String)
 
     public init(rota: Rota, timetable: Timetable, runbooks: [String: String], addressBook: AddressBook,
-                answer: @escaping @Sendable (Int) -> (acknowledge: String, line: String)) {
+                answer: @escaping @Sendable (Int, String) -> (acknowledge: String, line: String)) {
         self.rota = rota
         self.timetable = timetable
         self.runbooks = runbooks
@@ -227,7 +228,7 @@ public struct Engine: Sendable {
 
     static func message(for page: StoredPage, alert: StoredAlert, alsoPaged: [String], snapshot: RotaSnapshot) -> PageMessage {
         let service = snapshot.rota.service(alert.service)
-        let answer = snapshot.answer(alert.id)
+        let answer = snapshot.answer(alert.id, page.person)
         return PageMessage(
             pageID: page.pageID, alertID: alert.id, service: alert.service, serviceName: service?.name ?? alert.service,
             summary: alert.summary, details: alert.details, severity: alert.severity, round: page.round, level: page.level,

@@ -5,9 +5,12 @@ import RotaCore
 /// (recurrence rules mishandle DST gaps in common readers), CRLF line ends, lines folded at
 /// 75 octets, text escaped, and a UID that stays the same for the same shift across exports.
 public enum ICalendar {
-    public static func render(_ shifts: [Shift], rota: Rota, now: Date) -> String {
+    /// `feed`: a subscribed calendar (rota serve): it says how often to refresh, and on-call
+    /// time does not block the person's calendar as busy.
+    public static func render(_ shifts: [Shift], rota: Rota, now: Date, feed: Bool = false) -> String {
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//rota//on-call shifts//EN", "CALSCALE:GREGORIAN",
                      "METHOD:PUBLISH", "X-WR-CALNAME:" + escape("On call (rota)")]
+        if feed { lines += ["REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H"] }
         for shift in shifts {
             let schedule = rota.schedule(shift.schedule)?.name ?? shift.schedule
             let person = rota.person(shift.person)?.name ?? shift.person
@@ -20,7 +23,7 @@ public enum ICalendar {
                 "SUMMARY:" + escape("On call: \(schedule) (\(person))"),
                 "DESCRIPTION:" + escape("\(person) is on call for \(schedule) (\(shift.schedule)).\nSee 'rota now --schedule \(shift.schedule)'."),
                 "CATEGORIES:ON-CALL",
-                "TRANSP:OPAQUE",
+                feed ? "TRANSP:TRANSPARENT" : "TRANSP:OPAQUE",
                 "END:VEVENT",
             ]
         }

@@ -15,15 +15,21 @@ extension Workspace {
     /// Raises an alert and pages its level 1 at once (as a tick would, for that alert only).
     public func raise(service id: String, summary: String, details: String?, severity: Severity, dedupKey: String?,
                       as person: String?, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
+        try await raise(service: id, summary: summary, details: details, severity: severity, dedupKey: dedupKey,
+                        actorID: try actor(as: person), pageNow: true, shouldStop: shouldStop)
+    }
+
+    /// Raises as `actor`; with `pageNow` false the runner pages level 1 (a server triggers it at once).
+    func raise(service id: String, summary: String, details: String?, severity: Severity, dedupKey: String?, actorID actor: String,
+               pageNow: Bool, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
         let service = try service(id)
-        let actor = try actor(as: person)
         let raised = try await storeCall {
             try await store.raise(NewAlert(service: service.id, escalation: service.escalation, summary: summary, details: details,
                                            severity: severity.rawValue, dedupKey: dedupKey,
                                            definition: Engine.definition(for: service, in: rota)), actor: actor, now: now)
         }
         var failures: [DeliveryReport.Item] = []
-        if !raised.deduplicated {
+        if !raised.deduplicated && pageNow {
             let engine = engine()
             let snapshot = try await snapshot()
             try await storeCall { try await engine.plan(snapshot, now: now, only: raised.alert.id) }
@@ -35,7 +41,10 @@ extension Workspace {
 
     /// Acknowledges: nothing more becomes due until the service's ack_timeout, if any.
     public func acknowledge(_ id: Int, as person: String?) async throws -> StoredAlert {
-        let actor = try actor(as: person)
+        try await acknowledge(id, actorID: try actor(as: person))
+    }
+
+    func acknowledge(_ id: Int, actorID actor: String) async throws -> StoredAlert {
         let alert = try await alert(id)
         let ackTimeout = rota.service(alert.service)?.ackTimeout
         let wake = EscalationProgress.acknowledged(at: now).wakeUp(ackTimeout: ackTimeout)

@@ -80,6 +80,15 @@ public struct Workspace: Sendable {
         return try await Self.load(options, store: store, recording: true, logger: logger)
     }
 
+    /// The same workspace at the current system clock (a server's requests), the files not read
+    /// again; with `--now` given, its clock stays fixed there.
+    public func atCurrentTime() -> Workspace {
+        guard options.now == nil, options.environment["ROTA_NOW"]?.isEmpty ?? true else { return self }
+        let clock = Date().wholeMilliseconds
+        return Workspace(options: options, store: store, rota: rota, now: clock, clock: clock, inputZone: inputZone,
+                         addressBook: addressBook, fingerprint: fingerprint, logger: logger)
+    }
+
     private static func load(_ options: WorkspaceOptions, store: any Store, recording: Bool, logger: Logger) async throws -> Workspace {
         var addressBook = AddressBook(databasePath: store.location)
         let loaded = RotaLoader.load(directory: options.directory, cache: RotaCache(path: store.location + ".rota-cache"))
@@ -200,9 +209,12 @@ public struct Workspace: Sendable {
         let runbooks = Dictionary(uniqueKeysWithValues: rota.services.compactMap { service in
             service.runbook.map { (service.id, Self.runbookText($0, directory: directory)) }
         })
+        let links = linkMaker()
         return RotaSnapshot(rota: rota, timetable: try await timetable(from: now.addingTimeInterval(-30 * 86400), to: nil),
-                            runbooks: runbooks, addressBook: addressBook) { id in
-            ("rota ack \(id)", "Acknowledge: rota ack \(id)    Resolve: rota resolve \(id)")
+                            runbooks: runbooks, addressBook: addressBook) { id, person in
+            // With a public URL and a server secret, pages carry a link; else the CLI hint.
+            if let link = links?(id, person) { return (link, "Acknowledge or resolve: \(link)") }
+            return ("rota ack \(id)", "Acknowledge: rota ack \(id)    Resolve: rota resolve \(id)")
         }
     }
 

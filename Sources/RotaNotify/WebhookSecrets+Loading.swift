@@ -1,8 +1,5 @@
 import Foundation
 import RotaCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension WebhookSecrets {
     /// The signing secrets: the variable settings name (default `ROTA_WEBHOOK_SECRET`) and its
@@ -14,18 +11,9 @@ extension WebhookSecrets {
         let current = environment[name].flatMap { $0.isEmpty ? nil : $0 }
         let previous = environment[name + "_PREVIOUS"].flatMap { $0.isEmpty ? nil : $0 }
         if current != nil || previous != nil { return (WebhookSecrets(current: current, previous: previous), nil) }
-        guard let file = settings.webhookSecretFile else { return (WebhookSecrets(), nil) }
-        let path = file.hasPrefix("/") ? file : (rotasDirectory as NSString).appendingPathComponent(file)
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            return (WebhookSecrets(), "settings.webhook_secret_file \(path) cannot be read; webhooks go unsigned")
-        }
-        let mode = Int(info.st_mode & 0o7777)
-        guard mode & 0o077 == 0 else {
-            return (WebhookSecrets(), "settings.webhook_secret_file \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it. Webhooks go unsigned")
-        }
-        let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
-            .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return (WebhookSecrets(current: lines.first, previous: lines.dropFirst().first), nil)
+        let file = SecretSource.lines(variable: nil, file: settings.webhookSecretFile, environment: environment, directory: rotasDirectory,
+                                      what: "settings.webhook_secret_file")
+        return (WebhookSecrets(current: file.lines.first, previous: file.lines.dropFirst().first),
+                file.warning.map { "\($0); webhooks go unsigned" })
     }
 }

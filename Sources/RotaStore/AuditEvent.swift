@@ -22,6 +22,7 @@ public enum AuditKind: String, Sendable, CaseIterable {
     case pageUnreachable = "page.unreachable"
     case pageSent = "page.sent"
     case pageFailed = "page.failed"
+    case feedRevoked = "feed.revoked"
 }
 
 /// A line to add to the audit log.

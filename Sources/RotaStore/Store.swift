@@ -53,6 +53,8 @@ public protocol AlertStore: Sendable {
     func advanceAlerts(now: Date, only alertID: Int?, actor: String,
                        decide: (StoredAlert) -> AlertDecision?) async throws(StoreError) -> Int
     func alert(id: Int) async throws(StoreError) -> StoredAlert
+    /// The open (triggered or acknowledged) alert of a service with this dedup key, if any.
+    func openAlert(service: String, dedupKey: String) async throws(StoreError) -> StoredAlert?
     func alerts(includeResolved: Bool) async throws(StoreError) -> [StoredAlert]
     /// Alerts whose wake-up time has come, read without writing (dry runs).
     func dueAlerts(now: Date) async throws(StoreError) -> [StoredAlert]
@@ -102,6 +104,15 @@ public protocol RunnerLock: Sendable {
     func release()
 }
 
+/// Calendar feeds: each person's feed URLs carry a generation; revoking moves it on.
+///
+/// Concurrency: a revocation is never lost, and a URL made before it answers 404 after it.
+public protocol FeedStore: Sendable {
+    func feedGeneration(person: String) async throws(StoreError) -> Int
+    /// Moves the person's generation on (every earlier URL stops working); returns the new one.
+    func revokeFeeds(person: String, actor: String, now: Date) async throws(StoreError) -> Int
+}
+
 /// The audit log: append-only.
 ///
 /// Concurrency: lines are only ever added; nothing updates or deletes one.
@@ -111,7 +122,7 @@ public protocol AuditLog: Sendable {
 }
 
 /// Everything rota keeps.
-public protocol Store: RevisionStore, CoverStore, AlertStore, OutboxStore, RunnerStore, AuditLog {
+public protocol Store: RevisionStore, CoverStore, AlertStore, OutboxStore, RunnerStore, FeedStore, AuditLog {
     /// Where it is, for messages and for what is kept beside it (the address book, the compiled rota).
     var location: String { get }
 }

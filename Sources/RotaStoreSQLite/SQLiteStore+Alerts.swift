@@ -109,6 +109,13 @@ extension SQLiteStore {
         try read { db in try Self.alert(db, id) }
     }
 
+    public func openAlert(service: String, dedupKey: String) async throws(StoreError) -> StoredAlert? {
+        try read { db in
+            try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved'",
+                                     arguments: [service, dedupKey])
+        }
+    }
+
     public func alerts(includeResolved: Bool) async throws(StoreError) -> [StoredAlert] {
         try read { db in
             try StoredAlert.fetchAll(db, sql: includeResolved ? "SELECT * FROM alert ORDER BY id" : "SELECT * FROM alert WHERE status != 'resolved' ORDER BY id")

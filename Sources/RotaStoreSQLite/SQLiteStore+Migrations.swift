@@ -62,6 +62,7 @@ extension SQLiteStore {
         registerAlertMigration(&migrator)
         registerExactInstantsMigration(&migrator)
         registerLinearRevisionsMigration(&migrator)
+        registerFeedsMigration(&migrator)
         return migrator
     }
 
@@ -210,6 +211,20 @@ extension SQLiteStore {
                 ALTER TABLE revision ADD COLUMN follows INTEGER;
                 UPDATE revision SET follows = COALESCE((SELECT MAX(earlier.id) FROM revision AS earlier WHERE earlier.id < revision.id), 0);
                 CREATE UNIQUE INDEX revision_follows ON revision(follows);
+                """)
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Calendar feeds: the generation each person's feed URLs must carry (revoking moves it on).
+    static func registerFeedsMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5-feeds") { db in
+            try db.execute(sql: """
+                CREATE TABLE feed (
+                    person TEXT PRIMARY KEY,
+                    generation INTEGER NOT NULL CHECK (generation >= 1)
+                );
                 """)
         }
     }

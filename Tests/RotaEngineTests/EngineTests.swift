@@ -74,7 +74,7 @@ struct EngineRig {
     }
 
     func snapshot() -> RotaSnapshot {
-        RotaSnapshot(rota: rota, timetable: Timetable(rota: rota), runbooks: [:], addressBook: AddressBook(databasePath: store.path)) { id in
+        RotaSnapshot(rota: rota, timetable: Timetable(rota: rota), runbooks: [:], addressBook: AddressBook(databasePath: store.path)) { id, _ in
             ("rota ack \(id)", "Acknowledge: rota ack \(id)")
         }
     }

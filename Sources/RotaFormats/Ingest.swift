@@ -1,0 +1,168 @@
+import Foundation
+import RotaCore
+
+/// One event sent to rota over HTTP, whatever dialect it came in.
+public struct IngestEvent: Sendable, Equatable {
+    public enum Action: String, Sendable, CaseIterable {
+        case trigger, acknowledge, resolve
+    }
+
+    public var action: Action
+    /// The service named by the event; nil: the integration's default.
+    public var service: String?
+    public var summary: String
+    public var details: String?
+    public var severity: Severity
+    public var dedupKey: String?
+
+    public init(action: Action, service: String?, summary: String, details: String?, severity: Severity, dedupKey: String?) {
+        self.action = action
+        self.service = service
+        self.summary = summary
+        self.details = details
+        self.severity = severity
+        self.dedupKey = dedupKey
+    }
+}
+
+/// Why a request body is not an event: every problem found, for a 400 answer.
+public struct IngestProblem: Error, Equatable, CustomStringConvertible {
+    public var errors: [String]
+
+    public init(_ errors: [String]) { self.errors = errors }
+
+    public var description: String { errors.joined(separator: "; ") }
+}
+
+/// Reads request bodies: rota's own JSON, Alertmanager's webhook (version 4) and PagerDuty's
+/// Events API v2. Pure: bytes in, events out; nothing is stored here.
+public enum IngestParser {
+    /// `{"service"?, "summary", "details"?, "severity"?, "dedup_key"?, "action"?}`.
+    public static func generic(_ body: Data) throws(IngestProblem) -> IngestEvent {
+        let object = try object(body)
+        var errors: [String] = []
+        let action = try action(object["action"], names: [:], errors: &errors)
+        let summary = text(object, "summary", limit: 1024, errors: &errors)
+        let dedupKey = text(object, "dedup_key", limit: 255, errors: &errors)
+        let details = text(object, "details", limit: 65536, errors: &errors)
+        let service = text(object, "service", limit: 64, errors: &errors)
+        var severity = Severity.high
+        if let value = text(object, "severity", limit: 16, errors: &errors) {
+            if let known = Severity(rawValue: value) { severity = known } else { errors.append("severity must be critical, high or low") }
+        }
+        if action == .trigger && (summary ?? "").trimmingCharacters(in: .whitespaces).isEmpty { errors.append("summary is required") }
+        if action != .trigger && dedupKey == nil { errors.append("dedup_key is required to \(action.rawValue)") }
+        guard errors.isEmpty else { throw IngestProblem(errors) }
+        return IngestEvent(action: action, service: service, summary: summary ?? "", details: details, severity: severity, dedupKey: dedupKey)
+    }
+
+    /// Alertmanager's webhook: each alert of the group is one event keyed by its fingerprint;
+    /// `firing` triggers, `resolved` resolves. `truncated` is Alertmanager's `truncatedAlerts`.
+    public static func alertmanager(_ body: Data, serviceLabel: String?) throws(IngestProblem) -> (events: [IngestEvent], truncated: Int) {
+        let object = try object(body)
+        guard let alerts = object["alerts"] as? [Any] else { throw IngestProblem(["alerts must be a list (Alertmanager webhook, version 4)"]) }
+        if let version = object["version"] as? String, version != "4" {
+            throw IngestProblem(["version \(version) is not supported; Alertmanager's webhook version 4 is"])
+        }
+        var events: [IngestEvent] = []
+        var errors: [String] = []
+        for (index, item) in alerts.enumerated() {
+            guard let alert = item as? [String: Any], let fingerprint = alert["fingerprint"] as? String, !fingerprint.isEmpty,
+                  fingerprint.utf8.count <= 255 else {
+                errors.append("alerts[\(index)] needs a fingerprint")
+                continue
+            }
+            let labels = alert["labels"] as? [String: Any] ?? [:]
+            let annotations = alert["annotations"] as? [String: Any] ?? [:]
+            let status = alert["status"] as? String ?? "firing"
+            guard status == "firing" || status == "resolved" else {
+                errors.append("alerts[\(index)].status must be firing or resolved")
+                continue
+            }
+            let name = labels["alertname"] as? String
+            let summary = (annotations["summary"] as? String) ?? (annotations["description"] as? String) ?? name ?? "Alertmanager alert \(fingerprint)"
+            var details = annotations["description"] as? String
+            if let name, details == nil { details = "alertname: \(name)" }
+            events.append(IngestEvent(action: status == "firing" ? .trigger : .resolve,
+                                      service: serviceLabel.flatMap { labels[$0] as? String },
+                                      summary: String(summary.prefix(1024)), details: details.map { String($0.prefix(65536)) },
+                                      severity: severity(labels["severity"] as? String), dedupKey: fingerprint))
+        }
+        guard errors.isEmpty else { throw IngestProblem(errors) }
+        return (events, object["truncatedAlerts"] as? Int ?? 0)
+    }
+
+    /// PagerDuty's Events API v2: `routing_key`, `event_action`, `dedup_key`, `payload`.
+    public static func pagerDuty(_ body: Data) throws(IngestProblem) -> (routingKey: String, event: IngestEvent) {
+        let object = try object(body)
+        var errors: [String] = []
+        let routingKey = object["routing_key"] as? String ?? ""
+        if routingKey.isEmpty { errors.append("'routing_key' is missing or invalid") }
+        let action = try action(object["event_action"], names: ["ack": .acknowledge], errors: &errors, required: true)
+        let dedupKey = text(object, "dedup_key", limit: 255, errors: &errors)
+        let payload = object["payload"] as? [String: Any]
+        var summary = "", severity = Severity.high, details: String?
+        if action == .trigger {
+            guard let payload else { throw IngestProblem(errors + ["'payload' is missing or invalid"]) }
+            summary = (payload["summary"] as? String).map { String($0.prefix(1024)) } ?? ""
+            if summary.isEmpty { errors.append("'payload.summary' is missing or invalid") }
+            switch payload["severity"] as? String {
+            case "critical": severity = .critical
+            case "error": severity = .high
+            case "warning", "info": severity = .low
+            default: errors.append("'payload.severity' must be critical, error, warning or info")
+            }
+            if let custom = payload["custom_details"],
+               let data = try? JSONSerialization.data(withJSONObject: custom, options: [.sortedKeys, .fragmentsAllowed]) {
+                details = String(decoding: data.prefix(65536), as: UTF8.self)
+            }
+            if let source = payload["source"] as? String { details = "source: \(source)" + (details.map { "\n\($0)" } ?? "") }
+        } else if dedupKey == nil {
+            errors.append("'dedup_key' is required to \(action.rawValue)")
+        }
+        guard errors.isEmpty else { throw IngestProblem(errors) }
+        return (routingKey, IngestEvent(action: action, service: nil, summary: summary, details: details, severity: severity, dedupKey: dedupKey))
+    }
+
+    /// Alertmanager's severity label, the usual words: critical; error/high/page; warning/low/info.
+    static func severity(_ label: String?) -> Severity {
+        switch label?.lowercased() {
+        case "critical", "page": .critical
+        case "warning", "low", "info", "none": .low
+        default: .high
+        }
+    }
+
+    private static func object(_ body: Data) throws(IngestProblem) -> [String: Any] {
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+            throw IngestProblem(["the body is not a JSON object"])
+        }
+        return object
+    }
+
+    private static func action(_ value: Any?, names: [String: IngestEvent.Action], errors: inout [String],
+                               required: Bool = false) throws(IngestProblem) -> IngestEvent.Action {
+        guard let value else {
+            if required { errors.append("'event_action' is missing") }
+            return .trigger
+        }
+        guard let text = value as? String, let action = IngestEvent.Action(rawValue: text) ?? names[text] else {
+            errors.append("action must be trigger, acknowledge or resolve")
+            return .trigger
+        }
+        return action
+    }
+
+    private static func text(_ object: [String: Any], _ key: String, limit: Int, errors: inout [String]) -> String? {
+        guard let value = object[key], !(value is NSNull) else { return nil }
+        guard let text = value as? String else {
+            errors.append("\(key) must be a string")
+            return nil
+        }
+        guard text.utf8.count <= limit else {
+            errors.append("\(key) is limited to \(limit) bytes")
+            return nil
+        }
+        return text
+    }
+}

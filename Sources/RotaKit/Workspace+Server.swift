@@ -1,0 +1,144 @@
+import Foundation
+import RotaCore
+import RotaNotify
+import RotaStore
+
+/// What an event sent over HTTP did.
+public struct IngestOutcome: Sendable {
+    /// The alert it made, counted into or answered; nil when an acknowledge or resolve found none open.
+    public var alert: StoredAlert?
+    public var deduplicated: Bool
+}
+
+/// What the ingest use case needs of an event (the edge parses the dialect).
+public struct IncomingEvent: Sendable {
+    public enum Action: String, Sendable { case trigger, acknowledge, resolve }
+
+    public var action: Action
+    public var service: String?
+    public var summary: String
+    public var details: String?
+    public var severity: Severity
+    public var dedupKey: String?
+
+    public init(action: Action, service: String?, summary: String, details: String?, severity: Severity, dedupKey: String?) {
+        self.action = action
+        self.service = service
+        self.summary = summary
+        self.details = details
+        self.severity = severity
+        self.dedupKey = dedupKey
+    }
+}
+
+extension Workspace {
+    /// Ack links live this long.
+    public static let linkLifetime: TimeInterval = 7 * 86400
+
+    /// The signer of links and feed tokens: the server secret from its variable or 0600 file.
+    public func tokenSigner() throws -> TokenSigner {
+        let server = rota.settings.server
+        let secret = SecretSource.lines(variable: server.secretEnv, file: server.secretFile, environment: environment,
+                                        directory: rotasDirectory, what: "settings.server.secret_file")
+        if let warning = secret.warning { logger.warning("\(warning)") }
+        guard let key = secret.lines.first, key.utf8.count >= 16 else {
+            throw RotaError.usage("the server secret is missing or shorter than 16 bytes: set $\(server.secretEnv) (or settings.server.secret_file, a 0600 file) to a long random string")
+        }
+        return TokenSigner(secret: key)
+    }
+
+    /// The integration a bearer token belongs to, compared in constant time against every one.
+    public func integration(token: String) -> Integration? {
+        var found: Integration?
+        for integration in rota.integrations {
+            let tokens = SecretSource.lines(variable: integration.tokenEnv, file: integration.tokenFile, environment: environment,
+                                            directory: rotasDirectory, what: "the token file of integration \(integration.id)")
+            if let warning = tokens.warning { logger.warning("\(warning)") }
+            for candidate in tokens.lines where constantTimeEqual(candidate, token) && found == nil { found = integration }
+        }
+        return found
+    }
+
+    /// Applies an event from an integration: a trigger raises (deduplicated by its key; the
+    /// runner pages), an acknowledge or resolve answers the open alert with that key, if any.
+    public func ingest(_ event: IncomingEvent, from integration: Integration) async throws -> IngestOutcome {
+        guard let serviceID = event.service ?? integration.service else {
+            throw RotaError.notFound("the event names no service and integration \(integration.id) has no default one")
+        }
+        let service = try service(serviceID)
+        let actor = "integration:\(integration.id)"
+        switch event.action {
+        case .trigger:
+            let raised = try await raise(service: service.id, summary: event.summary, details: event.details, severity: event.severity,
+                                         dedupKey: event.dedupKey, actorID: actor, pageNow: false)
+            return IngestOutcome(alert: raised.alert, deduplicated: raised.deduplicated)
+        case .acknowledge, .resolve:
+            guard let key = event.dedupKey,
+                  let open = try await storeCall({ try await store.openAlert(service: service.id, dedupKey: key) }) else {
+                return IngestOutcome(alert: nil, deduplicated: false)
+            }
+            let answered = event.action == .acknowledge
+                ? try await acknowledge(open.id, actorID: actor)
+                : try await storeCall { try await store.resolve(id: open.id, actor: actor, now: now) }
+            return IngestOutcome(alert: answered, deduplicated: false)
+        }
+    }
+
+    /// `PUBLIC_URL/a/TOKEN` for a page to `person` about `alertID`, valid 7 days; nil without a
+    /// public URL or a server secret.
+    func linkMaker() -> (@Sendable (Int, String) -> String?)? {
+        guard let base = rota.settings.server.publicURL, let signer = try? tokenSigner() else { return nil }
+        let expires = Int(now.addingTimeInterval(Self.linkLifetime).timeIntervalSince1970)
+        return { id, person in "\(base)/a/" + signer.sign(.acknowledge, [String(id), person, String(expires)]) }
+    }
+
+    /// The alert and person an ack link names, or nil when it is forged or expired.
+    public func resolveLink(_ token: String) throws -> (alertID: Int, person: String)? {
+        guard let fields = try tokenSigner().verify(.acknowledge, token), fields.count == 3,
+              let id = Int(fields[0]), let expires = Double(fields[2]),
+              now.timeIntervalSince1970 < expires else { return nil }
+        return (id, fields[1])
+    }
+
+    /// Acknowledges or resolves through a link, as the person it was sent to; idempotent.
+    public func answer(link token: String, action: IncomingEvent.Action) async throws -> StoredAlert? {
+        guard let (id, person) = try resolveLink(token) else { return nil }
+        let actor = "\(person) (link)"
+        switch action {
+        case .acknowledge: return try await acknowledge(id, actorID: actor)
+        case .resolve: return try await storeCall { try await store.resolve(id: id, actor: actor, now: now) }
+        case .trigger: return try await alert(id)
+        }
+    }
+
+    /// A person's calendar feed URL (`PUBLIC_URL/calendar/TOKEN.ics`).
+    public func feedURL(person name: String) async throws -> String {
+        let person = try person(name)
+        guard let base = rota.settings.server.publicURL else {
+            throw RotaError.usage("settings.server.public_url is not set: a feed URL needs to say where rota serve is reached")
+        }
+        let generation = try await storeCall { try await store.feedGeneration(person: person.id) }
+        return "\(base)/calendar/" + (try tokenSigner().sign(.feed, [person.id, String(generation)])) + ".ics"
+    }
+
+    /// Makes every earlier feed URL of the person answer 404.
+    public func revokeFeeds(person name: String, as actorName: String?) async throws {
+        let person = try person(name)
+        let actor = try actor(as: actorName)
+        _ = try await storeCall { try await store.revokeFeeds(person: person.id, actor: actor, now: now) }
+    }
+
+    /// The person a feed token belongs to, or nil when it is forged or revoked.
+    public func feedPerson(token: String) async throws -> Person? {
+        guard let fields = try tokenSigner().verify(.feed, token), fields.count == 2, let generation = Int(fields[1]),
+              let person = rota.person(fields[0]) else { return nil }
+        let current = try await storeCall { try await store.feedGeneration(person: person.id) }
+        return current == generation ? person : nil
+    }
+
+    /// A feed's shifts: from 30 days ago to 180 days ahead, whole.
+    public func feedShifts(of person: Person) async throws -> [Shift] {
+        try await shifts(schedules: [], person: person, window: try Window(from: now.addingTimeInterval(-30 * 86400),
+                                                                            to: now.addingTimeInterval(180 * 86400)), whole: true)
+    }
+}

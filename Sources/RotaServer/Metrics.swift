@@ -1,0 +1,85 @@
+import Foundation
+import Hummingbird
+import Logging
+import RotaCore
+import RotaStore
+import Synchronization
+
+/// The figures /metrics shows, in Prometheus' text format. Counted here (ingest requests by
+/// integration and answer, tick duration and time); the rest is read from the store per scrape.
+final class Metrics: Sendable {
+    private struct State {
+        var ingest: [String: Int] = [:]
+        var tickStarted: ContinuousClock.Instant?
+        var lastTickSeconds: Double?
+        var lastTickAt: Date?
+    }
+
+    private let state = Mutex(State())
+
+    func countIngest(route: String, integration: String, status: Int) {
+        let key = "route=\"\(route)\",integration=\"\(integration)\",code=\"\(status)\""
+        state.withLock { $0.ingest[key, default: 0] += 1 }
+    }
+
+    func noteTickStart(_ instant: ContinuousClock.Instant) { state.withLock { $0.tickStarted = instant } }
+
+    func noteTickEnd() {
+        state.withLock { state in
+            if let started = state.tickStarted {
+                let elapsed = started.duration(to: .now)
+                state.lastTickSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            }
+            state.lastTickAt = Date()
+        }
+    }
+
+    func exposition(open: [AlertStatus: Int], runner: RunnerStatus) -> String {
+        let snapshot = state.withLock { $0 }
+        var lines = [
+            "# HELP rota_alerts_open Open alerts by status.", "# TYPE rota_alerts_open gauge",
+            "rota_alerts_open{status=\"triggered\"} \(open[.triggered] ?? 0)",
+            "rota_alerts_open{status=\"acknowledged\"} \(open[.acknowledged] ?? 0)",
+            "# HELP rota_pages_pending Pages waiting to be sent.", "# TYPE rota_pages_pending gauge",
+            "rota_pages_pending \(runner.pagesPending)",
+            "# HELP rota_pages_failed Pages whose last attempt failed (retrying or for good).", "# TYPE rota_pages_failed gauge",
+            "rota_pages_failed \(runner.pagesFailed)",
+            "# HELP rota_pages_failed_for_good Pages of open alerts that will not be retried.", "# TYPE rota_pages_failed_for_good gauge",
+            "rota_pages_failed_for_good \(runner.pagesFailedForGood)",
+            "# HELP rota_ingest_requests_total Alert requests by route, integration and answer.", "# TYPE rota_ingest_requests_total counter",
+        ]
+        for (labels, count) in snapshot.ingest.sorted(by: { $0.key < $1.key }) { lines.append("rota_ingest_requests_total{\(labels)} \(count)") }
+        lines += ["# HELP rota_tick_duration_seconds How long the server's last tick took.", "# TYPE rota_tick_duration_seconds gauge"]
+        if let seconds = snapshot.lastTickSeconds { lines.append("rota_tick_duration_seconds \(seconds)") }
+        lines += ["# HELP rota_last_tick_timestamp_seconds When a runner (this server or cron) last ticked.", "# TYPE rota_last_tick_timestamp_seconds gauge"]
+        if let last = runner.lastTick { lines.append("rota_last_tick_timestamp_seconds \(Int(last.timeIntervalSince1970))") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// One log line per request: method, path with tokens cut, status, duration.
+struct RequestLog: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let logger: Logger
+    let metrics: Metrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let path = Self.shown(request.uri.path)
+        do {
+            let response = try await next(request, context)
+            logger.info("\(request.method) \(path) \(response.status.code) \(started.duration(to: .now))")
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            logger.info("\(request.method) \(path) \(status) \(started.duration(to: .now))")
+            throw error
+        }
+    }
+
+    /// A path as logged: the token of an ack link or a feed is never written down.
+    static func shown(_ path: String) -> String {
+        for prefix in ["/a/", "/calendar/", "/me/"] where path.hasPrefix(prefix) { return prefix + "…" }
+        return path
+    }
+}

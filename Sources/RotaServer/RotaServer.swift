@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import Logging
+import RotaCore
+import RotaEngine
+import RotaFormats
+import RotaKit
+import RotaStore
+import ServiceLifecycle
+import Synchronization
+
+/// `rota serve`: the HTTP front door. Routes decode a request, make one call into the Kit and
+/// encode its answer; the engine runs beside them (a tick every `tick_every`, and at once after
+/// an alert arrives), under the same runner lock as cron's `rota tick`.
+public struct RotaServer: Sendable {
+    let state: ServerState
+    let host: String
+    let port: Int
+    let logger: Logger
+
+    /// Bodies are read up to this; more is 413.
+    static let bodyLimit = 1 << 20
+
+    public init(workspace: Workspace, listen: String?, logger: Logger = Logger(label: "rota")) throws {
+        let address = listen ?? workspace.rota.settings.server.listen
+        guard let (host, port) = Self.hostAndPort(address) else {
+            throw RotaError.usage("--listen '\(address)' must be HOST:PORT, e.g. 127.0.0.1:8080")
+        }
+        _ = try workspace.tokenSigner()
+        self.host = host
+        self.port = port
+        self.logger = logger
+        state = ServerState(workspace: workspace, logger: logger)
+    }
+
+    static func hostAndPort(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
+    }
+
+    /// Serves until SIGTERM or SIGINT: then it stops accepting, finishes requests and the
+    /// deliveries in flight, and returns.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let router = Router()
+        router.add(middleware: RequestLog(logger: logger, metrics: state.metrics))
+        Routes(state: state).add(to: router)
+        var services: [any ServiceLifecycle.Service] = []
+        let interval = await state.current().rota.settings.server.tickEvery
+        if interval > 0 { services.append(RunnerService(state: state, interval: .seconds(interval))) }
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "rota"),
+                              services: services, onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+                              logger: logger)
+        try await app.runService()
+    }
+}
+
+/// What the server shares between requests and its runner: the workspace (the files as last
+/// read, refreshed at each tick), the engine loop, and the figures for /metrics.
+actor ServerState {
+    private var workspace: Workspace
+    let metrics = Metrics()
+    let logger: Logger
+    private(set) var loop: EngineLoop?
+
+    init(workspace: Workspace, logger: Logger) {
+        self.workspace = workspace
+        self.logger = logger
+    }
+
+    /// The workspace at the current time (the files as last read).
+    func current() -> Workspace { workspace.atCurrentTime() }
+
+    /// Reads the files again (a tick does, so an edit is picked up; invalid files fall back as everywhere).
+    func refreshed() async throws -> Workspace {
+        workspace = try await workspace.refreshed(now: workspace.options.now)
+        return workspace
+    }
+
+    func attach(_ loop: EngineLoop) { self.loop = loop }
+
+    /// Asks the runner for a tick now (an alert arrived).
+    func trigger() async { await loop?.trigger() }
+}
+
+/// The engine loop as a service of the application: stopped gracefully with it.
+struct RunnerService: ServiceLifecycle.Service {
+    let state: ServerState
+    let interval: Duration
+
+    func run() async throws {
+        let state = self.state
+        let metrics = state.metrics
+        let logger = state.logger
+        let engine = await state.current().engine()
+        let loop = EngineLoop(engine: engine, interval: interval, snapshot: { _ in
+            let started = ContinuousClock.now
+            let snapshot = try await state.refreshed().snapshot()
+            metrics.noteTickStart(started)
+            return snapshot
+        }, clock: { Date() }, onError: { error in logger.error("tick failed: \(error)") }, onTick: { metrics.noteTickEnd() })
+        await state.attach(loop)
+        await withGracefulShutdownHandler {
+            await loop.run()
+        } onGracefulShutdown: {
+            Task { await loop.stop() }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import Hummingbird
+import Logging
+import RotaCore
+import RotaFormats
+import RotaKit
+import RotaStore
+
+/// The routes of DESIGN §6: each decodes, calls the Kit once, encodes. Bad requests change
+/// nothing: 400 for a malformed body, 401 for a missing or wrong token (the same answer for
+/// both), 413 past 1 MiB, 422 for an unknown service; 503 when the store cannot be written,
+/// so senders retry. A 2xx means the write is durable.
+struct Routes: Sendable {
+    let state: ServerState
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("v1/alerts") { request, context in try await ingest(request, kind: .generic, route: "generic") }
+        router.post("v1/alertmanager") { request, context in try await ingest(request, kind: .alertmanager, route: "alertmanager") }
+        router.post("v2/enqueue") { request, context in try await ingest(request, kind: .pagerduty, route: "pagerduty") }
+        router.get("a/:token") { request, context in try await link(context.parameters.get("token") ?? "", action: nil) }
+        router.post("a/:token") { request, context in
+            let form = String(buffer: try await request.body.collect(upTo: 4096))
+            let action: IncomingEvent.Action? = switch Self.formValue(form, "action") {
+            case "ack": .acknowledge
+            case "resolve": .resolve
+            default: nil
+            }
+            guard let action else { return Self.text(.badRequest, "action must be ack or resolve\n") }
+            return try await link(context.parameters.get("token") ?? "", action: action)
+        }
+        router.get("calendar/:file") { request, context in try await calendar(context.parameters.get("file") ?? "") }
+        router.post("v1/heartbeats/:id") { request, context in
+            // The heartbeats of DESIGN §8 come with the rules issue; until then the route says so.
+            Self.json(.notFound, .object([("error", .string("heartbeats are not supported yet"))]))
+        }
+        router.get("healthz") { request, context in try await health() }
+        router.get("metrics") { request, context in try await metrics() }
+    }
+
+    // MARK: ingestion
+
+    private func ingest(_ request: Request, kind: Integration.Kind, route: String) async throws -> Response {
+        let workspace = await state.current()
+        let metrics = state.metrics
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: RotaServer.bodyLimit)
+        } catch {
+            metrics.countIngest(route: route, integration: "-", status: 413)
+            return Self.json(.contentTooLarge, .object([("error", .string("the body is over 1 MiB"))]))
+        }
+        let data = Data(buffer: body)
+        // PagerDuty's sender authenticates with the routing key in the body, the others with a bearer token.
+        var token: String?
+        var events: [IncomingEvent] = []
+        do {
+            switch kind {
+            case .pagerduty:
+                let parsed = try IngestParser.pagerDuty(data)
+                token = parsed.routingKey
+                events = [Self.incoming(parsed.event)]
+            case .generic, .alertmanager:
+                token = Self.bearer(request)
+            }
+            guard let token, let integration = workspace.integration(token: token), integration.kind == kind else {
+                metrics.countIngest(route: route, integration: "-", status: 401)
+                return Self.json(.unauthorized, .object([("error", .string("a valid token for this endpoint is required"))]))
+            }
+            switch kind {
+            case .generic:
+                events = [Self.incoming(try IngestParser.generic(data))]
+            case .alertmanager:
+                let parsed = try IngestParser.alertmanager(data, serviceLabel: integration.serviceLabel)
+                if parsed.truncated > 0 {
+                    state.logger.warning("integration \(integration.id): Alertmanager truncated \(parsed.truncated) alert(s) from this group")
+                }
+                events = parsed.events.map(Self.incoming)
+            case .pagerduty:
+                break
+            }
+            var outcomes: [(IncomingEvent, IngestOutcome)] = []
+            for event in events { outcomes.append((event, try await workspace.ingest(event, from: integration))) }
+            if outcomes.contains(where: { $0.0.action == .trigger && $0.1.deduplicated == false }) { await state.trigger() }
+            let status: HTTPResponse.Status = kind == .alertmanager ? .ok : .accepted
+            metrics.countIngest(route: route, integration: integration.id, status: Int(status.code))
+            return Self.json(status, Self.answer(kind, outcomes))
+        } catch let problem as IngestProblem {
+            metrics.countIngest(route: route, integration: "-", status: 400)
+            if kind == .pagerduty {
+                return Self.json(.badRequest, .object([("status", .string("invalid event")), ("message", .string("Event object is invalid")),
+                                                      ("errors", .array(problem.errors.map { .string($0) }))]))
+            }
+            return Self.json(.badRequest, .object([("error", .string(problem.description))]))
+        } catch RotaError.notFound(let what) {
+            metrics.countIngest(route: route, integration: "-", status: 422)
+            return Self.json(.unprocessableContent, .object([("error", .string(what))]))
+        } catch {
+            metrics.countIngest(route: route, integration: "-", status: 503)
+            state.logger.error("ingest failed: \(error)")
+            return Self.json(.serviceUnavailable, .object([("error", .string("the alert could not be stored; retry"))]))
+        }
+    }
+
+    static func incoming(_ event: IngestEvent) -> IncomingEvent {
+        IncomingEvent(action: IncomingEvent.Action(rawValue: event.action.rawValue) ?? .trigger, service: event.service, summary: event.summary,
+                      details: event.details, severity: event.severity, dedupKey: event.dedupKey)
+    }
+
+    static func answer(_ kind: Integration.Kind, _ outcomes: [(IncomingEvent, IngestOutcome)]) -> JSONValue {
+        switch kind {
+        case .alertmanager:
+            return .object([("alerts", .array(outcomes.map { event, outcome in
+                .object([("fingerprint", .text(event.dedupKey)), ("id", outcome.alert.map { .int($0.id) } ?? .null),
+                         ("status", .string(outcome.alert?.status.rawValue ?? "unknown"))])
+            }))])
+        case .pagerduty:
+            return .object([("status", .string("success")), ("message", .string("Event processed")),
+                            ("dedup_key", .text(outcomes.first?.1.alert?.dedupKey ?? outcomes.first?.0.dedupKey))])
+        case .generic:
+            let outcome = outcomes.first?.1
+            return .object([("id", outcome?.alert.map { .int($0.id) } ?? .null), ("status", .string(outcome?.alert?.status.rawValue ?? "unknown")),
+                            ("deduplicated", .bool(outcome?.deduplicated ?? false))])
+        }
+    }
+
+    static func bearer(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
+        let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    // MARK: links and feeds
+
+    private func link(_ token: String, action: IncomingEvent.Action?) async throws -> Response {
+        let workspace = await state.current()
+        guard let (id, person) = try workspace.resolveLink(token) else {
+            return Self.html(.forbidden, AlertPage.forbidden)
+        }
+        if let action {
+            _ = try await workspace.answer(link: token, action: action)
+            return Response(status: .seeOther, headers: [.location: "/a/\(token)"])
+        }
+        let detail = try await workspace.alertDetail(id)
+        return Self.html(.ok, AlertPage.render(detail.alert, pages: detail.pages, person: person, token: token, now: workspace.now))
+    }
+
+    private func calendar(_ file: String) async throws -> Response {
+        let workspace = await state.current()
+        guard file.hasSuffix(".ics"), let person = try await workspace.feedPerson(token: String(file.dropLast(4))) else {
+            return Self.text(.notFound, "no such calendar\n")
+        }
+        let shifts = try await workspace.feedShifts(of: person)
+        let calendar = ICalendar.render(shifts, rota: workspace.rota, now: workspace.now, feed: true)
+        return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: calendar)))
+    }
+
+    // MARK: health
+
+    private func health() async throws -> Response {
+        let workspace = await state.current()
+        do {
+            let status = try await workspace.health().status
+            let fresh = status.lastTick.map { abs(workspace.now.timeIntervalSince($0)) <= 180 } ?? false
+            return Self.json(fresh ? .ok : .serviceUnavailable, .object([("status", .string(fresh ? "ok" : "stale")),
+                                                                       ("last_tick", .instant(status.lastTick))]))
+        } catch {
+            return Self.json(.serviceUnavailable, .object([("status", .string("database unavailable")), ("last_tick", .null)]))
+        }
+    }
+
+    private func metrics() async throws -> Response {
+        let workspace = await state.current()
+        let alerts = try await workspace.alerts(includeResolved: false)
+        let status = try await workspace.health().status
+        let text = state.metrics.exposition(open: Dictionary(grouping: alerts, by: \.status).mapValues(\.count), runner: status)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    // MARK: answers
+
+    static func json(_ status: HTTPResponse.Status, _ document: JSONValue) -> Response {
+        var bytes: [UInt8] = []
+        document.write(to: &bytes)
+        bytes.append(0x0a)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    static func html(_ status: HTTPResponse.Status, _ page: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                                           .init("Referrer-Policy")!: "no-referrer"],
+                 body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A value of an `application/x-www-form-urlencoded` body.
+    static func formValue(_ form: String, _ name: String) -> String? {
+        for pair in form.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            if parts.first == name { return parts.count > 1 ? parts[1] : "" }
+        }
+        return nil
+    }
+}
