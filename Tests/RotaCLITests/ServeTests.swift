@@ -288,3 +288,41 @@ extension String {
         return found
     }
 }
+
+@Suite("rota serve's runner and cron's rota tick at once")
+struct ServeAndCronTests {
+    @Test("overdue pages delivered by the server and by cron ticks racing it: each exactly once")
+    func eachPageOnce() async throws {
+        let rota = try RotaRunner(files: [:])
+        let dir = rota.directory.path
+        try "#!/bin/sh\necho \"$ROTA_PAGE_ID\" >> \(dir)/ids.log\n".write(toFile: "\(dir)/pager.sh", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/pager.sh")
+        try rota.write("r.yaml", """
+            settings: {timezone: UTC, server: {tick_every: 1s}}
+            people:
+              - {id: ann, contacts: [{command: ["\(dir)/pager.sh"]}, {command: ["\(dir)/pager.sh", "second"]}]}
+              - {id: lead, contacts: [{command: ["\(dir)/pager.sh"]}]}
+              - {id: ceo, contacts: [{command: ["\(dir)/pager.sh"]}]}
+            escalations: [{id: e, levels: [{notify: [person:ann], escalate_after: 10m}, {notify: [person:lead], escalate_after: 10m}, {notify: [person:ceo]}]}]
+            services: [{id: web, escalation: e}]
+            integrations: [{id: scripts, kind: generic, service: web, token_env: ROTA_TOKEN_SCRIPTS}]
+            """)
+        // Raised two hours ago while nothing ran: every level is overdue. The raise pages level 1 itself.
+        let twoHoursAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-7200))
+        for index in 0..<5 {
+            try rota.run(["alert", "raise", "--service", "web", "--summary", "a\(index)", "--now", twoHoursAgo])
+        }
+        let server = try ServeProcess(rota)
+        defer { server.stop() }
+        for _ in 0..<6 {
+            let ticks = (0..<4).map { _ in rota.process(["tick"], environment: ["ROTA_TICK_LOCK": "off"]) }
+            for tick in ticks { try tick.run() }
+            for tick in ticks { tick.waitUntilExit() }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        try await Task.sleep(for: .seconds(2))
+        let ids = try String(contentsOfFile: "\(dir)/ids.log", encoding: .utf8).split(separator: "\n")
+        #expect(ids.count == Set(ids).count, "a page went twice")
+        #expect(ids.count == 5 * 4, "every page of every level went: 2 contacts of ann, lead, ceo")
+    }
+}
