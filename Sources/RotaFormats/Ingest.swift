@@ -61,8 +61,9 @@ public enum IngestParser {
     public static func alertmanager(_ body: Data, serviceLabel: String?) throws(IngestProblem) -> (events: [IngestEvent], truncated: Int) {
         let object = try object(body)
         guard let alerts = object["alerts"] as? [Any] else { throw IngestProblem(["alerts must be a list (Alertmanager webhook, version 4)"]) }
-        if let version = object["version"] as? String, version != "4" {
-            throw IngestProblem(["version \(version) is not supported; Alertmanager's webhook version 4 is"])
+        // Version 4 is Alertmanager's; Grafana's webhook contact point sends the same fields as version 1.
+        if let version = object["version"] as? String, version != "4", version != "1" {
+            throw IngestProblem(["version \(version) is not supported; Alertmanager's webhook version 4 (or Grafana's 1) is"])
         }
         var events: [IngestEvent] = []
         var errors: [String] = []
@@ -121,7 +122,9 @@ public enum IngestParser {
             errors.append("'dedup_key' is required to \(action.rawValue)")
         }
         guard errors.isEmpty else { throw IngestProblem(errors) }
-        return (routingKey, IngestEvent(action: action, service: nil, summary: summary, details: details, severity: severity, dedupKey: dedupKey))
+        // Like PagerDuty, a trigger without a key gets one, so that it can be acknowledged and resolved later.
+        let key = dedupKey ?? "rota-" + UUID().uuidString.lowercased()
+        return (routingKey, IngestEvent(action: action, service: nil, summary: summary, details: details, severity: severity, dedupKey: key))
     }
 
     /// Alertmanager's severity label, the usual words: critical; error/high/page; warning/low/info.
