@@ -35,7 +35,8 @@ extension Workspace {
             try await storeCall { try await engine.plan(snapshot, now: now, only: raised.alert.id) }
             failures = try await storeCall { try await engine.deliver(snapshot, now: now, only: raised.alert.id, shouldStop: shouldStop) }.failed
         }
-        let alert = try await storeCall { try await store.alert(id: raised.alert.id) }
+        // After paging, the alert's state may have moved on (an escalation with nobody on call); else it is as raised.
+        let alert = pageNow && !raised.deduplicated ? try await storeCall { try await store.alert(id: raised.alert.id) } : raised.alert
         return RaiseOutcome(alert: alert, deduplicated: raised.deduplicated, failures: failures)
     }
 

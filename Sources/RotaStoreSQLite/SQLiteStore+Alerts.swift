@@ -4,31 +4,36 @@ import RotaCore
 import RotaStore
 
 extension SQLiteStore {
+    /// Raises through the group commit: raises that arrive together (an alert storm over HTTP)
+    /// share one transaction and one fsync, each answered only once that commit is durable.
     public func raise(_ new: NewAlert, actor: String, now: Date) async throws(StoreError) -> (alert: StoredAlert, deduplicated: Bool) {
-        try write { db in
-            if let key = new.dedupKey,
-               let open = try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved'",
-                                                   arguments: [new.service, key]) {
-                try db.execute(sql: "UPDATE alert SET count = count + 1 WHERE id = ?", arguments: [open.id])
-                try Self.log(db, at: now, actor: actor, AuditEntry(.alertDeduplicated, "alert #\(open.id) raised again (dedup key \(key)): \(new.summary)"),
-                             alertID: open.id)
-                var counted = open
-                counted.count += 1
-                return (counted, true)
-            }
-            let progress = EscalationProgress.raised(at: now)
-            try db.execute(sql: """
-                INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
-                                   round, cycle_first_round, next_level, next_due_at, wake_at, definition)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [new.service, new.escalation, progress.status.rawValue, new.summary, new.details, new.severity, new.dedupKey,
-                                 now.millis, progress.round, progress.cycleFirstRound, progress.nextLevel,
-                                 progress.nextDueAt?.millis, progress.wakeUp(ackTimeout: nil)?.millis, new.definition])
-            let id = Int(db.lastInsertedRowID)
-            try Self.log(db, at: now, actor: actor, AuditEntry(.alertRaised, "alert #\(id) on \(new.service) (\(new.severity)): \(new.summary)"),
-                         alertID: id)
-            return (try Self.alert(db, id), false)
+        try await raises.submit(RaiseQueue.Item(new: new, actor: actor, now: now)).get()
+    }
+
+    /// One raise inside a write transaction: counted into the open alert with the same key, or new.
+    static func raise(_ db: Database, _ new: NewAlert, actor: String, now: Date) throws -> (alert: StoredAlert, deduplicated: Bool) {
+        if let key = new.dedupKey,
+           let open = try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved'",
+                                               arguments: [new.service, key]) {
+            try db.execute(sql: "UPDATE alert SET count = count + 1 WHERE id = ?", arguments: [open.id])
+            try log(db, at: now, actor: actor, AuditEntry(.alertDeduplicated, "alert #\(open.id) raised again (dedup key \(key)): \(new.summary)"),
+                    alertID: open.id)
+            var counted = open
+            counted.count += 1
+            return (counted, true)
         }
+        let progress = EscalationProgress.raised(at: now)
+        try db.execute(sql: """
+            INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
+                               round, cycle_first_round, next_level, next_due_at, wake_at, definition)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [new.service, new.escalation, progress.status.rawValue, new.summary, new.details, new.severity, new.dedupKey,
+                             now.millis, progress.round, progress.cycleFirstRound, progress.nextLevel,
+                             progress.nextDueAt?.millis, progress.wakeUp(ackTimeout: nil)?.millis, new.definition])
+        let id = Int(db.lastInsertedRowID)
+        try log(db, at: now, actor: actor, AuditEntry(.alertRaised, "alert #\(id) on \(new.service) (\(new.severity)): \(new.summary)"),
+                alertID: id)
+        return (try alert(db, id), false)
     }
 
     public func acknowledge(id: Int, actor: String, now: Date, wakeAt: Date?) async throws(StoreError) -> StoredAlert {

@@ -46,9 +46,13 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// Raises waiting for the next group commit.
+    let raises: RaiseQueue
+
     private init(queue: DatabaseQueue, path: String) {
         self.queue = queue
         self.path = path
+        raises = RaiseQueue(queue: queue)
     }
 
     /// Where the database lives: --db, else $ROTA_DB, else the XDG state directory.
