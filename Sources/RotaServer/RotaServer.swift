@@ -49,7 +49,9 @@ public struct RotaServer: Sendable {
         var services: [any ServiceLifecycle.Service] = []
         let interval = await state.current().rota.settings.server.tickEvery
         if interval > 0 { services.append(RunnerService(state: state, interval: .seconds(interval))) }
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "rota"),
+        // A client that goes quiet (a slow or stuck sender) is dropped after 30 s; headers are capped at 80 KiB.
+        let app = Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+                              configuration: .init(address: .hostname(host, port: port), serverName: "rota"),
                               services: services, onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
                               logger: logger)
         try await app.runService()
@@ -61,6 +63,7 @@ public struct RotaServer: Sendable {
 actor ServerState {
     private var workspace: Workspace
     let metrics = Metrics()
+    let admission = Admission(limit: 4096)
     let logger: Logger
     private(set) var loop: EngineLoop?
 
@@ -106,5 +109,24 @@ struct RunnerService: ServiceLifecycle.Service {
         } onGracefulShutdown: {
             Task { await loop.stop() }
         }
+    }
+}
+
+/// Past `limit` ingest requests in flight the server is overloaded: it answers 503 at once, so
+/// senders retry later, rather than queueing without bound.
+final class Admission: Sendable {
+    private let inFlight = Atomic<Int>(0)
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Runs `body` if there is room, else returns nil.
+    func admit<T>(_ body: () async throws -> T) async rethrows -> T? {
+        guard inFlight.add(1, ordering: .relaxed).newValue <= limit else {
+            inFlight.subtract(1, ordering: .relaxed)
+            return nil
+        }
+        defer { inFlight.subtract(1, ordering: .relaxed) }
+        return try await body()
     }
 }

@@ -14,9 +14,9 @@ struct Routes: Sendable {
     let state: ServerState
 
     func add(to router: Router<BasicRequestContext>) {
-        router.post("v1/alerts") { request, context in try await ingest(request, kind: .generic, route: "generic") }
-        router.post("v1/alertmanager") { request, context in try await ingest(request, kind: .alertmanager, route: "alertmanager") }
-        router.post("v2/enqueue") { request, context in try await ingest(request, kind: .pagerduty, route: "pagerduty") }
+        router.post("v1/alerts") { request, context in try await admitted(request, kind: .generic, route: "generic") }
+        router.post("v1/alertmanager") { request, context in try await admitted(request, kind: .alertmanager, route: "alertmanager") }
+        router.post("v2/enqueue") { request, context in try await admitted(request, kind: .pagerduty, route: "pagerduty") }
         router.get("a/:token") { request, context in try await link(context.parameters.get("token") ?? "", action: nil) }
         router.post("a/:token") { request, context in
             let form = String(buffer: try await request.body.collect(upTo: 4096))
@@ -38,6 +38,14 @@ struct Routes: Sendable {
     }
 
     // MARK: ingestion
+
+    private func admitted(_ request: Request, kind: Integration.Kind, route: String) async throws -> Response {
+        if let response = try await state.admission.admit({ try await ingest(request, kind: kind, route: route) }) { return response }
+        state.metrics.countIngest(route: route, integration: "-", status: 503)
+        var response = Self.json(.serviceUnavailable, .object([("error", .string("overloaded; retry"))]))
+        response.headers[.retryAfter] = "1"
+        return response
+    }
 
     private func ingest(_ request: Request, kind: Integration.Kind, route: String) async throws -> Response {
         let workspace = await state.current()

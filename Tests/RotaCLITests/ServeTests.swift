@@ -235,6 +235,20 @@ struct ServeTests {
         #expect(feed.body.contains("REFRESH-INTERVAL"))
         #expect(feed.body.contains("TRANSP:TRANSPARENT"))
         #expect(feed.body.contains("BEGIN:VEVENT"))
+        // Read back by the library calendar apps use (installed by .ci/run).
+        let file = rota.directory.appendingPathComponent("feed.ics").path
+        try feed.body.write(toFile: file, atomically: true, encoding: .utf8)
+        let parsed = try rota.shell("""
+            python3 - "\(file)" <<'EOF'
+            import sys, icalendar
+            calendar = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+            events = [e for e in calendar.walk('VEVENT')]
+            assert events and all(str(e['TRANSP']) == 'TRANSPARENT' for e in events), 'events'
+            print(len(events), calendar.get('REFRESH-INTERVAL') is not None)
+            EOF
+            """)
+        #expect(parsed.status == 0, "\(parsed.stderr)")
+        #expect(parsed.stdout.hasSuffix("True\n"))
         try rota.run(["feed", "revoke", "--person", "ann"], environment: ServeProcess.environment)
         #expect(try await server.request("GET", path).status == 404)
         #expect(!((try? String(contentsOfFile: server.log, encoding: .utf8)) ?? "").contains(String(path.dropFirst(10).prefix(20))),
