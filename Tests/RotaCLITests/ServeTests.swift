@@ -255,6 +255,26 @@ struct ServeTests {
                 "the token is never logged")
     }
 
+    @Test("a rota file edited while serve runs is picked up at the next tick; a half-edited one falls back")
+    func editsArePickedUp() async throws {
+        let rota = try servedRota(tickEvery: "1s")
+        let server = try ServeProcess(rota)
+        defer { server.stop() }
+        let body = #"{"summary":"x","service":"cache"}"#
+        #expect(try await server.request("POST", "/v1/alerts", body: body, token: "tok-scripts").status == 422)
+        try rota.write("z.yaml", "services: [{id: cache, escalation: e}]\n")
+        var status = 0
+        for _ in 0..<50 where status != 202 {
+            try await Task.sleep(for: .milliseconds(200))
+            status = try await server.request("POST", "/v1/alerts", body: body, token: "tok-scripts").status
+        }
+        #expect(status == 202, "the new service is known after a tick")
+        try rota.write("z.yaml", "services: [{id: cache, escalation: e}]\nbroken: [\n")
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await server.request("POST", "/v1/alerts", body: #"{"summary":"y","service":"cache"}"#, token: "tok-scripts").status == 202,
+                "a half-edited file never stops the server: the last valid revision answers")
+    }
+
     @Test("healthz says whether the runner ticks; metrics speak Prometheus")
     func healthAndMetrics() async throws {
         let rota = try servedRota(tickEvery: "1s")
