@@ -10,27 +10,6 @@ public struct IngestOutcome: Sendable {
     public var deduplicated: Bool
 }
 
-/// What the ingest use case needs of an event (the edge parses the dialect).
-public struct IncomingEvent: Sendable {
-    public enum Action: String, Sendable { case trigger, acknowledge, resolve }
-
-    public var action: Action
-    public var service: String?
-    public var summary: String
-    public var details: String?
-    public var severity: Severity
-    public var dedupKey: String?
-
-    public init(action: Action, service: String?, summary: String, details: String?, severity: Severity, dedupKey: String?) {
-        self.action = action
-        self.service = service
-        self.summary = summary
-        self.details = details
-        self.severity = severity
-        self.dedupKey = dedupKey
-    }
-}
-
 extension Workspace {
     /// Ack links live this long.
     public static let linkLifetime: TimeInterval = 7 * 86400
@@ -61,7 +40,7 @@ extension Workspace {
 
     /// Applies an event from an integration: a trigger raises (deduplicated by its key; the
     /// runner pages), an acknowledge or resolve answers the open alert with that key, if any.
-    public func ingest(_ event: IncomingEvent, from integration: Integration) async throws -> IngestOutcome {
+    public func ingest(_ event: IngestEvent, from integration: Integration) async throws -> IngestOutcome {
         guard let serviceID = event.service ?? integration.service else {
             throw RotaError.notFound("the event names no service and integration \(integration.id) has no default one")
         }
@@ -101,7 +80,7 @@ extension Workspace {
     }
 
     /// Acknowledges or resolves through a link, as the person it was sent to; idempotent.
-    public func answer(link token: String, action: IncomingEvent.Action) async throws -> StoredAlert? {
+    public func answer(link token: String, action: IngestEvent.Action) async throws -> StoredAlert? {
         guard let (id, person) = try resolveLink(token) else { return nil }
         let actor = "\(person) (link)"
         switch action {

@@ -20,7 +20,7 @@ struct Routes: Sendable {
         router.get("a/:token") { request, context in try await link(context.parameters.get("token") ?? "", action: nil) }
         router.post("a/:token") { request, context in
             let form = String(buffer: try await request.body.collect(upTo: 4096))
-            let action: IncomingEvent.Action? = switch Self.formValue(form, "action") {
+            let action: IngestEvent.Action? = switch Self.formValue(form, "action") {
             case "ack": .acknowledge
             case "resolve": .resolve
             default: nil
@@ -60,13 +60,13 @@ struct Routes: Sendable {
         let data = Data(buffer: body)
         // PagerDuty's sender authenticates with the routing key in the body, the others with a bearer token.
         var token: String?
-        var events: [IncomingEvent] = []
+        var events: [IngestEvent] = []
         do {
             switch kind {
             case .pagerduty:
                 let parsed = try IngestParser.pagerDuty(data)
                 token = parsed.routingKey
-                events = [Self.incoming(parsed.event)]
+                events = [parsed.event]
             case .generic, .alertmanager:
                 token = Self.bearer(request)
             }
@@ -76,17 +76,17 @@ struct Routes: Sendable {
             }
             switch kind {
             case .generic:
-                events = [Self.incoming(try IngestParser.generic(data))]
+                events = [try IngestParser.generic(data)]
             case .alertmanager:
                 let parsed = try IngestParser.alertmanager(data, serviceLabel: integration.serviceLabel)
                 if parsed.truncated > 0 {
                     state.logger.warning("integration \(integration.id): Alertmanager truncated \(parsed.truncated) alert(s) from this group")
                 }
-                events = parsed.events.map(Self.incoming)
+                events = parsed.events
             case .pagerduty:
                 break
             }
-            var outcomes: [(IncomingEvent, IngestOutcome)] = []
+            var outcomes: [(IngestEvent, IngestOutcome)] = []
             for event in events { outcomes.append((event, try await workspace.ingest(event, from: integration))) }
             if outcomes.contains(where: { $0.0.action == .trigger && $0.1.deduplicated == false }) { await state.trigger() }
             let status: HTTPResponse.Status = kind == .alertmanager ? .ok : .accepted
@@ -109,12 +109,7 @@ struct Routes: Sendable {
         }
     }
 
-    static func incoming(_ event: IngestEvent) -> IncomingEvent {
-        IncomingEvent(action: IncomingEvent.Action(rawValue: event.action.rawValue) ?? .trigger, service: event.service, summary: event.summary,
-                      details: event.details, severity: event.severity, dedupKey: event.dedupKey)
-    }
-
-    static func answer(_ kind: Integration.Kind, _ outcomes: [(IncomingEvent, IngestOutcome)]) -> JSONValue {
+    static func answer(_ kind: Integration.Kind, _ outcomes: [(IngestEvent, IngestOutcome)]) -> JSONValue {
         switch kind {
         case .alertmanager:
             return .object([("alerts", .array(outcomes.map { event, outcome in
@@ -139,7 +134,7 @@ struct Routes: Sendable {
 
     // MARK: links and feeds
 
-    private func link(_ token: String, action: IncomingEvent.Action?) async throws -> Response {
+    private func link(_ token: String, action: IngestEvent.Action?) async throws -> Response {
         let workspace = await state.current()
         guard let (id, person) = try workspace.resolveLink(token) else {
             return Self.html(.forbidden, AlertPage.forbidden)
