@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "RotaStoreTests", dependencies: ["RotaStore", "RotaStoreSQLite", "RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RotaEngineTests", dependencies: ["RotaEngine", "RotaStore", "RotaStoreSQLite", "RotaCore", "RotaConfig", "RotaNotify"]),
         .testTarget(name: "RotaKitTests", dependencies: ["RotaKit", "RotaStore", "RotaCore"]),
+        .testTarget(name: "RotaFormatsTests", dependencies: ["RotaFormats", "RotaCore"]),
         .testTarget(name: "RotaConfigTests", dependencies: ["RotaConfig", "RotaCore"]),
         .testTarget(name: "RotaCLITests", dependencies: ["rota"], exclude: ["Fixtures"]),
     ],

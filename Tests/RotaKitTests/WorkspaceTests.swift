@@ -69,3 +69,25 @@ struct WorkspaceTests {
         #expect(try await preview.log(since: nil).isEmpty)
     }
 }
+
+@Suite("Signed tokens for links and feeds")
+struct TokenSignerTests {
+    @Test("a token verifies for its purpose only, and not once a byte is changed or the secret differs")
+    func tokens() {
+        let signer = TokenSigner(secret: "a-long-server-secret")
+        let token = signer.sign(.acknowledge, ["7", "ann", "1800000000"])
+        #expect(signer.verify(.acknowledge, token) == ["7", "ann", "1800000000"])
+        #expect(signer.verify(.feed, token) == nil, "an ack token is no feed token")
+        #expect(TokenSigner(secret: "another-server-secret").verify(.acknowledge, token) == nil)
+        var bytes = Array(token)
+        bytes[3] = bytes[3] == "A" ? "B" : "A"
+        #expect(signer.verify(.acknowledge, String(bytes)) == nil)
+        #expect(signer.verify(.acknowledge, "") == nil)
+        #expect(signer.verify(.acknowledge, "a.b.c") == nil)
+    }
+
+    @Test("secrets are compared in full", arguments: [("tok", "tok", true), ("tok", "tok2", false), ("", "x", false)])
+    func equality(_ a: String, _ b: String, _ equal: Bool) {
+        #expect(constantTimeEqual(a, b) == equal)
+    }
+}
