@@ -7,7 +7,7 @@ import RotaCore
 /// another fingerprint, a short read) is a miss, and the files are parsed as usual.
 public struct RotaCache: Sendable {
     public let path: String
-    static let magic = Array("rota-cache-v3\n".utf8)
+    static let magic = Array("rota-cache-v4\n".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -140,6 +140,7 @@ private struct Writer {
             w.string(service.escalation)
             w.optional(service.ackTimeout) { $0.int($1) }
             w.optional(service.runbook) { $0.string($1) }
+            w.bool(service.lowSeverityDaytime)
         }
         list(rota.integrations) { w, integration in
             w.string(integration.id)
@@ -268,7 +269,7 @@ private struct Reader {
         }
         let services: [Service] = list { r in
             Service(id: r.string(), name: r.string(), escalation: r.string(), ackTimeout: r.optional { $0.int() },
-                    runbook: r.optional { $0.string() })
+                    runbook: r.optional { $0.string() }, lowSeverityDaytime: r.bool())
         }
         let integrations: [Integration] = list { r in
             let id = r.string()

@@ -385,7 +385,7 @@ final class RotaDecoder {
     }
 
     private func decodeService(_ node: YAMLNode) {
-        guard let fields = read.fields(node, "a service", allowed: ["id", "name", "escalation", "ack_timeout", "runbook"],
+        guard let fields = read.fields(node, "a service", allowed: ["id", "name", "escalation", "ack_timeout", "runbook", "low_severity"],
                                        required: ["id", "escalation"]) else { return }
         let id = read.identifier(fields["id"], "service id")
         let name = read.text(fields["name"], "service name")
@@ -398,7 +398,12 @@ final class RotaDecoder {
             runbook = nil
         }
         guard define(.service, id, at: fields.location), let id, let escalation else { return }
-        services.append(Service(id: id, name: name ?? id, escalation: escalation, ackTimeout: ackTimeout, runbook: runbook))
+        var lowSeverityDaytime = false
+        if let node = fields["low_severity"], let value = read.text(node, "low_severity") {
+            if value == "daytime" { lowSeverityDaytime = true } else { log.error(node.location, "low_severity must be 'daytime' (low alerts then wait for settings.daytime)") }
+        }
+        services.append(Service(id: id, name: name ?? id, escalation: escalation, ackTimeout: ackTimeout, runbook: runbook,
+                                lowSeverityDaytime: lowSeverityDaytime))
     }
 
     /// An environment variable's name: letters, digits and `_`.

@@ -5,10 +5,10 @@ import RotaStore
 /// The JSON documents of DESIGN.md §4, built in one place: `--json` prints them, and any other
 /// door (an HTTP API) answers with the same shapes. Instants are UTC to the second; keys snake_case.
 public enum Documents {
-    public static func validation(errors: [(file: String, line: Int, column: Int, message: String)]) -> JSONValue {
+    public static func validation(errors: [(file: String, line: Int, column: Int, message: String)], warnings: [String] = []) -> JSONValue {
         .object([("valid", .bool(errors.isEmpty)), ("errors", .array(errors.map { item in
             .object([("file", .string(item.file)), ("line", .int(item.line)), ("column", .int(item.column)), ("message", .string(item.message))])
-        }))])
+        })), ("warnings", .array(warnings.map { .string($0) }))])
     }
 
     public static func onCall(at instant: Date, _ answers: [(schedule: String, person: String?, until: Date?)]) -> JSONValue {
@@ -59,6 +59,14 @@ public enum Documents {
         }))])
     }
 
+    public static func maintenance(_ windows: [StoredMaintenance]) -> JSONValue {
+        .object([("maintenance", .array(windows.map { window in
+            .object([("id", .int(window.id)), ("service", .string(window.service)), ("start", .instant(window.start)),
+                     ("end", .instant(window.end)), ("reason", .text(window.reason)), ("created_by", .string(window.createdBy)),
+                     ("created_at", .instant(window.createdAt))])
+        }))])
+    }
+
     public static func raised(_ alert: StoredAlert, status: AlertStatus, deduplicated: Bool) -> JSONValue {
         .object([("id", .int(alert.id)), ("status", .string(status.rawValue)), ("deduplicated", .bool(deduplicated))])
     }
@@ -90,7 +98,7 @@ public enum Documents {
          ("dedup_key", .text(alert.dedupKey)), ("count", .int(alert.count)),
          ("created_at", .instant(alert.createdAt)), ("acknowledged_at", .instant(alert.acknowledgedAt)),
          ("acknowledged_by", .text(alert.acknowledgedBy)), ("resolved_at", .instant(alert.resolvedAt)),
-         ("resolved_by", .text(alert.resolvedBy)), ("round", .int(alert.progress.round))]
+         ("resolved_by", .text(alert.resolvedBy)), ("round", .int(alert.progress.round)), ("held", .text(alert.held))]
     }
 
     /// One page in a tick's answer; `status` is sent, failed, failed_for_good or would_send.

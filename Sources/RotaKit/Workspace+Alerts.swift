@@ -23,10 +23,11 @@ extension Workspace {
     func raise(service id: String, summary: String, details: String?, severity: Severity, dedupKey: String?, actorID actor: String,
                pageNow: Bool, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
         let service = try service(id)
+        let hold = try await firstPageHold(service: service, severity: severity)
         let raised = try await storeCall {
             try await store.raise(NewAlert(service: service.id, escalation: service.escalation, summary: summary, details: details,
                                            severity: severity.rawValue, dedupKey: dedupKey,
-                                           definition: Engine.definition(for: service, in: rota)), actor: actor, now: now)
+                                           definition: Engine.definition(for: service, in: rota), hold: hold), actor: actor, now: now)
         }
         var failures: [DeliveryReport.Item] = []
         if !raised.deduplicated && pageNow {
@@ -49,13 +50,20 @@ extension Workspace {
         let alert = try await alert(id)
         let ackTimeout = rota.service(alert.service)?.ackTimeout
         let wake = EscalationProgress.acknowledged(at: now).wakeUp(ackTimeout: ackTimeout)
-        return try await storeCall { try await store.acknowledge(id: id, actor: actor, now: now, wakeAt: wake) }
+        let notices = try await answerNotices(alert, verb: "acknowledged", actor: actor)
+        return try await storeCall { try await store.acknowledge(id: id, actor: actor, now: now, wakeAt: wake, notices: notices) }
     }
 
     /// Resolves: terminal, nothing more is paged.
     public func resolve(_ id: Int, as person: String?) async throws -> StoredAlert {
         let actor = try actor(as: person)
-        return try await storeCall { try await store.resolve(id: id, actor: actor, now: now) }
+        return try await resolve(id, actorID: actor)
+    }
+
+    func resolve(_ id: Int, actorID actor: String) async throws -> StoredAlert {
+        let alert = try await alert(id)
+        let notices = try await answerNotices(alert, verb: "resolved", actor: actor)
+        return try await storeCall { try await store.resolve(id: id, actor: actor, now: now, notices: notices) }
     }
 
     public func alert(_ id: Int) async throws -> StoredAlert {

@@ -58,7 +58,7 @@ extension Workspace {
             }
             let answered = event.action == .acknowledge
                 ? try await acknowledge(open.id, actorID: actor)
-                : try await storeCall { try await store.resolve(id: open.id, actor: actor, now: now) }
+                : try await resolve(open.id, actorID: actor)
             return IngestOutcome(alert: answered, deduplicated: false)
         }
     }
@@ -85,7 +85,7 @@ extension Workspace {
         let actor = "\(person) (link)"
         switch action {
         case .acknowledge: return try await acknowledge(id, actorID: actor)
-        case .resolve: return try await storeCall { try await store.resolve(id: id, actor: actor, now: now) }
+        case .resolve: return try await resolve(id, actorID: actor)
         case .trigger: return try await alert(id)
         }
     }

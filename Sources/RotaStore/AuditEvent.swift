@@ -23,6 +23,9 @@ public enum AuditKind: String, Sendable, CaseIterable {
     case pageSent = "page.sent"
     case pageFailed = "page.failed"
     case feedRevoked = "feed.revoked"
+    case maintenanceAdd = "maintenance.add"
+    case maintenanceRemove = "maintenance.remove"
+    case testPage = "test.page"
 }
 
 /// A line to add to the audit log.

@@ -45,8 +45,9 @@ public protocol CoverStore: Sendable {
 public protocol AlertStore: Sendable {
     func raise(_ new: NewAlert, actor: String, now: Date) async throws(StoreError) -> (alert: StoredAlert, deduplicated: Bool)
     /// Moves a triggered alert to acknowledged (its runner looks again at `wakeAt`: the ack timeout).
-    func acknowledge(id: Int, actor: String, now: Date, wakeAt: Date?) async throws(StoreError) -> StoredAlert
-    func resolve(id: Int, actor: String, now: Date) async throws(StoreError) -> StoredAlert
+    /// `notices` (to those already paged) are queued in the same transaction, only if the state changed.
+    func acknowledge(id: Int, actor: String, now: Date, wakeAt: Date?, notices: [OutboxEntry]) async throws(StoreError) -> StoredAlert
+    func resolve(id: Int, actor: String, now: Date, notices: [OutboxEntry]) async throws(StoreError) -> StoredAlert
     /// Advances every alert whose wake-up time has come (or only `alertID`). `decide` is pure:
     /// it runs inside the transaction and must do no I/O.
     @discardableResult
@@ -113,16 +114,30 @@ public protocol FeedStore: Sendable {
     func revokeFeeds(person: String, actor: String, now: Date) async throws(StoreError) -> Int
 }
 
+/// Maintenance windows.
+///
+/// Concurrency: every add is kept; removing a window releases, in the same transaction, the
+/// alerts it held (their level 1 becomes due at once), so none waits for a window that is gone.
+public protocol MaintenanceStore: Sendable {
+    func addMaintenance(service: String, start: Date, end: Date, reason: String?, actor: String, now: Date) async throws(StoreError) -> Int
+    /// Windows that end after `after` (all when nil), oldest first.
+    func maintenance(endingAfter after: Date?) async throws(StoreError) -> [StoredMaintenance]
+    /// Removes a window; the alerts raised in it that still wait become due at `now`. Returns the window and how many it released.
+    func removeMaintenance(id: Int, actor: String, now: Date) async throws(StoreError) -> (window: StoredMaintenance, released: Int)
+}
+
 /// The audit log: append-only.
 ///
 /// Concurrency: lines are only ever added; nothing updates or deletes one.
 public protocol AuditLog: Sendable {
     /// Lines from `since` on, oldest first.
     func events(since: Date?) async throws(StoreError) -> [AuditEvent]
+    /// Adds one line (what a person did that no other write records, e.g. a test page).
+    func append(_ entry: AuditEntry, actor: String, now: Date) async throws(StoreError)
 }
 
 /// Everything rota keeps.
-public protocol Store: RevisionStore, CoverStore, AlertStore, OutboxStore, RunnerStore, FeedStore, AuditLog {
+public protocol Store: RevisionStore, CoverStore, AlertStore, OutboxStore, RunnerStore, FeedStore, MaintenanceStore, AuditLog {
     /// Where it is, for messages and for what is kept beside it (the address book, the compiled rota).
     var location: String { get }
 }

@@ -18,10 +18,13 @@ public struct StoredAlert: Hashable, Sendable {
     public var progress: EscalationProgress
     /// The escalation and contacts it escalates by when they vanish from the files (encoded by the engine).
     public var definition: Data?
+    /// What its level 1 waited for when it was raised (maintenance, low severity outside daytime).
+    public var held: String?
 
     public init(id: Int, service: String, escalation: String, summary: String, details: String?, severity: String,
                 dedupKey: String?, count: Int, createdAt: Date, acknowledgedBy: String?, resolvedAt: Date?,
-                resolvedBy: String?, progress: EscalationProgress, definition: Data?) {
+                resolvedBy: String?, progress: EscalationProgress, definition: Data?, held: String? = nil) {
+        self.held = held
         self.id = id
         self.service = service
         self.escalation = escalation
@@ -51,9 +54,12 @@ public struct NewAlert: Sendable {
     public var severity: String
     public var dedupKey: String?
     public var definition: Data?
+    /// Level 1 waits until then, and why (nil: due at once).
+    public var hold: FirstPage.Hold?
 
     public init(service: String, escalation: String, summary: String, details: String?, severity: String, dedupKey: String?,
-                definition: Data? = nil) {
+                definition: Data? = nil, hold: FirstPage.Hold? = nil) {
+        self.hold = hold
         self.service = service
         self.escalation = escalation
         self.summary = summary

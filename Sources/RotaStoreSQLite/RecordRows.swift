@@ -45,7 +45,7 @@ extension StoredAlert: FetchableRecord {
                   details: row["details"], severity: row["severity"], dedupKey: row["dedup_key"], count: row["count"],
                   createdAt: row.instant("created_at"), acknowledgedBy: row["acknowledged_by"],
                   resolvedAt: row.optionalInstant("resolved_at"), resolvedBy: row["resolved_by"], progress: progress,
-                  definition: row["definition"])
+                  definition: row["definition"], held: row["held"])
     }
 }
 

@@ -22,22 +22,23 @@ extension SQLiteStore {
             counted.count += 1
             return (counted, true)
         }
-        let progress = EscalationProgress.raised(at: now)
+        let progress = EscalationProgress.raised(at: new.hold?.until ?? now)
         try db.execute(sql: """
             INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
-                               round, cycle_first_round, next_level, next_due_at, wake_at, definition)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               round, cycle_first_round, next_level, next_due_at, wake_at, definition, held)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [new.service, new.escalation, progress.status.rawValue, new.summary, new.details, new.severity, new.dedupKey,
                              now.millis, progress.round, progress.cycleFirstRound, progress.nextLevel,
-                             progress.nextDueAt?.millis, progress.wakeUp(ackTimeout: nil)?.millis, new.definition])
+                             progress.nextDueAt?.millis, progress.wakeUp(ackTimeout: nil)?.millis, new.definition, new.hold?.reason])
         let id = Int(db.lastInsertedRowID)
-        try log(db, at: now, actor: actor, AuditEntry(.alertRaised, "alert #\(id) on \(new.service) (\(new.severity)): \(new.summary)"),
+        try log(db, at: now, actor: actor, AuditEntry(.alertRaised, "alert #\(id) on \(new.service) (\(new.severity)): \(new.summary)"
+                                                                    + (new.hold.map { "; level 1 waits: \($0.reason)" } ?? "")),
                 alertID: id)
         return (try alert(db, id), false)
     }
 
-    public func acknowledge(id: Int, actor: String, now: Date, wakeAt: Date?) async throws(StoreError) -> StoredAlert {
-        try answer(id: id, actor: actor, now: now, kind: .alertAcknowledged, verb: "acknowledged", from: [.triggered]) { db in
+    public func acknowledge(id: Int, actor: String, now: Date, wakeAt: Date?, notices: [OutboxEntry]) async throws(StoreError) -> StoredAlert {
+        try answer(id: id, actor: actor, now: now, kind: .alertAcknowledged, verb: "acknowledged", from: [.triggered], notices: notices) { db in
             try db.execute(sql: """
                 UPDATE alert SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?,
                        next_level = NULL, next_due_at = NULL, wake_at = ? WHERE id = ?
@@ -45,8 +46,8 @@ extension SQLiteStore {
         }
     }
 
-    public func resolve(id: Int, actor: String, now: Date) async throws(StoreError) -> StoredAlert {
-        try answer(id: id, actor: actor, now: now, kind: .alertResolved, verb: "resolved", from: [.triggered, .acknowledged]) { db in
+    public func resolve(id: Int, actor: String, now: Date, notices: [OutboxEntry]) async throws(StoreError) -> StoredAlert {
+        try answer(id: id, actor: actor, now: now, kind: .alertResolved, verb: "resolved", from: [.triggered, .acknowledged], notices: notices) { db in
             try db.execute(sql: """
                 UPDATE alert SET status = 'resolved', resolved_at = ?, resolved_by = ?,
                        next_level = NULL, next_due_at = NULL, wake_at = NULL WHERE id = ?
@@ -56,7 +57,7 @@ extension SQLiteStore {
 
     /// A human's answer: applied only from the given states, with the pages not yet sent cancelled.
     private func answer(id: Int, actor: String, now: Date, kind: AuditKind, verb: String, from states: Set<AlertStatus>,
-                        _ update: (Database) throws -> Void) throws(StoreError) -> StoredAlert {
+                        notices: [OutboxEntry], _ update: (Database) throws -> Void) throws(StoreError) -> StoredAlert {
         try write { db in
             let alert = try Self.alert(db, id)
             guard states.contains(alert.status) else { return alert }
@@ -64,6 +65,7 @@ extension SQLiteStore {
             try db.execute(sql: "UPDATE page SET status = 'cancelled', next_attempt_at = NULL WHERE alert_id = ? AND status IN ('pending', 'failed')",
                            arguments: [id])
             let cancelled = db.changesCount
+            _ = try Self.insert(notices, alertID: nil, into: db)
             try Self.log(db, at: now, actor: actor,
                          AuditEntry(kind, "alert #\(id) \(verb) by \(actor)" + (cancelled > 0 ? "; \(cancelled) page(s) not yet sent cancelled" : "")),
                          alertID: id)

@@ -8,6 +8,10 @@ extension SQLiteStore {
                        arguments: [at.millis, actor, entry.kind.rawValue, entry.detail, alertID])
     }
 
+    public func append(_ entry: AuditEntry, actor: String, now: Date) async throws(StoreError) {
+        try write { db in try Self.log(db, at: now, actor: actor, entry) }
+    }
+
     public func events(since: Date?) async throws(StoreError) -> [AuditEvent] {
         try read { db in
             try AuditEvent.fetchAll(db, sql: "SELECT * FROM event WHERE at >= ? ORDER BY at, id", arguments: [since?.millis ?? Int64.min])

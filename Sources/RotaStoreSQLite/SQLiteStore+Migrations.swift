@@ -63,6 +63,7 @@ extension SQLiteStore {
         registerExactInstantsMigration(&migrator)
         registerLinearRevisionsMigration(&migrator)
         registerFeedsMigration(&migrator)
+        registerMaintenanceMigration(&migrator)
         return migrator
     }
 
@@ -225,6 +226,27 @@ extension SQLiteStore {
                     person TEXT PRIMARY KEY,
                     generation INTEGER NOT NULL CHECK (generation >= 1)
                 );
+                """)
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Maintenance windows per service, and what an alert waits for before its level 1.
+    static func registerMaintenanceMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v6-maintenance") { db in
+            try db.execute(sql: """
+                CREATE TABLE maintenance (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    service TEXT NOT NULL,
+                    start_at INTEGER NOT NULL,
+                    end_at INTEGER NOT NULL CHECK (end_at > start_at),
+                    reason TEXT,
+                    created_by TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX maintenance_by_end ON maintenance(end_at);
+                ALTER TABLE alert ADD COLUMN held TEXT;
                 """)
         }
     }

@@ -51,16 +51,18 @@ struct PagedRota {
               - {notify: [person:ceo], escalate_after: 20m}
         """
 
-    /// Delivered pages as "person round.level", in delivery order.
+    /// Delivered pages (not notices) as "person round.level", in delivery order.
     func delivered() -> [String] {
-        ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map { line in
+        ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").filter { !$0.hasPrefix("rota-notice-") }.map { line in
             let parts = line.split(separator: " ")
             return "\(parts[1]) \(parts[2]).\(parts[3])"
         }
     }
 
+    /// Ids of delivered pages (not notices).
     func pageIDs() -> [String] {
-        ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map { String($0.split(separator: " ")[0]) }
+        ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").filter { !$0.hasPrefix("rota-notice-") }
+            .map { String($0.split(separator: " ")[0]) }
     }
 
     @discardableResult

@@ -122,7 +122,7 @@ struct EngineTests {
         let alert = try await rig.raise(at: at(0))
         try await rig.cron(from: 1, minutes: 12)
         _ = try await rig.store.acknowledge(id: alert.id, actor: "bob", now: at(13),
-                                            wakeAt: EscalationProgress.acknowledged(at: at(13)).wakeUp(ackTimeout: 3600))
+                                            wakeAt: EscalationProgress.acknowledged(at: at(13)).wakeUp(ackTimeout: 3600), notices: [])
         try await rig.cron(from: 13, minutes: 62)
         #expect(rig.deliverer.delivered == ["bob 1.1", "lead 1.2", "bob 2.1"])
         let events = try await rig.store.events(alert: alert.id).map(\.event)

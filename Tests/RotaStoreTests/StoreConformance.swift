@@ -104,7 +104,7 @@ struct StoreConformance {
         #expect(alerts.count == 1)
         #expect(alerts.first?.count == 4)
         // Once resolved, the key is free again.
-        _ = try await store.resolve(id: alerts[0].id, actor: "t", now: at(1))
+        _ = try await store.resolve(id: alerts[0].id, actor: "t", now: at(1), notices: [])
         #expect(try await store.raise(newAlert(dedup: "k"), actor: "t", now: at(2)).deduplicated == false)
     }
 
@@ -169,7 +169,7 @@ struct StoreConformance {
             try await store.advanceAlerts(now: at(0), only: alert.id, actor: "rota") { decision($0) }
             ids.append(alert.id)
         }
-        _ = try await store.acknowledge(id: ids[3], actor: "ann", now: at(0.5), wakeAt: at(60))
+        _ = try await store.acknowledge(id: ids[3], actor: "ann", now: at(0.5), wakeAt: at(60), notices: [])
         #expect(try await store.pages(alert: ids[3]).first?.status == .cancelled)
         let claimed = try await store.claimPages(now: at(1), lease: 120, limit: 10, only: nil).map(\.page)
         #expect(claimed.count == 3)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RotaFormats
+import RotaStore
 
 extension RotaCommand.AlertGroup {
     struct List: AsyncParsableCommand {
@@ -23,9 +24,17 @@ extension RotaCommand.AlertGroup {
             var table = Table("ID", "STATUS", "SERVICE", "RAISED", "SUMMARY")
             for alert in alerts {
                 let summary = alert.summary.count > 40 ? String(alert.summary.prefix(39)) + "…" : alert.summary
-                table.add("\(alert.id)", alert.status.rawValue, alert.service, HumanTime.format(alert.createdAt, in: workspace.inputZone), summary)
+                let status = alert.status.rawValue + (Self.waiting(alert, now: workspace.now).map { " (\($0))" } ?? "")
+                table.add("\(alert.id)", status, alert.service, HumanTime.format(alert.createdAt, in: workspace.inputZone), summary)
             }
             Console.out(table.rendered())
+        }
+
+        /// What a triggered alert's level 1 still waits for (a maintenance window, daytime), if anything.
+        static func waiting(_ alert: StoredAlert, now: Date) -> String? {
+            guard alert.status == .triggered, alert.progress.round == 1, alert.progress.nextLevel == 1,
+                  let due = alert.progress.nextDueAt, due > now, let held = alert.held else { return nil }
+            return held
         }
     }
 }

@@ -21,8 +21,11 @@ extension RotaCommand {
             let directory = global.workspaceOptions.directory
             switch RotaLoader.load(directory: directory) {
             case .success(let loaded):
+                // Programs that cannot run here: a typo in a pager path must not wait for an incident to show.
+                let warnings = Workspace.missingPrograms(in: loaded.rota, environment: global.workspaceOptions.environment)
+                for warning in warnings where !global.json { Console.error("warning: \(warning)") }
                 if global.json {
-                    global.print(Documents.validation(errors: []))
+                    global.print(Documents.validation(errors: [], warnings: warnings))
                 } else {
                     let rota = loaded.rota
                     Console.out("\(directory): valid — \(loaded.sources.count) file(s), \(rota.people.count) people, "

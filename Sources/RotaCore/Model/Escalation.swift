@@ -47,8 +47,11 @@ public struct Service: Hashable, Sendable {
     public var ackTimeout: Int?
     /// A path under the rotas directory, or a URL.
     public var runbook: String?
+    /// `low_severity: daytime`: a low alert outside `settings.daytime` waits for the next daytime start.
+    public var lowSeverityDaytime: Bool
 
-    public init(id: String, name: String, escalation: String, ackTimeout: Int? = nil, runbook: String? = nil) {
+    public init(id: String, name: String, escalation: String, ackTimeout: Int? = nil, runbook: String? = nil, lowSeverityDaytime: Bool = false) {
+        self.lowSeverityDaytime = lowSeverityDaytime
         self.id = id
         self.name = name
         self.escalation = escalation

@@ -1,0 +1,117 @@
+import Foundation
+import RotaConfig
+import RotaCore
+import RotaEngine
+import RotaNotify
+import RotaStore
+
+extension Workspace {
+    /// What a new alert's level 1 waits for: a maintenance window of its service, or daytime for
+    /// a low alert on a `low_severity: daytime` service (in the zone of its escalation's first
+    /// schedule, else the settings zone).
+    func firstPageHold(service: Service, severity: Severity) async throws -> FirstPage.Hold? {
+        let windows = try await storeCall { try await store.maintenance(endingAfter: now) }.filter { $0.service == service.id }
+        let policy = rota.escalation(service.escalation)
+        let firstSchedule = policy?.levels.flatMap(\.targets).compactMap { target -> Schedule? in
+            if case .schedule(let id) = target { return rota.schedule(id) }
+            return nil
+        }.first
+        let daytime = FirstPage.Daytime(zone: firstSchedule?.zone ?? rota.settings.zone, from: rota.settings.daytimeFrom, to: rota.settings.daytimeTo)
+        return FirstPage.hold(raisedAt: now, severity: severity, lowWaitsForDaytime: service.lowSeverityDaytime,
+                              maintenance: windows.map { ($0.start, $0.end) }, daytime: daytime)
+    }
+
+    /// "Alert #7 acknowledged by hugo at …" for everyone already paged for it, once each (the
+    /// outbox keys them), through their contacts (or those the alert kept).
+    func answerNotices(_ alert: StoredAlert, verb: String, actor: String) async throws -> [OutboxEntry] {
+        guard alert.status != .resolved, verb == "resolved" || alert.status == .triggered else { return [] }
+        let paged = try await storeCall { try await store.pagedPeople(alert: alert.id) }
+        let kept = alert.definition.flatMap(RotaModelCodec.decode)
+        let subject = "Alert #\(alert.id) \(verb) by \(actor)"
+        let text = "\(subject) at \(TimeText.utc(now)): \(alert.summary)\nNothing more is paged for it\(verb == "acknowledged" ? " while it stays acknowledged" : "").\n"
+        // Whoever answered knows already.
+        return paged.filter { $0 != actor && "\($0) (link)" != actor }.flatMap { person in
+            AlertDefinition.contacts(of: person, in: rota, kept: kept).contacts.enumerated().map { index, contact in
+                OutboxEntry(delivery: .notice(key: "answer|\(alert.id)|\(verb)|\(person)", subject: subject, text: text), person: person,
+                            contact: index, contactKind: contact.channel.kind, contactKey: contact.key, dueAt: now)
+            }
+        }
+    }
+
+    // MARK: maintenance windows
+
+    public func addMaintenance(service id: String, window: Window, reason: String?, as actorName: String?) async throws -> Int {
+        let service = try service(id)
+        let actor = try actor(as: actorName)
+        return try await storeCall {
+            try await store.addMaintenance(service: service.id, start: window.from, end: window.to, reason: reason, actor: actor, now: now)
+        }
+    }
+
+    public func maintenanceWindows(all: Bool) async throws -> [StoredMaintenance] {
+        try await storeCall { try await store.maintenance(endingAfter: all ? nil : now) }
+    }
+
+    public func removeMaintenance(id: Int, as actorName: String?) async throws -> (window: StoredMaintenance, released: Int) {
+        let actor = try actor(as: actorName)
+        do {
+            return try await store.removeMaintenance(id: id, actor: actor, now: now)
+        } catch .notFound(let what) {
+            throw RotaError.notFound("\(what); 'rota maintenance list --all' shows them")
+        } catch {
+            throw RotaError.store(error)
+        }
+    }
+
+    // MARK: test pages
+
+    /// A test page through each of the person's contacts, now; each contact's outcome.
+    public func testPage(person name: String, as actorName: String?) async throws -> [(contact: String, result: DeliveryResult)] {
+        let person = try person(name)
+        let actor = try actor(as: actorName)
+        let engine = engine()
+        var outcomes: [(String, DeliveryResult)] = []
+        for contact in person.contacts {
+            let shown: String = switch contact.channel {
+            case .command(let argv): "command \(argv.first ?? "")"
+            case .webhook(let url): "webhook \(Contact.shownURL(url))"
+            case .email(let address): "email \(address)"
+            }
+            let notice = ShiftNotice(key: "test|\(person.id)|\(TimeText.utc(now))", kind: .changes, person: person.id,
+                                     subject: "rota test page for \(person.name)",
+                                     text: "This is a test page from rota, sent by \(actor) at \(TimeText.utc(now)). Nothing is wrong.\n")
+            let result: DeliveryResult
+            if let whole = addressBook.resolve(contact) {
+                result = await engine.deliverer.deliver(notice, via: whole, settings: rota.settings, now: now)
+            } else {
+                result = .retry("the full address of this webhook is not known on this host")
+            }
+            outcomes.append((shown, result))
+        }
+        let summary = outcomes.map { "\($0.0): \($0.1 == .delivered ? "delivered" : "failed")" }.joined(separator: "; ")
+        _ = try await storeCall { try await store.append(AuditEntry(.testPage, "test page to \(person.id): \(summary)"), actor: actor, now: now) }
+        return outcomes
+    }
+
+    /// Programs the rota files name that cannot be run here: a pager command's, or sendmail's.
+    public static func missingPrograms(in rota: Rota, environment: [String: String]) -> [String] {
+        let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        var problems: [String] = []
+        func check(_ program: String?, _ what: String) {
+            guard let program, !program.isEmpty else { return }
+            let resolved = program.contains("/") ? program : path.split(separator: ":").map { "\($0)/\(program)" }.first { access($0, X_OK) == 0 }
+            if resolved.map({ access($0, X_OK) != 0 }) ?? true {
+                problems.append("\(what) '\(program)' does not exist or is not executable here")
+            }
+        }
+        for person in rota.people {
+            for contact in person.contacts {
+                if case .command(let argv) = contact.channel { check(argv.first, "the command contact of \(person.id) runs") }
+            }
+        }
+        if rota.people.flatMap(\.contacts).contains(where: { if case .email = $0.channel { true } else { false } }) {
+            check(rota.settings.sendmail.first, "settings.sendmail")
+        }
+        return problems
+    }
+}

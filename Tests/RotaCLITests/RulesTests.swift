@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+@Suite("Rules that act on alerts: maintenance, low severity, answer notices, test pages")
+struct RulesTests {
+    @Test("maintenance: an alert resolved inside the window pages nobody, one left open pages at its end, removal releases at once")
+    func maintenanceWindows() throws {
+        let team = try PagedRota()
+        let add = try team.run(["maintenance", "add", "--service", "web", "--from", "2026-03-03T09:00:00Z", "--to", "2026-03-03T10:00:00Z",
+                                "--reason", "upgrade", "--json"], at: "2026-03-03T08:00:00Z")
+        #expect(add.status == 0, "\(add.stderr)")
+        try team.run(["alert", "raise", "--service", "web", "--summary", "during"], at: "2026-03-03T09:10:00Z")
+        try team.run(["alert", "raise", "--service", "web", "--summary", "also during"], at: "2026-03-03T09:20:00Z")
+        let list = try team.run(["alert", "list"], at: "2026-03-03T09:21:00Z")
+        #expect(list.stdout.contains("in maintenance until 2026-03-03T10:00:00Z"))
+        try team.cron(from: "2026-03-03T09:21:00Z", minutes: 20)
+        try team.run(["resolve", "2"], at: "2026-03-03T09:45:00Z")
+        #expect(team.delivered().isEmpty, "nothing pages during the window")
+        try team.cron(from: "2026-03-03T09:46:00Z", minutes: 16)
+        #expect(team.delivered() == ["bob 1.1"], "alert 1 paged at the window's end; alert 2 was resolved inside it")
+        try team.run(["resolve", "1"], at: "2026-03-03T10:02:00Z")
+
+        // A second window, removed early: its alert pages at once.
+        let second = try team.run(["maintenance", "add", "--service", "web", "--from", "2026-03-03T11:00:00Z", "--to", "2026-03-03T15:00:00Z",
+                                   "--json"], at: "2026-03-03T10:30:00Z")
+        let id = second.json["id"] as? Int ?? 0
+        try team.run(["alert", "raise", "--service", "web", "--summary", "in the second"], at: "2026-03-03T11:05:00Z")
+        let removed = try team.run(["maintenance", "remove", "\(id)", "--json"], at: "2026-03-03T11:30:00Z")
+        #expect(removed.json["released"] as? Int == 1)
+        try team.run(["tick"], at: "2026-03-03T11:31:00Z")
+        #expect(team.delivered().count == 2, "released at once, not at 15:00")
+        #expect(try team.run(["maintenance", "list", "--json"], at: "2026-03-03T11:32:00Z").json["maintenance"] as? [Any] == nil
+                || (try team.run(["maintenance", "list", "--json"], at: "2026-03-03T11:32:00Z").json["maintenance"] as? [Any])?.isEmpty == true)
+        #expect(try team.run(["maintenance", "remove", "99"], at: "2026-03-03T11:33:00Z").status == 69)
+    }
+
+    @Test("low severity on a daytime service waits for the morning; high pages at once")
+    func lowSeverityWaits() throws {
+        let team = try PagedRota(escalation: PagedRota.chain, schedules: """
+            schedules:
+              - id: days
+                layers:
+                  - {members: [ann, bob], start: 2026-03-02T09:00, shift: 1d}
+            """)
+        let path = team.rota.rotas + "/team.yaml"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        try text.replacingOccurrences(of: "runbook: runbook.md}", with: "runbook: runbook.md, low_severity: daytime}")
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        // 23:00 in Paris on Tuesday: the low alert waits for 08:00 (07:00Z), the high one pages now.
+        try team.run(["alert", "raise", "--service", "web", "--summary", "low", "--severity", "low"], at: "2026-03-03T22:00:00Z")
+        try team.run(["alert", "raise", "--service", "web", "--summary", "high"], at: "2026-03-03T22:00:00Z")
+        #expect(team.delivered().count == 1)
+        let show = try team.run(["alert", "show", "1"], at: "2026-03-03T22:01:00Z")
+        #expect(show.stdout.contains("low severity: waits for daytime at 2026-03-04T07:00:00Z"))
+        try team.run(["resolve", "2"], at: "2026-03-03T22:02:00Z")
+        try team.run(["tick"], at: "2026-03-04T06:59:00Z")
+        #expect(team.delivered().count == 1)
+        try team.run(["tick"], at: "2026-03-04T07:00:00Z")
+        #expect(team.delivered().count == 2, "paged at the first minute of daytime")
+    }
+
+    @Test("acknowledged and resolved notices go once each to everyone already paged, through the outbox")
+    func answerNotices() throws {
+        let team = try PagedRota()
+        try team.run(["alert", "raise", "--service", "web", "--summary", "down"], at: "2026-03-03T09:00:00Z")
+        try team.cron(from: "2026-03-03T09:01:00Z", minutes: 11)
+        #expect(team.delivered() == ["bob 1.1", "lead 1.2"])
+        try team.run(["ack", "1", "--as", "lead"], at: "2026-03-03T09:12:00Z")
+        try team.run(["ack", "1", "--as", "bob"], at: "2026-03-03T09:12:30Z")
+        try team.cron(from: "2026-03-03T09:13:00Z", minutes: 3)
+        let log = try String(contentsOfFile: team.log, encoding: .utf8).split(separator: "\n")
+        let notices = log.filter { $0.hasPrefix("rota-notice-answer|1|acknowledged|") }
+        #expect(notices.count == 1, "bob is told once; lead answered: \(log)")
+        #expect(notices.first?.contains(" bob ") == true)
+        try team.run(["resolve", "1", "--as", "ceo"], at: "2026-03-03T09:20:00Z")
+        try team.cron(from: "2026-03-03T09:21:00Z", minutes: 3)
+        let after = try String(contentsOfFile: team.log, encoding: .utf8).split(separator: "\n")
+        #expect(after.filter { $0.hasPrefix("rota-notice-answer|1|resolved|") }.count == 2, "bob and lead are told it is resolved")
+    }
+
+    @Test("test-page sends through every contact and says how each went; validate warns about a pager that does not exist")
+    func testPagesAndValidate() throws {
+        let rota = try RotaRunner(files: ["r.yaml": """
+            settings: {timezone: UTC}
+            people:
+              - {id: ann, contacts: [{command: ["/bin/true"]}, {command: ["/no/such/pager"]}]}
+              - {id: bob, contacts: [{command: ["/bin/true"]}]}
+            """])
+        let ann = try rota.run(["test-page", "--person", "ann", "--json"])
+        #expect(ann.status == 75)
+        let statuses = (ann.json["contacts"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
+        #expect(statuses == ["delivered", "failed"])
+        #expect(try rota.run(["test-page", "--person", "bob"]).status == 0)
+        let log = try rota.run(["log", "--json"]).json["events"] as? [[String: Any]] ?? []
+        #expect(log.contains { $0["event"] as? String == "test.page" })
+        let validate = try rota.run(["validate", "--json"])
+        #expect(validate.status == 0)
+        #expect((validate.json["warnings"] as? [String] ?? []).contains { $0.contains("/no/such/pager") })
+    }
+}
