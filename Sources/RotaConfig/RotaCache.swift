@@ -7,7 +7,7 @@ import RotaCore
 /// another fingerprint, a short read) is a miss, and the files are parsed as usual.
 public struct RotaCache: Sendable {
     public let path: String
-    static let magic = Array("rota-cache-v4\n".utf8)
+    static let magic = Array("rota-cache-v5\n".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -150,6 +150,14 @@ private struct Writer {
             w.optional(integration.tokenEnv) { $0.string($1) }
             w.optional(integration.tokenFile) { $0.string($1) }
         }
+        list(rota.heartbeats) { w, heartbeat in
+            w.string(heartbeat.id)
+            w.string(heartbeat.service)
+            w.int(heartbeat.every)
+            w.int(heartbeat.grace)
+            w.optional(heartbeat.tokenEnv) { $0.string($1) }
+            w.optional(heartbeat.tokenFile) { $0.string($1) }
+        }
     }
 }
 
@@ -278,9 +286,13 @@ private struct Reader {
             return Integration(id: id, kind: kind ?? .generic, service: r.optional { $0.string() }, serviceLabel: r.optional { $0.string() },
                                tokenEnv: r.optional { $0.string() }, tokenFile: r.optional { $0.string() })
         }
+        let heartbeats: [Heartbeat] = list { r in
+            Heartbeat(id: r.string(), service: r.string(), every: r.int(), grace: r.int(), tokenEnv: r.optional { $0.string() },
+                      tokenFile: r.optional { $0.string() })
+        }
         guard !failed, !broken, index == bytes.count else { return nil }
         return Rota(settings: settings, holidays: holidays, people: people, schedules: schedules,
-                    escalations: escalations, services: services, integrations: integrations)
+                    escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats)
     }
 }
 

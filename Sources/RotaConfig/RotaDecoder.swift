@@ -17,13 +17,14 @@ final class RotaDecoder {
     private var services: [Service] = []
 
     private var integrations: [Integration] = []
+    private var heartbeats: [Heartbeat] = []
 
-    private enum Kind: String { case person, schedule, escalation, service, integration }
+    private enum Kind: String { case person, schedule, escalation, service, integration, heartbeat }
     private var defined: [Kind: [String: SourceLocation]] = [:]
     private var references: [(kind: Kind, id: String, location: SourceLocation, what: String)] = []
     private var overrideDrafts: [(schedule: Int, person: String, from: TimeText.Parsed, to: TimeText.Parsed, location: SourceLocation)] = []
 
-    static let topLevelKeys = ["settings", "holidays", "people", "schedules", "escalations", "services", "integrations"]
+    static let topLevelKeys = ["settings", "holidays", "people", "schedules", "escalations", "services", "integrations", "heartbeats"]
 
     init(log: DiagnosticLog, directory: String?) {
         self.log = log
@@ -49,11 +50,12 @@ final class RotaDecoder {
             for item in read.list(top["escalations"], "escalations") ?? [] { decodeEscalation(item) }
             for item in read.list(top["services"], "services") ?? [] { decodeService(item) }
             for item in read.list(top["integrations"], "integrations") ?? [] { decodeIntegration(item) }
+            for item in read.list(top["heartbeats"], "heartbeats") ?? [] { decodeHeartbeat(item) }
         }
         resolveOverrides()
         checkReferences()
         return Rota(settings: settings, holidays: holidays.sorted(), people: people, schedules: schedules,
-                    escalations: escalations, services: services, integrations: integrations)
+                    escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats)
     }
 
     // MARK: settings
@@ -460,6 +462,20 @@ final class RotaDecoder {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty, !host.contains(where: { $0.isWhitespace }) else { return nil }
         return (host, port)
+    }
+
+    private func decodeHeartbeat(_ node: YAMLNode) {
+        guard let fields = read.fields(node, "a heartbeat", allowed: ["id", "service", "every", "grace", "token_env", "token_file"],
+                                       required: ["id", "service", "every"]) else { return }
+        let id = read.identifier(fields["id"], "heartbeat id")
+        let service = read.identifier(fields["service"], "heartbeat service")
+        if let service { reference(.service, service, at: fields["service"]!.location, "heartbeat service") }
+        let every = read.duration(fields["every"], "heartbeat every", units: [.minutes, .hours, .days])
+        let grace = fields["grace"] == nil ? 0 : read.duration(fields["grace"], "heartbeat grace", units: [.minutes, .hours, .days])
+        let tokenEnv = variableName(fields["token_env"], "heartbeat token_env")
+        let tokenFile = read.text(fields["token_file"], "heartbeat token_file")
+        guard define(.heartbeat, id, at: fields.location), let id, let service, let every, let grace else { return }
+        heartbeats.append(Heartbeat(id: id, service: service, every: every, grace: grace, tokenEnv: tokenEnv, tokenFile: tokenFile))
     }
 
     private func decodeIntegration(_ node: YAMLNode) {

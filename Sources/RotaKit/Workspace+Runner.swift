@@ -22,6 +22,7 @@ extension Workspace {
         if isPreview {
             logger.warning("--now \(TimeText.utc(now)) is ahead of the system clock: real pages go out for everything due until then, and no revision of the rota files is recorded (use --dry-run to only look)")
         }
+        try await raiseMissedHeartbeats()
         let engine = engine()
         let snapshot = try await snapshot()
         return try await storeCall { try await engine.tick(snapshot, now: now, clock: clock, shouldStop: shouldStop) }

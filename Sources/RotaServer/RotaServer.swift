@@ -99,7 +99,9 @@ struct RunnerService: ServiceLifecycle.Service {
         let engine = await state.current().engine()
         let loop = EngineLoop(engine: engine, interval: interval, snapshot: { _ in
             let started = ContinuousClock.now
-            let snapshot = try await state.refreshed().snapshot()
+            let workspace = try await state.refreshed().atCurrentTime()
+            try await workspace.raiseMissedHeartbeatsForServer()
+            let snapshot = try await workspace.snapshot()
             metrics.noteTickStart(started)
             return snapshot
         }, clock: { Date() }, onError: { error in logger.error("tick failed: \(error)") }, onTick: { metrics.noteTickEnd() })

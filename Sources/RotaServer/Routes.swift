@@ -29,10 +29,7 @@ struct Routes: Sendable {
             return try await link(context.parameters.get("token") ?? "", action: action)
         }
         router.get("calendar/:file") { request, context in try await calendar(context.parameters.get("file") ?? "") }
-        router.post("v1/heartbeats/:id") { request, context in
-            // The heartbeats of DESIGN §8 come with the rules issue; until then the route says so.
-            Self.json(.notFound, .object([("error", .string("heartbeats are not supported yet"))]))
-        }
+        router.post("v1/heartbeats/:id") { request, context in try await ping(request, id: context.parameters.get("id") ?? "") }
         router.get("healthz") { request, context in try await health() }
         router.get("metrics") { request, context in try await metrics() }
     }
@@ -156,6 +153,24 @@ struct Routes: Sendable {
         let calendar = ICalendar.render(shifts, rota: workspace.rota, now: workspace.now, feed: true)
         return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: calendar)))
+    }
+
+    // MARK: heartbeats
+
+    private func ping(_ request: Request, id: String) async throws -> Response {
+        let workspace = await state.current()
+        guard let heartbeat = workspace.rota.heartbeat(id) else {
+            return Self.json(.notFound, .object([("error", .string("no heartbeat '\(id)'"))]))
+        }
+        guard let token = Self.bearer(request), workspace.heartbeatAccepts(heartbeat, token: token) else {
+            return Self.json(.unauthorized, .object([("error", .string("a valid token for this heartbeat is required"))]))
+        }
+        do {
+            let at = try await workspace.ping(heartbeat: heartbeat.id)
+            return Self.json(.ok, .object([("heartbeat", .string(heartbeat.id)), ("last_ping", .instant(at))]))
+        } catch {
+            return Self.json(.serviceUnavailable, .object([("error", .string("the ping could not be stored; retry"))]))
+        }
     }
 
     // MARK: health

@@ -126,6 +126,16 @@ public protocol MaintenanceStore: Sendable {
     func removeMaintenance(id: Int, actor: String, now: Date) async throws(StoreError) -> (window: StoredMaintenance, released: Int)
 }
 
+/// When each heartbeat last pinged.
+///
+/// Concurrency: a ping is never lost, and the time kept never moves backwards.
+public protocol HeartbeatStore: Sendable {
+    /// Records a ping at `now`; returns the ping before it, if any.
+    @discardableResult
+    func ping(heartbeat id: String, now: Date) async throws(StoreError) -> Date?
+    func lastPings() async throws(StoreError) -> [String: Date]
+}
+
 /// The audit log: append-only.
 ///
 /// Concurrency: lines are only ever added; nothing updates or deletes one.
@@ -137,7 +147,7 @@ public protocol AuditLog: Sendable {
 }
 
 /// Everything rota keeps.
-public protocol Store: RevisionStore, CoverStore, AlertStore, OutboxStore, RunnerStore, FeedStore, MaintenanceStore, AuditLog {
+public protocol Store: RevisionStore, CoverStore, AlertStore, OutboxStore, RunnerStore, FeedStore, MaintenanceStore, HeartbeatStore, AuditLog {
     /// Where it is, for messages and for what is kept beside it (the address book, the compiled rota).
     var location: String { get }
 }

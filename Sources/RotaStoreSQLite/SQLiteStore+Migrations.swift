@@ -64,6 +64,7 @@ extension SQLiteStore {
         registerLinearRevisionsMigration(&migrator)
         registerFeedsMigration(&migrator)
         registerMaintenanceMigration(&migrator)
+        registerHeartbeatsMigration(&migrator)
         return migrator
     }
 
@@ -247,6 +248,20 @@ extension SQLiteStore {
                 );
                 CREATE INDEX maintenance_by_end ON maintenance(end_at);
                 ALTER TABLE alert ADD COLUMN held TEXT;
+                """)
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// The last ping of each heartbeat.
+    static func registerHeartbeatsMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v7-heartbeats") { db in
+            try db.execute(sql: """
+                CREATE TABLE heartbeat (
+                    id TEXT PRIMARY KEY,
+                    last_ping INTEGER NOT NULL
+                );
                 """)
         }
     }

@@ -98,3 +98,34 @@ struct RulesTests {
         #expect((validate.json["warnings"] as? [String] ?? []).contains { $0.contains("/no/such/pager") })
     }
 }
+
+@Suite("Heartbeats end to end")
+struct HeartbeatEndToEndTests {
+    @Test("a heartbeat is inactive until its first ping; missed, the tick raises its alert once; the next ping resolves it")
+    func missedAndRecovered() throws {
+        let team = try PagedRota()
+        try team.rota.write("hb.yaml", "heartbeats: [{id: backup, service: web, every: 1h, grace: 10m}]\n")
+        try team.run(["tick"], at: "2026-03-03T09:00:00Z")
+        #expect(try team.run(["alert", "list", "--json"], at: "2026-03-03T09:00:30Z").json["alerts"] as? [Any] == nil
+                || (try team.run(["alert", "list", "--json"], at: "2026-03-03T09:00:30Z").json["alerts"] as? [Any])?.isEmpty == true)
+        let ping = try team.run(["heartbeat", "ping", "backup", "--json"], at: "2026-03-03T09:00:00Z")
+        #expect(ping.json["last_ping"] as? String == "2026-03-03T09:00:00Z")
+        try team.run(["tick"], at: "2026-03-03T10:09:00Z")
+        #expect(team.delivered().isEmpty, "within every + grace")
+        try team.run(["tick"], at: "2026-03-03T10:10:00Z")
+        try team.run(["tick"], at: "2026-03-03T10:11:00Z")
+        let alerts = try team.run(["alert", "list", "--json"], at: "2026-03-03T10:12:00Z").json["alerts"] as? [[String: Any]] ?? []
+        #expect(alerts.count == 1)
+        #expect(alerts.first?["summary"] as? String == "Heartbeat backup missed: last ping 2026-03-03T09:00:00Z")
+        #expect(alerts.first?["dedup_key"] as? String == "heartbeat:backup")
+        #expect(alerts.first?["count"] as? Int == 1, "raised once, not counted up every tick")
+        #expect(team.delivered() == ["bob 1.1"])
+        let list = try team.run(["heartbeat", "list", "--json"], at: "2026-03-03T10:12:00Z").json["heartbeats"] as? [[String: Any]] ?? []
+        #expect(list.first?["state"] as? String == "missed")
+        try team.run(["heartbeat", "ping", "backup"], at: "2026-03-03T10:13:00Z")
+        let shown = try team.run(["alert", "show", "1", "--json"], at: "2026-03-03T10:14:00Z").json
+        #expect(shown["status"] as? String == "resolved")
+        #expect(shown["resolved_by"] as? String == "heartbeat")
+        #expect(try team.run(["heartbeat", "ping", "nope"], at: "2026-03-03T10:15:00Z").status == 69)
+    }
+}

@@ -275,6 +275,20 @@ struct ServeTests {
                 "a half-edited file never stops the server: the last valid revision answers")
     }
 
+    @Test("a heartbeat pinged over HTTP with its own token; a wrong token is 401 and records nothing")
+    func heartbeatPing() async throws {
+        let rota = try servedRota(tickEvery: "0")
+        try rota.write("hb.yaml", "heartbeats: [{id: monitor, service: web, every: 5m, token_env: ROTA_TOKEN_SCRIPTS}]\n")
+        let server = try ServeProcess(rota)
+        defer { server.stop() }
+        #expect(try await server.request("POST", "/v1/heartbeats/monitor", body: "", token: "tok-wrong").status == 401)
+        #expect(try rota.run(["heartbeat", "list", "--json"]).json["heartbeats"].flatMap { ($0 as? [[String: Any]])?.first?["state"] as? String } == "inactive")
+        let ping = try await server.request("POST", "/v1/heartbeats/monitor", body: "", token: "tok-scripts")
+        #expect(ping.status == 200)
+        #expect(ping.body.contains(#""heartbeat":"monitor""#) && ping.body.contains(#""last_ping":"20"#))
+        #expect(try rota.run(["heartbeat", "list", "--json"]).json["heartbeats"].flatMap { ($0 as? [[String: Any]])?.first?["state"] as? String } == "ok")
+    }
+
     @Test("healthz says whether the runner ticks; metrics speak Prometheus")
     func healthAndMetrics() async throws {
         let rota = try servedRota(tickEvery: "1s")
@@ -292,7 +306,7 @@ struct ServeTests {
         #expect(metrics.body.contains(#"rota_alerts_open{status="triggered"} 1"#))
         #expect(metrics.body.contains(#"rota_ingest_requests_total{route="generic",integration="scripts",code="202"} 1"#))
         #expect(metrics.body.contains("rota_last_tick_timestamp_seconds"))
-        #expect(try await server.request("POST", "/v1/heartbeats/nightly", body: "{}").status == 404)
+        #expect(try await server.request("POST", "/v1/heartbeats/nightly", body: "{}", token: "tok-scripts").status == 404, "unknown heartbeat")
     }
 
     @Test("SIGTERM while a slow pager runs: the page completes and is recorded, the server exits 0")

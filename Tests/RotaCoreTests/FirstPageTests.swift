@@ -33,3 +33,24 @@ struct FirstPageTests {
         #expect(low?.until == utc("2026-03-04T07:00:00Z"), "ends at 23:00 in Paris: waits for 08:00 next morning")
     }
 }
+
+@Suite("Heartbeats: missed after every + grace, in instants")
+struct HeartbeatTests {
+    static let nightly = Heartbeat(id: "backup", service: "ops", every: 86400, grace: 3600)
+
+    @Test("a daily heartbeat across the autumn DST night is missed 25 hours after its ping, not a wall-clock day", arguments: [
+        // Paris falls back on Sunday 25 October 2026 (03:00 → 02:00): a wall-clock day is 25 hours there; a heartbeat is not.
+        ("2026-10-24T23:30:00Z", "2026-10-26T00:29:59Z", false),
+        ("2026-10-24T23:30:00Z", "2026-10-26T00:30:00Z", true),
+    ])
+    func acrossDST(_ ping: String, _ now: String, _ missed: Bool) {
+        let state = Self.nightly.state(lastPing: utc(ping), now: utc(now))
+        if case .missed = state { #expect(missed) } else { #expect(!missed) }
+    }
+
+    @Test("never pinged is inactive, not missed")
+    func inactive() {
+        #expect(Self.nightly.state(lastPing: nil, now: utc("2030-01-01T00:00:00Z")) == .inactive)
+        #expect(Self.nightly.dedupKey == "heartbeat:backup")
+    }
+}

@@ -47,11 +47,13 @@ public struct Rota: Hashable, Sendable {
     public var escalations: [EscalationPolicy]
     public var services: [Service]
     public var integrations: [Integration]
+    public var heartbeats: [Heartbeat]
 
     public init(settings: Settings = Settings(), holidays: [LocalDate] = [], people: [Person] = [],
                 schedules: [Schedule] = [], escalations: [EscalationPolicy] = [], services: [Service] = [],
-                integrations: [Integration] = []) {
+                integrations: [Integration] = [], heartbeats: [Heartbeat] = []) {
         self.integrations = integrations
+        self.heartbeats = heartbeats
         self.settings = settings
         self.holidays = holidays
         self.people = people
@@ -65,6 +67,7 @@ public struct Rota: Hashable, Sendable {
     public func escalation(_ id: String) -> EscalationPolicy? { escalations.first { $0.id == id } }
     public func service(_ id: String) -> Service? { services.first { $0.id == id } }
     public func integration(_ id: String) -> Integration? { integrations.first { $0.id == id } }
+    public func heartbeat(_ id: String) -> Heartbeat? { heartbeats.first { $0.id == id } }
     public func person(login: String) -> Person? { people.first { $0.login == login } }
 
     /// The public holidays that apply to a schedule: the rota's list and the schedule's own.
