@@ -7,7 +7,7 @@ import RotaCore
 /// another fingerprint, a short read) is a miss, and the files are parsed as usual.
 public struct RotaCache: Sendable {
     public let path: String
-    static let magic = Array("rota-cache-v5\n".utf8)
+    static let magic = Array("rota-cache-v6\n".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -158,6 +158,13 @@ private struct Writer {
             w.optional(heartbeat.tokenEnv) { $0.string($1) }
             w.optional(heartbeat.tokenFile) { $0.string($1) }
         }
+        list(rota.surges) { w, surge in
+            w.string(surge.id)
+            w.list(surge.services) { $0.string($1) }
+            w.int(surge.alerts)
+            w.int(surge.within)
+            w.string(surge.service)
+        }
     }
 }
 
@@ -290,9 +297,12 @@ private struct Reader {
             Heartbeat(id: r.string(), service: r.string(), every: r.int(), grace: r.int(), tokenEnv: r.optional { $0.string() },
                       tokenFile: r.optional { $0.string() })
         }
+        let surges: [Surge] = list { r in
+            Surge(id: r.string(), services: r.list { $0.string() }, alerts: r.int(), within: r.int(), service: r.string())
+        }
         guard !failed, !broken, index == bytes.count else { return nil }
         return Rota(settings: settings, holidays: holidays, people: people, schedules: schedules,
-                    escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats)
+                    escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats, surges: surges)
     }
 }
 

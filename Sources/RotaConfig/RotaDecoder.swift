@@ -18,13 +18,14 @@ final class RotaDecoder {
 
     private var integrations: [Integration] = []
     private var heartbeats: [Heartbeat] = []
+    private var surges: [Surge] = []
 
-    private enum Kind: String { case person, schedule, escalation, service, integration, heartbeat }
+    private enum Kind: String { case person, schedule, escalation, service, integration, heartbeat, surge }
     private var defined: [Kind: [String: SourceLocation]] = [:]
     private var references: [(kind: Kind, id: String, location: SourceLocation, what: String)] = []
     private var overrideDrafts: [(schedule: Int, person: String, from: TimeText.Parsed, to: TimeText.Parsed, location: SourceLocation)] = []
 
-    static let topLevelKeys = ["settings", "holidays", "people", "schedules", "escalations", "services", "integrations", "heartbeats"]
+    static let topLevelKeys = ["settings", "holidays", "people", "schedules", "escalations", "services", "integrations", "heartbeats", "surges"]
 
     init(log: DiagnosticLog, directory: String?) {
         self.log = log
@@ -51,11 +52,12 @@ final class RotaDecoder {
             for item in read.list(top["services"], "services") ?? [] { decodeService(item) }
             for item in read.list(top["integrations"], "integrations") ?? [] { decodeIntegration(item) }
             for item in read.list(top["heartbeats"], "heartbeats") ?? [] { decodeHeartbeat(item) }
+            for item in read.list(top["surges"], "surges") ?? [] { decodeSurge(item) }
         }
         resolveOverrides()
         checkReferences()
         return Rota(settings: settings, holidays: holidays.sorted(), people: people, schedules: schedules,
-                    escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats)
+                    escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats, surges: surges)
     }
 
     // MARK: settings
@@ -462,6 +464,31 @@ final class RotaDecoder {
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty, !host.contains(where: { $0.isWhitespace }) else { return nil }
         return (host, port)
+    }
+
+    private func decodeSurge(_ node: YAMLNode) {
+        guard let fields = read.fields(node, "a surge", allowed: ["id", "services", "alerts", "within", "service"],
+                                       required: ["id", "services", "alerts", "within", "service"]) else { return }
+        let id = read.identifier(fields["id"], "surge id")
+        var services: [String] = []
+        for item in read.list(fields["services"], "surge services") ?? [] {
+            if let service = read.identifier(item, "surge service") {
+                reference(.service, service, at: item.location, "surge service")
+                services.append(service)
+            }
+        }
+        var alerts: Int?
+        if let node = fields["alerts"], let text = read.text(node, "surge alerts") {
+            if let value = Int(text), (2...100_000).contains(value) { alerts = value } else { log.error(node.location, "surge alerts must be a whole number from 2 to 100000") }
+        }
+        let within = read.duration(fields["within"], "surge within", units: [.minutes, .hours])
+        let service = read.identifier(fields["service"], "surge service")
+        if let service {
+            reference(.service, service, at: fields["service"]!.location, "surge service")
+            if services.contains(service) { log.error(fields["service"]!.location, "a surge's own service cannot be one it watches (it would feed itself)") }
+        }
+        guard define(.surge, id, at: fields.location), let id, !services.isEmpty, let alerts, let within, let service else { return }
+        surges.append(Surge(id: id, services: services, alerts: alerts, within: within, service: service))
     }
 
     private func decodeHeartbeat(_ node: YAMLNode) {

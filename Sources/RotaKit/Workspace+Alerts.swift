@@ -29,6 +29,7 @@ extension Workspace {
                                            severity: severity.rawValue, dedupKey: dedupKey,
                                            definition: Engine.definition(for: service, in: rota), hold: hold), actor: actor, now: now)
         }
+        try await checkSurges(after: service, pageNow: pageNow)
         var failures: [DeliveryReport.Item] = []
         if !raised.deduplicated && pageNow {
             let engine = engine()

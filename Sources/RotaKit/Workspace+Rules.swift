@@ -38,6 +38,19 @@ extension Workspace {
         }
     }
 
+    /// After an arrival on `service`: every surge watching it that now has enough arrivals
+    /// within its window raises its own alert (deduplicated by `surge:ID`, so many raisers at
+    /// once still make one; while it is open, more arrivals only raise its count).
+    func checkSurges(after service: Service, pageNow: Bool) async throws {
+        for surge in rota.surges where surge.services.contains(service.id) {
+            let count = try await storeCall { try await store.arrivals(services: surge.services, since: now.addingTimeInterval(-TimeInterval(surge.within))) }
+            guard count >= surge.alerts, rota.service(surge.service) != nil else { continue }
+            _ = try await raise(service: surge.service, summary: surge.summary(count: count),
+                                details: "Raised by the surge \(surge.id): \(surge.alerts) or more arrivals within \(surge.within / 60) min.",
+                                severity: .critical, dedupKey: surge.dedupKey, actorID: "surge:\(surge.id)", pageNow: pageNow)
+        }
+    }
+
     // MARK: maintenance windows
 
     public func addMaintenance(service id: String, window: Window, reason: String?, as actorName: String?) async throws -> Int {

@@ -60,6 +60,8 @@ public protocol AlertStore: Sendable {
     /// Alerts whose wake-up time has come, read without writing (dry runs).
     func dueAlerts(now: Date) async throws(StoreError) -> [StoredAlert]
     func pages(alert id: Int) async throws(StoreError) -> [StoredPage]
+    /// Arrivals (raises, new or deduplicated) on these services at or after `since`.
+    func arrivals(services: [String], since: Date) async throws(StoreError) -> Int
     /// Everyone paged (or being paged) for an alert, first paged first.
     func pagedPeople(alert id: Int) async throws(StoreError) -> [String]
     func events(alert id: Int) async throws(StoreError) -> [AuditEvent]

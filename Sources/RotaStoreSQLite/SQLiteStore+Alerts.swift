@@ -116,6 +116,17 @@ extension SQLiteStore {
         try read { db in try Self.alert(db, id) }
     }
 
+    public func arrivals(services: [String], since: Date) async throws(StoreError) -> Int {
+        guard !services.isEmpty else { return 0 }
+        return try read { db in
+            let marks = Array(repeating: "?", count: services.count).joined(separator: ", ")
+            return try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM event JOIN alert ON alert.id = event.alert_id
+                WHERE event.at >= ? AND event.event IN ('alert.raised', 'alert.deduplicated') AND alert.service IN (\(marks))
+                """, arguments: StatementArguments([since.millis] + services)) ?? 0
+        }
+    }
+
     public func openAlert(service: String, dedupKey: String) async throws(StoreError) -> StoredAlert? {
         try read { db in
             try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved'",

@@ -129,3 +129,62 @@ struct HeartbeatEndToEndTests {
         #expect(try team.run(["heartbeat", "ping", "nope"], at: "2026-03-03T10:15:00Z").status == 69)
     }
 }
+
+@Suite("Surges end to end")
+struct SurgeEndToEndTests {
+    @Test("a storm of 200 raises from 8 processes at once: one surge alert, its count right, all 200 still paged")
+    func storm() async throws {
+        let team = try PagedRota(schedules: """
+            schedules:
+              - id: days
+                layers:
+                  - {members: [ann, bob], start: 2026-03-02T09:00, shift: 1d}
+            """)
+        try team.rota.write("surge.yaml", """
+            escalations: [{id: crisis-chain, levels: [{notify: [person:ceo]}]}]
+            services: [{id: crisis, escalation: crisis-chain}]
+            surges: [{id: storm, services: [web], alerts: 20, within: 10m, service: crisis}]
+            """)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for index in 0..<25 {
+                        let process = team.rota.process(["alert", "raise", "--service", "web", "--summary", "s\(worker)-\(index)",
+                                                         "--now", "2026-03-03T09:00:00Z"])
+                        try process.run()
+                        process.waitUntilExit()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let alerts = try team.run(["alert", "list", "--json"], at: "2026-03-03T09:01:00Z").json["alerts"] as? [[String: Any]] ?? []
+        #expect(alerts.filter { $0["service"] as? String == "web" }.count == 200)
+        let surges = alerts.filter { $0["service"] as? String == "crisis" }
+        #expect(surges.count == 1, "raised once")
+        let count = surges.first?["count"] as? Int ?? 0
+        #expect((181...200).contains(count), "every arrival from the 20th on counts into it: \(count)")
+        #expect((surges.first?["summary"] as? String ?? "").hasPrefix("Surge storm: "))
+        let delivered = team.delivered()
+        #expect(delivered.filter { $0 == "bob 1.1" }.count == 200, "the surge holds back none of the storm's own pages")
+        #expect(delivered.filter { $0 == "ceo 1.1" }.count == 1, "the surge's escalation reached the CEO once")
+    }
+
+    @Test("the window's edge: the 20th arrival exactly `within` after the first makes a surge; one second later it does not")
+    func windowEdge() throws {
+        for (last, surged) in [("2026-03-03T09:10:00Z", true), ("2026-03-03T09:10:01Z", false)] {
+            let rota = try RotaRunner(files: ["r.yaml": """
+                settings: {timezone: UTC}
+                people: [{id: ann}]
+                escalations: [{id: e, levels: [{notify: [person:ann]}]}]
+                services: [{id: web, escalation: e}, {id: crisis, escalation: e}]
+                surges: [{id: storm, services: [web], alerts: 20, within: 10m, service: crisis}]
+                """])
+            try rota.run(["alert", "raise", "--service", "web", "--summary", "first", "--now", "2026-03-03T09:00:00Z"])
+            for index in 0..<18 { try rota.run(["alert", "raise", "--service", "web", "--summary", "m\(index)", "--now", "2026-03-03T09:05:00Z"]) }
+            try rota.run(["alert", "raise", "--service", "web", "--summary", "20th", "--now", last])
+            let alerts = try rota.run(["alert", "list", "--json", "--now", last]).json["alerts"] as? [[String: Any]] ?? []
+            #expect(alerts.contains { $0["service"] as? String == "crisis" } == surged, "20th at \(last)")
+        }
+    }
+}

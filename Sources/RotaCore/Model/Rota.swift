@@ -48,10 +48,12 @@ public struct Rota: Hashable, Sendable {
     public var services: [Service]
     public var integrations: [Integration]
     public var heartbeats: [Heartbeat]
+    public var surges: [Surge]
 
     public init(settings: Settings = Settings(), holidays: [LocalDate] = [], people: [Person] = [],
                 schedules: [Schedule] = [], escalations: [EscalationPolicy] = [], services: [Service] = [],
-                integrations: [Integration] = [], heartbeats: [Heartbeat] = []) {
+                integrations: [Integration] = [], heartbeats: [Heartbeat] = [], surges: [Surge] = []) {
+        self.surges = surges
         self.integrations = integrations
         self.heartbeats = heartbeats
         self.settings = settings

@@ -1,0 +1,26 @@
+/// A storm is a crisis of its own: so many arrivals on some services within a window raise one
+/// alert on another service, whose escalation reaches the people who must know (DESIGN §8).
+public struct Surge: Hashable, Sendable {
+    public var id: String
+    public var services: [String]
+    /// Arrivals (new or deduplicated raises) that make a surge ...
+    public var alerts: Int
+    /// ... within this many seconds.
+    public var within: Int
+    /// Where the surge's own alert is raised.
+    public var service: String
+
+    public init(id: String, services: [String], alerts: Int, within: Int, service: String) {
+        self.id = id
+        self.services = services
+        self.alerts = alerts
+        self.within = within
+        self.service = service
+    }
+
+    public var dedupKey: String { "surge:\(id)" }
+
+    public func summary(count: Int) -> String {
+        "Surge \(id): \(count) alerts within \(within / 60) min on \(services.joined(separator: ", "))"
+    }
+}
