@@ -100,11 +100,13 @@ extension Workspace {
     }
 
     /// The escalation timeline of a service if nobody answers an alert raised at `start`.
-    public func simulate(service id: String, at start: Date) async throws -> (service: Service, timeline: [LevelDue]) {
+    /// A `low` alert on a `low_severity: daytime` service starts at the next daytime start.
+    public func simulate(service id: String, at raisedAt: Date, severity: Severity = .high) async throws -> (service: Service, timeline: [LevelDue]) {
         let service = try service(id)
         guard let policy = rota.escalation(service.escalation) else {
             throw RotaError.notFound("no escalation '\(service.escalation)'")
         }
+        let start = try await atTime(raisedAt).firstPageHold(service: service, severity: severity, maintenance: false)?.until ?? raisedAt
         let timetable = try await timetable(from: start, to: nil)
         return (service, EscalationPlanner.timeline(policy: policy, from: start) { timetable.person(schedule: $0, at: $1) })
     }

@@ -9,8 +9,8 @@ extension Workspace {
     /// What a new alert's level 1 waits for: a maintenance window of its service, or daytime for
     /// a low alert on a `low_severity: daytime` service (in the zone of its escalation's first
     /// schedule, else the settings zone).
-    func firstPageHold(service: Service, severity: Severity) async throws -> FirstPage.Hold? {
-        let windows = try await storeCall { try await store.maintenance(endingAfter: now) }.filter { $0.service == service.id }
+    func firstPageHold(service: Service, severity: Severity, maintenance: Bool = true) async throws -> FirstPage.Hold? {
+        let windows = maintenance ? try await storeCall { try await store.maintenance(endingAfter: now) }.filter { $0.service == service.id } : []
         let policy = rota.escalation(service.escalation)
         let firstSchedule = policy?.levels.flatMap(\.targets).compactMap { target -> Schedule? in
             if case .schedule(let id) = target { return rota.schedule(id) }
@@ -109,21 +109,26 @@ extension Workspace {
     /// Programs the rota files name that cannot be run here: a pager command's, or sendmail's.
     public static func missingPrograms(in rota: Rota, environment: [String: String]) -> [String] {
         let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        var problems: [String] = []
-        func check(_ program: String?, _ what: String) {
-            guard let program, !program.isEmpty else { return }
+        func runnable(_ program: String) -> Bool {
             let resolved = program.contains("/") ? program : path.split(separator: ":").map { "\($0)/\(program)" }.first { access($0, X_OK) == 0 }
-            if resolved.map({ access($0, X_OK) != 0 }) ?? true {
-                problems.append("\(what) '\(program)' does not exist or is not executable here")
-            }
+            return resolved.map { access($0, X_OK) == 0 } ?? false
         }
+        // One line per program, naming whose contacts run it.
+        var users: [(program: String, people: [String])] = []
         for person in rota.people {
             for contact in person.contacts {
-                if case .command(let argv) = contact.channel { check(argv.first, "the command contact of \(person.id) runs") }
+                guard case .command(let argv) = contact.channel, let program = argv.first, !program.isEmpty, !runnable(program) else { continue }
+                if let index = users.firstIndex(where: { $0.program == program }) {
+                    if !users[index].people.contains(person.id) { users[index].people.append(person.id) }
+                } else {
+                    users.append((program, [person.id]))
+                }
             }
         }
-        if rota.people.flatMap(\.contacts).contains(where: { if case .email = $0.channel { true } else { false } }) {
-            check(rota.settings.sendmail.first, "settings.sendmail")
+        var problems = users.map { "'\($0.program)' (the command contact of \($0.people.joined(separator: ", "))) does not exist or is not executable here" }
+        let mails = rota.people.flatMap(\.contacts).contains { if case .email = $0.channel { true } else { false } }
+        if mails, let sendmail = rota.settings.sendmail.first, !runnable(sendmail) {
+            problems.append("settings.sendmail '\(sendmail)' does not exist or is not executable here: email contacts cannot be paged")
         }
         return problems
     }

@@ -28,7 +28,27 @@ extension Workspace {
 
     /// Gaps and warnings over a window, with open alerts escalating by kept definitions.
     public func check(window: Window) async throws -> CoverageReport {
-        var report = CoverageCheck.run(timetable: try await timetable(from: window.from, to: window.to), from: window.from, to: window.to)
+        let timetable = try await timetable(from: window.from, to: window.to)
+        var report = CoverageCheck.run(timetable: timetable, from: window.from, to: window.to)
+        // A rule's alert must reach someone: its service's escalation needs a person with a contact,
+        // or a schedule with someone on call somewhere in the window.
+        func reachesSomeone(_ serviceID: String) -> Bool {
+            guard let service = rota.service(serviceID), let policy = rota.escalation(service.escalation) else { return false }
+            return policy.levels.flatMap(\.targets).contains { target in
+                switch target {
+                case .person(let id): !(rota.person(id)?.contacts.isEmpty ?? true)
+                case .schedule(let id): !timetable.shifts(schedule: id, from: window.from, to: window.to).isEmpty
+                }
+            }
+        }
+        for surge in rota.surges where !reachesSomeone(surge.service) {
+            report.warnings.append(CoverageWarning(kind: .ruleReachesNobody, schedule: nil, at: nil,
+                                                   message: "surge \(surge.id) raises alerts on \(surge.service), whose escalation reaches nobody"))
+        }
+        for heartbeat in rota.heartbeats where !reachesSomeone(heartbeat.service) {
+            report.warnings.append(CoverageWarning(kind: .ruleReachesNobody, schedule: nil, at: nil,
+                                                   message: "heartbeat \(heartbeat.id) raises alerts on \(heartbeat.service), whose escalation reaches nobody"))
+        }
         for item in try await alertsOnKeptDefinitions() {
             report.warnings.append(CoverageWarning(kind: .alertOnKeptDefinition, schedule: nil, at: nil, message: "alert #\(item.id) \(item.why)"))
         }

@@ -81,10 +81,22 @@ actor ServerState {
         return workspace
     }
 
-    func attach(_ loop: EngineLoop) { self.loop = loop }
+    /// A trigger that came before the runner was attached, kept for it.
+    private var triggered = false
+
+    func attach(_ loop: EngineLoop) async {
+        self.loop = loop
+        if triggered { await loop.trigger() }
+    }
 
     /// Asks the runner for a tick now (an alert arrived).
-    func trigger() async { await loop?.trigger() }
+    func trigger() async {
+        guard let loop else {
+            triggered = true
+            return
+        }
+        await loop.trigger()
+    }
 }
 
 /// The engine loop as a service of the application: stopped gracefully with it.

@@ -59,6 +59,11 @@ struct PagedRota {
         }
     }
 
+    /// Ids of everything delivered: pages and notices.
+    func deliveryIDs() -> [String] {
+        ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map { String($0.split(separator: " ")[0]) }
+    }
+
     /// Ids of delivered pages (not notices).
     func pageIDs() -> [String] {
         ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").filter { !$0.hasPrefix("rota-notice-") }

@@ -188,3 +188,32 @@ struct SurgeEndToEndTests {
         }
     }
 }
+
+@Suite("Rules seen by check and simulate")
+struct RulesInCheckAndSimulateTests {
+    @Test("check warns about a surge or heartbeat whose alerts reach nobody; simulate shows a surge's chain and low severity waiting")
+    func checkAndSimulate() throws {
+        let rota = try RotaRunner(files: ["r.yaml": """
+            settings: {timezone: Europe/Paris}
+            people: [{id: ann, contacts: [{command: ["/bin/true"]}]}, {id: ghost}]
+            escalations:
+              - {id: e, levels: [{notify: [person:ann]}]}
+              - {id: void, levels: [{notify: [person:ghost]}]}
+            services:
+              - {id: web, escalation: e, low_severity: daytime}
+              - {id: nowhere, escalation: void}
+            surges: [{id: storm, services: [web], alerts: 5, within: 10m, service: nowhere}]
+            heartbeats: [{id: job, service: web, every: 1h}]
+            """])
+        let check = try rota.run(["check", "--json", "--days", "1", "--now", "2026-03-03T09:00:00Z"])
+        let warnings = (check.json["warnings"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "rule_reaches_nobody" }
+        #expect(warnings.map { $0["message"] as? String ?? "" } == ["surge storm raises alerts on nowhere, whose escalation reaches nobody"])
+        let surge = try rota.run(["simulate", "--surge", "storm", "--json", "--at", "2026-03-03T09:00:00Z"])
+        #expect(surge.json["service"] as? String == "nowhere")
+        // 23:00 in Paris: a low alert's chain starts at 08:00.
+        let low = try rota.run(["simulate", "--service", "web", "--severity", "low", "--json", "--at", "2026-03-03T22:00:00Z"])
+        let first = (low.json["timeline"] as? [[String: Any]])?.first
+        #expect(first?["at"] as? String == "2026-03-04T07:00:00Z")
+        #expect(try rota.run(["simulate", "--json"]).status == 64)
+    }
+}

@@ -125,15 +125,15 @@ struct StaffViewTests {
         let team = try PagedRota(settings: ", shift_notices: {before: 1h, changes: true}")
         // Wednesday 4 March: the 'days' desk opens at 09:00 Paris (08:00 UTC) with ann.
         try team.cron(from: "2026-03-04T06:50:00Z", minutes: 20)
-        let starts = team.pageIDs().filter { $0.contains("start|") }
-        #expect(starts == ["rota-notice-start|days|ann|2026-03-04T08:00:00Z"], "\(team.pageIDs())")
+        let starts = team.deliveryIDs().filter { $0.contains("start|") }
+        #expect(starts == ["rota-notice-start|days|ann|2026-03-04T08:00:00Z"], "\(team.deliveryIDs())")
         // bob covers ann on Friday: both hear of it, once.
         let override = try team.run(["override", "add", "--schedule", "days", "--person", "bob", "--from", "2026-03-06T09:00",
                                      "--to", "2026-03-06T18:00", "--json"], at: "2026-03-04T07:20:00Z")
         #expect(override.status == 0, "\(override.stderr)")
         try team.cron(from: "2026-03-04T07:21:00Z", minutes: 3)
-        let changes = team.pageIDs().filter { $0.contains("changes|") }.sorted()
-        #expect(changes == ["rota-notice-changes|override-1|ann", "rota-notice-changes|override-1|bob"], "\(team.pageIDs())")
+        let changes = team.deliveryIDs().filter { $0.contains("changes|") }.sorted()
+        #expect(changes == ["rota-notice-changes|override-1|ann", "rota-notice-changes|override-1|bob"], "\(team.deliveryIDs())")
         let text = try String(contentsOfFile: team.rota.directory.appendingPathComponent("last-page.txt").path, encoding: .utf8)
         #expect(text.contains("next 7 days changed"))
     }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RotaFormats
+import RotaKit
+import RotaCore
 
 extension RotaCommand {
     struct Simulate: AsyncParsableCommand {
@@ -15,13 +17,28 @@ extension RotaCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("The service.", valueName: "id")) var service: String
+        @Option(help: ArgumentHelp("The service.", valueName: "id")) var service: String?
+        @Option(help: ArgumentHelp("The surge whose alert to simulate (its service's chain).", valueName: "id")) var surge: String?
+        @Option(help: "critical, high or low: a low alert on a low_severity: daytime service starts at daytime.") var severity: Severity = .high
+
+        func validate() throws {
+            if (service == nil) == (surge == nil) { throw ValidationError("give --service or --surge") }
+        }
         @Option(help: ArgumentHelp("When the alert is raised (default: now).", valueName: "time")) var at: String?
 
         func run() async throws {
             let workspace = try await global.workspace()
             let start = try at.map { try workspace.time($0, flag: "--at") } ?? workspace.now
-            let (service, timeline) = try await workspace.simulate(service: service, at: start)
+            let serviceID: String
+            if let surge {
+                guard let found = workspace.rota.surges.first(where: { $0.id == surge }) else {
+                    throw RotaError.notFound("no surge '\(surge)'; known: \(workspace.rota.surges.map(\.id).joined(separator: ", "))")
+                }
+                serviceID = found.service
+            } else {
+                serviceID = service ?? ""
+            }
+            let (service, timeline) = try await workspace.simulate(service: serviceID, at: start, severity: severity)
             if global.json {
                 global.print(Documents.simulation(service: service.id, timeline))
                 return

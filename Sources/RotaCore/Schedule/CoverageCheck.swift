@@ -19,6 +19,8 @@ public struct CoverageWarning: Hashable, Sendable {
         case unfairWeekends = "unfair_weekends"
         /// An open alert escalates by a definition the rota files no longer hold.
         case alertOnKeptDefinition = "alert_on_kept_definition"
+        /// A surge or heartbeat raises alerts on a service whose escalation can reach nobody.
+        case ruleReachesNobody = "rule_reaches_nobody"
     }
 
     public var kind: Kind
