@@ -217,3 +217,35 @@ struct RulesInCheckAndSimulateTests {
         #expect(try rota.run(["simulate", "--json"]).status == 64)
     }
 }
+
+@Suite("Answer notices and crashes")
+struct AnswerNoticeCrashTests {
+    @Test("ack notices survive a tick killed mid-delivery: each is sent once, by a later tick")
+    func noticesAfterCrash() async throws {
+        let team = try PagedRota()
+        let dir = team.rota.directory.path
+        // The pager is slow for notices only, so the kill lands while one is being delivered.
+        try """
+            #!/bin/sh
+            case "$ROTA_PAGE_ID" in rota-notice-*) echo "start $ROTA_PAGE_ID" >> \(dir)/notices.log; sleep 2; echo "done $ROTA_PAGE_ID" >> \(dir)/notices.log;; esac
+            echo "$ROTA_PAGE_ID $ROTA_PERSON $ROTA_ROUND $ROTA_LEVEL" >> "\(team.log)"
+            """.write(toFile: "\(dir)/pager.sh", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/pager.sh")
+        try team.run(["alert", "raise", "--service", "web", "--summary", "down"], at: "2026-03-03T09:00:00Z")
+        try team.cron(from: "2026-03-03T09:01:00Z", minutes: 11)
+        try team.run(["ack", "1", "--as", "ceo"], at: "2026-03-03T09:12:00Z")
+        let tick = team.rota.process(["tick", "--now", "2026-03-03T09:12:30Z"])
+        try tick.run()
+        for _ in 0..<150 where !FileManager.default.fileExists(atPath: "\(dir)/notices.log") { try await Task.sleep(for: .milliseconds(20)) }
+        kill(tick.processIdentifier, SIGKILL)
+        tick.waitUntilExit()
+        try await Task.sleep(for: .seconds(3))
+        // After the lease (2 min here) a tick takes the claims over.
+        try team.run(["tick"], at: "2026-03-03T09:16:00Z")
+        try team.run(["tick"], at: "2026-03-03T09:17:00Z")
+        let log = try String(contentsOfFile: "\(dir)/notices.log", encoding: .utf8).split(separator: "\n")
+        let done = log.filter { $0.hasPrefix("done ") }
+        #expect(done.count == 2, "bob and lead told once each: \(log)")
+        #expect(Set(done).count == done.count)
+    }
+}

@@ -216,3 +216,22 @@ struct EngineTests {
         await running.value
     }
 }
+
+@Suite("The engine and held alerts")
+struct HeldAlertEngineTests {
+    @Test("an alert held by maintenance whose window ended during a missed tick pages at the next tick, marked late")
+    func maintenanceEndsDuringMissedTick() async throws {
+        let rig = try EngineRig()
+        let service = try #require(rig.rota.service("web"))
+        let held = try await rig.store.raise(NewAlert(service: "web", escalation: "chain", summary: "during", details: nil, severity: "high",
+                                                      dedupKey: nil, definition: Engine.definition(for: service, in: rig.rota),
+                                                      hold: FirstPage.Hold(until: at(60), reason: "in maintenance until …")),
+                                             actor: "t", now: at(0))
+        _ = try await rig.engine.tick(rig.snapshot(), now: at(59), clock: at(59))
+        #expect(rig.deliverer.delivered.isEmpty, "held until the window's end")
+        // Cron was down from 09:59 to 10:05: the page goes at the next tick, late.
+        let report = try await rig.engine.tick(rig.snapshot(), now: at(65), clock: at(65))
+        #expect(report.sent.map(\.page.alertID) == [held.alert.id])
+        #expect(report.sent.first?.page.late == true)
+    }
+}

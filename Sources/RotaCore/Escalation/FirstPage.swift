@@ -8,6 +8,11 @@ public enum FirstPage {
         public var until: Date
         /// What the alert waits for, as `rota alert list` says it.
         public var reason: String
+
+        public init(until: Date, reason: String) {
+            self.until = until
+            self.reason = reason
+        }
     }
 
     /// The daytime window of `settings.daytime`, read in one zone.
