@@ -124,10 +124,11 @@ public enum Documents {
         }))])
     }
 
-    public static func status(_ status: RunnerStatus, problems: [String]) -> JSONValue {
+    public static func status(_ status: RunnerStatus, problems: [String], held: [(id: Int, reason: String)] = []) -> JSONValue {
         .object([("last_tick", .instant(status.lastTick)), ("open_alerts", .int(status.openAlerts)),
                  ("pages_pending", .int(status.pagesPending)), ("pages_failed", .int(status.pagesFailed)),
-                 ("pages_failed_for_good", .int(status.pagesFailedForGood)), ("problems", .array(problems.map { .string($0) }))])
+                 ("pages_failed_for_good", .int(status.pagesFailedForGood)), ("problems", .array(problems.map { .string($0) })),
+                 ("waiting", .array(held.map { .object([("id", .int($0.id)), ("reason", .string($0.reason))]) }))])
     }
 
     public static func log(_ events: [AuditEvent]) -> JSONValue {

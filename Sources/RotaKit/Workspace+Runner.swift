@@ -7,6 +7,8 @@ import RotaStore
 public struct RunnerHealth: Sendable {
     public var status: RunnerStatus
     public var problems: [String]
+    /// Open alerts whose level 1 still waits (a maintenance window, daytime), with what they wait for.
+    public var held: [(id: Int, reason: String)]
 }
 
 extension Workspace {
@@ -49,6 +51,11 @@ extension Workspace {
             problems.append("\(status.pagesFailedForGood) page(s) failed for good (see 'rota alert show' and fix the contact)")
         }
         for item in try await alertsOnKeptDefinitions() { problems.append("alert #\(item.id) \(item.why)") }
-        return RunnerHealth(status: status, problems: problems)
+        let held = try await alerts(includeResolved: false).compactMap { alert -> (Int, String)? in
+            guard alert.status == .triggered, alert.progress.round == 1, alert.progress.nextLevel == 1,
+                  let due = alert.progress.nextDueAt, due > now, let reason = alert.held else { return nil }
+            return (alert.id, reason)
+        }
+        return RunnerHealth(status: status, problems: problems, held: held)
     }
 }

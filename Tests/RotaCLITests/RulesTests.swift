@@ -13,6 +13,8 @@ struct RulesTests {
         try team.run(["alert", "raise", "--service", "web", "--summary", "also during"], at: "2026-03-03T09:20:00Z")
         let list = try team.run(["alert", "list"], at: "2026-03-03T09:21:00Z")
         #expect(list.stdout.contains("in maintenance until 2026-03-03T10:00:00Z"))
+        let status = try team.run(["status", "--json"], at: "2026-03-03T09:21:00Z").json["waiting"] as? [[String: Any]] ?? []
+        #expect(status.count == 2)
         try team.cron(from: "2026-03-03T09:21:00Z", minutes: 20)
         try team.run(["resolve", "2"], at: "2026-03-03T09:45:00Z")
         #expect(team.delivered().isEmpty, "nothing pages during the window")

@@ -22,7 +22,7 @@ extension RotaCommand {
             let health = try await workspace.health()
             let status = health.status
             if global.json {
-                global.print(Documents.status(status, problems: health.problems))
+                global.print(Documents.status(status, problems: health.problems, held: health.held))
             } else {
                 let tick = status.lastTick.map { tick in
                     let seconds = Int(workspace.now.timeIntervalSince(tick))
@@ -34,6 +34,7 @@ extension RotaCommand {
                     pages pending:  \(status.pagesPending)
                     pages failed:   \(status.pagesFailed) (\(status.pagesFailedForGood) for good)
                     """
+                for item in health.held { text += "\nwaiting:        alert #\(item.id), \(item.reason)" }
                 for problem in health.problems { text += "\nPROBLEM: \(problem)" }
                 Console.out(text)
             }
