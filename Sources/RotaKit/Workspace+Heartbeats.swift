@@ -27,8 +27,9 @@ extension Workspace {
         return rota.heartbeats.map { ($0, pings[$0.id], $0.state(lastPing: pings[$0.id], now: now)) }
     }
 
-    /// Raises the "missed" alert of every heartbeat overdue at `now` that has none open (a tick does this first).
-    func raiseMissedHeartbeats() async throws {
+    /// Raises the "missed" alert of every heartbeat overdue at `now` that has none open (a tick,
+    /// cron's or the server's, does this first).
+    public func raiseMissedHeartbeats() async throws {
         for (heartbeat, lastPing, state) in try await heartbeats() {
             guard case .missed = state, let lastPing, rota.service(heartbeat.service) != nil,
                   try await storeCall({ try await store.openAlert(service: heartbeat.service, dedupKey: heartbeat.dedupKey) }) == nil else { continue }
@@ -45,9 +46,4 @@ extension Workspace {
         if let warning = tokens.warning { logger.warning("\(warning)") }
         return tokens.lines.contains { constantTimeEqual($0, token) }
     }
-}
-
-extension Workspace {
-    /// The server's runner does what a tick does first: heartbeats overdue raise their alert.
-    public func raiseMissedHeartbeatsForServer() async throws { try await raiseMissedHeartbeats() }
 }

@@ -112,7 +112,7 @@ struct RunnerService: ServiceLifecycle.Service {
         let loop = EngineLoop(engine: engine, interval: interval, snapshot: { _ in
             let started = ContinuousClock.now
             let workspace = try await state.refreshed().atCurrentTime()
-            try await workspace.raiseMissedHeartbeatsForServer()
+            try await workspace.raiseMissedHeartbeats()
             let snapshot = try await workspace.snapshot()
             metrics.noteTickStart(started)
             return snapshot
