@@ -432,7 +432,7 @@ final class RotaDecoder {
             }
         }
         if let node = fields["listen"], let listen = read.text(node, "settings.server.listen") {
-            if Self.hostAndPort(listen) != nil {
+            if ServerSettings.hostAndPort(listen) != nil {
                 server.listen = listen
             } else {
                 log.error(node.location, "settings.server.listen '\(NodeReader.excerpt(listen))' must be HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080")
@@ -455,15 +455,6 @@ final class RotaDecoder {
             }
         }
         settings.server = server
-    }
-
-    /// `HOST:PORT` (the host may be `[::1]`), the port 1–65535.
-    static func hostAndPort(_ text: String) -> (host: String, port: Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace }) else { return nil }
-        return (host, port)
     }
 
     private func decodeSurge(_ node: YAMLNode) {

@@ -23,7 +23,7 @@ public struct RotaServer: Sendable {
 
     public init(workspace: Workspace, listen: String?, logger: Logger = Logger(label: "rota")) throws {
         let address = listen ?? workspace.rota.settings.server.listen
-        guard let (host, port) = Self.hostAndPort(address) else {
+        guard let (host, port) = ServerSettings.hostAndPort(address, anyPort: true) else {
             throw RotaError.usage("--listen '\(address)' must be HOST:PORT, e.g. 127.0.0.1:8080")
         }
         _ = try workspace.tokenSigner()
@@ -31,13 +31,6 @@ public struct RotaServer: Sendable {
         self.port = port
         self.logger = logger
         state = ServerState(workspace: workspace, logger: logger)
-    }
-
-    static func hostAndPort(_ text: String) -> (String, Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else { return nil }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return host.isEmpty ? nil : (host, port)
     }
 
     /// Serves until SIGTERM or SIGINT: then it stops accepting, finishes requests and the

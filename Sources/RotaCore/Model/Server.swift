@@ -21,6 +21,16 @@ public struct ServerSettings: Hashable, Sendable {
         self.tickEvery = tickEvery
         self.boardPublic = boardPublic
     }
+
+    /// `HOST:PORT` (the host may be `[::1]`) read apart; port 0 (any free port) only when `anyPort`.
+    public static func hostAndPort(_ text: String, anyPort: Bool = false) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              ((anyPort ? 0 : 1)...65535).contains(port) else { return nil }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace }) else { return nil }
+        return (host, port)
+    }
 }
 
 /// Who may send alerts over HTTP, in which dialect, and where they go.
