@@ -109,10 +109,7 @@ extension Workspace {
     /// Programs the rota files name that cannot be run here: a pager command's, or sendmail's.
     public static func missingPrograms(in rota: Rota, environment: [String: String]) -> [String] {
         let path = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        func runnable(_ program: String) -> Bool {
-            let resolved = program.contains("/") ? program : path.split(separator: ":").map { "\($0)/\(program)" }.first { access($0, X_OK) == 0 }
-            return resolved.map { access($0, X_OK) == 0 } ?? false
-        }
+        func runnable(_ program: String) -> Bool { ProgramPath.isRunnable(program, path: path) }
         // One line per program, naming whose contacts run it.
         var users: [(program: String, people: [String])] = []
         for person in rota.people {

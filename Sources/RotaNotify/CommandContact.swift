@@ -29,7 +29,7 @@ struct CommandContact {
         guard let program = argv.first, !program.isEmpty else { return .permanent("empty command") }
         var environment = ProcessInfo.processInfo.environment.filter { !scrubbed($0.key) }
         environment.merge(variables) { _, page in page }
-        guard let path = Self.resolve(program, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
+        guard let path = ProgramPath.resolve(program, path: environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin") else {
             return .retry("\(program) was not found (PATH: \(environment["PATH"] ?? "unset"))")
         }
         let job = Job(path: path, argv: argv, environment: environment.map { "\($0.key)=\($0.value)" }, input: stdin,
@@ -39,16 +39,6 @@ struct CommandContact {
             thread.stackSize = 1 << 20
             thread.start()
         }
-    }
-
-    /// The program's path: as given when it holds a '/', else the first match on PATH.
-    static func resolve(_ program: String, path: String) -> String? {
-        if program.contains("/") { return program }
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = "\(directory)/\(program)"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
     }
 
     /// One run, blocking the thread it is on from spawn to reap.
@@ -159,4 +149,22 @@ private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeM
     pointers.append(nil)
     defer { for pointer in pointers { free(pointer) } }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}
+
+/// Where a program named in a rota file is found: as given when it holds a '/', else the first
+/// executable match on PATH. Used to run pagers and to warn about ones that cannot run.
+public enum ProgramPath {
+    public static func resolve(_ program: String, path: String) -> String? {
+        if program.contains("/") { return program }
+        for directory in path.split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/\(program)"
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// True when the program resolves to a file this process may execute.
+    public static func isRunnable(_ program: String, path: String) -> Bool {
+        resolve(program, path: path).map { access($0, X_OK) == 0 } ?? false
+    }
 }
