@@ -173,16 +173,20 @@ struct AccidentTests {
         #expect(try rota.run(["status"]).status == 0, "a real tick replaces the future mark")
     }
 
-    @Test("with half-edited files and no address book, a webhook page fails visibly and is never posted to a reduced address")
-    func webhookNeverToReducedAddress() throws {
+    /// A rota whose one person is paged through a webhook on a loopback peer, its valid files seen once.
+    private func webhookRotaSeen(path: String) throws -> (RotaRunner, Peer, String) {
         let rota = try RotaRunner(files: [:])
         let server = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
-        defer { server.stop() }
-        let text = onePersonRota("""
-            {webhook: "http://127.0.0.1:\(server.port)/ok/T0/secret-token"}
-            """)
+        let text = onePersonRota("{webhook: \"http://127.0.0.1:\(server.port)\(path)\"}")
         try rota.write("r.yaml", text)
         try rota.run(["now", "--now", "2026-03-03T08:00:00Z"])
+        return (rota, server, text)
+    }
+
+    @Test("with half-edited files and no address book, a webhook page fails visibly and is never posted to a reduced address")
+    func webhookNeverToReducedAddress() throws {
+        let (rota, server, text) = try webhookRotaSeen(path: "/ok/T0/secret-token")
+        defer { server.stop() }
         try FileManager.default.removeItem(atPath: rota.database + ".addresses")
         try rota.write("r.yaml", text + "\nbroken: [\n")
         let raised = try rota.run(["alert", "raise", "--service", "web", "--summary", "x", "--now", "2026-03-03T09:00:00Z"])
@@ -197,14 +201,8 @@ struct AccidentTests {
 
     @Test("--db through a symbolic link finds the address book by the database's real path")
     func databaseThroughLink() throws {
-        let rota = try RotaRunner(files: [:])
-        let server = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
+        let (rota, server, text) = try webhookRotaSeen(path: "/ok/linked")
         defer { server.stop() }
-        let text = onePersonRota("""
-            {webhook: "http://127.0.0.1:\(server.port)/ok/linked"}
-            """)
-        try rota.write("r.yaml", text)
-        try rota.run(["now", "--now", "2026-03-03T08:00:00Z"])
         let link = rota.directory.appendingPathComponent("link.db").path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: rota.database)
         try rota.write("r.yaml", text + "\nbroken: [\n")
