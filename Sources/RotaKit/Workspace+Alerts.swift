@@ -23,11 +23,11 @@ extension Workspace {
     func raise(service id: String, summary: String, details: String?, severity: Severity, dedupKey: String?, actorID actor: String,
                pageNow: Bool, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
         let service = try service(id)
-        let hold = try await firstPageHold(service: service, severity: severity)
         let raised = try await storeCall {
             try await store.raise(NewAlert(service: service.id, escalation: service.escalation, summary: summary, details: details,
                                            severity: severity.rawValue, dedupKey: dedupKey,
-                                           definition: Engine.definition(for: service, in: rota), hold: hold), actor: actor, now: now)
+                                           definition: Engine.definition(for: service, in: rota), firstPage: firstPageRule(for: service)),
+                                  actor: actor, now: now)
         }
         try await checkSurges(after: service, pageNow: pageNow)
         var failures: [DeliveryReport.Item] = []
@@ -106,7 +106,7 @@ extension Workspace {
         guard let policy = rota.escalation(service.escalation) else {
             throw RotaError.notFound("no escalation '\(service.escalation)'")
         }
-        let start = try await atTime(raisedAt).firstPageHold(service: service, severity: severity, maintenance: false)?.until ?? raisedAt
+        let start = firstPageRule(for: service).hold(raisedAt: raisedAt, severity: severity, maintenance: [])?.until ?? raisedAt
         let timetable = try await timetable(from: start, to: nil)
         return (service, EscalationPlanner.timeline(policy: policy, from: start) { timetable.person(schedule: $0, at: $1) })
     }

@@ -6,19 +6,17 @@ import RotaNotify
 import RotaStore
 
 extension Workspace {
-    /// What a new alert's level 1 waits for: a maintenance window of its service, or daytime for
-    /// a low alert on a `low_severity: daytime` service (in the zone of its escalation's first
-    /// schedule, else the settings zone).
-    func firstPageHold(service: Service, severity: Severity, maintenance: Bool = true) async throws -> FirstPage.Hold? {
-        let windows = maintenance ? try await storeCall { try await store.maintenance(endingAfter: now) }.filter { $0.service == service.id } : []
+    /// What decides a new alert's first page on `service` besides its maintenance windows (which the
+    /// store reads in the raise's transaction): low severity waits for daytime, in the zone of the
+    /// escalation's first schedule, else the settings zone.
+    func firstPageRule(for service: Service) -> FirstPage.Rule {
         let policy = rota.escalation(service.escalation)
         let firstSchedule = policy?.levels.flatMap(\.targets).compactMap { target -> Schedule? in
             if case .schedule(let id) = target { return rota.schedule(id) }
             return nil
         }.first
         let daytime = FirstPage.Daytime(zone: firstSchedule?.zone ?? rota.settings.zone, from: rota.settings.daytimeFrom, to: rota.settings.daytimeTo)
-        return FirstPage.hold(raisedAt: now, severity: severity, lowWaitsForDaytime: service.lowSeverityDaytime,
-                              maintenance: windows.map { ($0.start, $0.end) }, daytime: daytime)
+        return FirstPage.Rule(lowWaitsForDaytime: service.lowSeverityDaytime, daytime: daytime)
     }
 
     /// "Alert #7 acknowledged by hugo at …" for everyone already paged for it, once each (the

@@ -89,12 +89,6 @@ public struct Workspace: Sendable {
                          addressBook: addressBook, fingerprint: fingerprint, logger: logger)
     }
 
-    /// The same workspace asked about another instant (what-ifs such as `simulate --at`).
-    func atTime(_ instant: Date) -> Workspace {
-        Workspace(options: options, store: store, rota: rota, now: instant, clock: clock, inputZone: inputZone,
-                  addressBook: addressBook, fingerprint: fingerprint, logger: logger)
-    }
-
     private static func load(_ options: WorkspaceOptions, store: any Store, recording: Bool, logger: Logger) async throws -> Workspace {
         var addressBook = AddressBook(databasePath: store.location)
         let loaded = RotaLoader.load(directory: options.directory, cache: RotaCache(path: store.location + ".rota-cache"))

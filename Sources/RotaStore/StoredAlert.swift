@@ -54,12 +54,16 @@ public struct NewAlert: Sendable {
     public var severity: String
     public var dedupKey: String?
     public var definition: Data?
-    /// Level 1 waits until then, and why (nil: due at once).
+    /// Level 1 waits until then, and why (nil: due at once, unless `firstPage` says otherwise).
     public var hold: FirstPage.Hold?
+    /// Applied with the service's maintenance windows, read in the raise's own transaction, when
+    /// the raise makes a new alert.
+    public var firstPage: FirstPage.Rule?
 
     public init(service: String, escalation: String, summary: String, details: String?, severity: String, dedupKey: String?,
-                definition: Data? = nil, hold: FirstPage.Hold? = nil) {
+                definition: Data? = nil, hold: FirstPage.Hold? = nil, firstPage: FirstPage.Rule? = nil) {
         self.hold = hold
+        self.firstPage = firstPage
         self.service = service
         self.escalation = escalation
         self.summary = summary

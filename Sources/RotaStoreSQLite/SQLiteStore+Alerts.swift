@@ -22,17 +22,23 @@ extension SQLiteStore {
             counted.count += 1
             return (counted, true)
         }
-        let progress = EscalationProgress.raised(at: new.hold?.until ?? now)
+        var hold = new.hold
+        if hold == nil, let rule = new.firstPage {
+            let windows = try Row.fetchAll(db, sql: "SELECT start_at, end_at FROM maintenance WHERE service = ? AND end_at > ?",
+                                           arguments: [new.service, now.millis]).map { (start: $0.instant("start_at"), end: $0.instant("end_at")) }
+            hold = rule.hold(raisedAt: now, severity: Severity(rawValue: new.severity) ?? .high, maintenance: windows)
+        }
+        let progress = EscalationProgress.raised(at: hold?.until ?? now)
         try db.execute(sql: """
             INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
                                round, cycle_first_round, next_level, next_due_at, wake_at, definition, held)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [new.service, new.escalation, progress.status.rawValue, new.summary, new.details, new.severity, new.dedupKey,
                              now.millis, progress.round, progress.cycleFirstRound, progress.nextLevel,
-                             progress.nextDueAt?.millis, progress.wakeUp(ackTimeout: nil)?.millis, new.definition, new.hold?.reason])
+                             progress.nextDueAt?.millis, progress.wakeUp(ackTimeout: nil)?.millis, new.definition, hold?.reason])
         let id = Int(db.lastInsertedRowID)
         try log(db, at: now, actor: actor, AuditEntry(.alertRaised, "alert #\(id) on \(new.service) (\(new.severity)): \(new.summary)"
-                                                                    + (new.hold.map { "; level 1 waits: \($0.reason)" } ?? "")),
+                                                                    + (hold.map { "; level 1 waits: \($0.reason)" } ?? "")),
                 alertID: id)
         return (try alert(db, id), false)
     }

@@ -45,6 +45,23 @@ public enum FirstPage {
         }
     }
 
+    /// What decides a service's first page besides its maintenance windows: whether a low alert
+    /// waits for daytime, and the daytime. The store applies it, with the windows, only when it
+    /// creates an alert (a deduplicated raise needs neither).
+    public struct Rule: Sendable {
+        public var lowWaitsForDaytime: Bool
+        public var daytime: Daytime
+
+        public init(lowWaitsForDaytime: Bool, daytime: Daytime) {
+            self.lowWaitsForDaytime = lowWaitsForDaytime
+            self.daytime = daytime
+        }
+
+        public func hold(raisedAt now: Date, severity: Severity, maintenance windows: [(start: Date, end: Date)]) -> Hold? {
+            FirstPage.hold(raisedAt: now, severity: severity, lowWaitsForDaytime: lowWaitsForDaytime, maintenance: windows, daytime: daytime)
+        }
+    }
+
     /// Nil when level 1 is due at `raisedAt`.
     public static func hold(raisedAt now: Date, severity: Severity, lowWaitsForDaytime: Bool,
                             maintenance windows: [(start: Date, end: Date)], daytime: Daytime) -> Hold? {
