@@ -241,7 +241,7 @@ struct EscalationScenarioTests {
         let team = try PagedRota(escalation: chain, extraPeople: extra, settings: ", command_timeout: 2s")
         let started = Date()
         let raised = try team.run(["alert", "raise", "--service", "web", "--summary", "x"], at: "2026-03-03T09:00:00Z")
-        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(Date().timeIntervalSince(started) < 100, "killed at the limit, not left to run its 120 s")
         #expect(raised.stderr.contains("did not finish within"))
         #expect(team.delivered() == ["lead 1.1"])
         let survivors = try Process.run(URL(fileURLWithPath: "/usr/bin/pgrep"), arguments: ["-f", script])

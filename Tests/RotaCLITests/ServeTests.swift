@@ -102,19 +102,19 @@ private func alertCount(_ rota: RotaRunner) throws -> Int {
 struct ServeTests {
     @Test("an alert over HTTP is stored, answered 202 and paged at once (not at the next tick); the same again is deduplicated")
     func raiseOverHTTP() async throws {
-        let rota = try servedRota(tickEvery: "1m")
+        // The runner ticks once at start, then only every hour: a page within the minute came
+        // from the raise's trigger, however slow the machine. (The latency itself is measured
+        // by bench/serve.py, not asserted in a test.)
+        let rota = try servedRota(tickEvery: "60m")
         let server = try ServeProcess(rota)
         defer { server.stop() }
-        let started = Date()
         let first = try await server.request("POST", "/v1/alerts", body: #"{"summary":"db down","dedup_key":"db","severity":"critical"}"#,
                                              token: "tok-scripts")
         #expect(first.status == 202)
         #expect(first.body.contains(#""id":1"#) && first.body.contains(#""deduplicated":false"#))
-        while pages(rota).isEmpty && Date().timeIntervalSince(started) < 30 { try await Task.sleep(for: .milliseconds(20)) }
-        // The runner ticks every minute here: a page well before that came from the trigger. (The
-        // latency itself is measured by bench/serve.py, not asserted in a test.)
-        #expect(Date().timeIntervalSince(started) < 30, "level 1 paged at once, not at the next minute's tick")
-        #expect(pages(rota).contains("db down"))
+        let accepted = Date()
+        while pages(rota).isEmpty && Date().timeIntervalSince(accepted) < 60 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(pages(rota).contains("db down"), "level 1 paged at once, not at the next hourly tick")
         let again = try await server.request("POST", "/v1/alerts", body: #"{"summary":"db down","dedup_key":"db"}"#, token: "tok-scripts")
         #expect(again.status == 202)
         #expect(again.body.contains(#""deduplicated":true"#))
