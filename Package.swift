@@ -16,6 +16,10 @@ let package = Package(
         // The HTTP front door (rota serve); its default traits (swift-configuration, full Foundation) are not needed.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Several runners on several hosts sharing one PostgreSQL database (DESIGN §7).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already built for postgres-nio; named for its TLS settings (sslmode).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // main: bootstrap logging, run the CLI.
@@ -35,7 +39,7 @@ let package = Package(
         ]),
         // The application layer: Workspace (load, fall back, revisions), use cases, audit, secrets, signed tokens.
         .target(name: "RotaKit", dependencies: [
-            "RotaCore", "RotaConfig", "RotaStore", "RotaStoreSQLite", "RotaEngine", "RotaNotify",
+            "RotaCore", "RotaConfig", "RotaStore", "RotaStoreSQLite", "RotaStorePostgres", "RotaEngine", "RotaNotify",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -51,6 +55,13 @@ let package = Package(
         .target(name: "RotaStore", dependencies: ["RotaCore"]),
         // GRDB: frozen migrations, the implementation, the runner lock.
         .target(name: "RotaStoreSQLite", dependencies: ["RotaStore", "RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // postgres-nio: the same contract in PostgreSQL, for several runners on several hosts.
+        .target(name: "RotaStorePostgres", dependencies: [
+            "RotaStore", "RotaCore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Contacts (command, webhook, email), the address book, secrets loading.
         .target(name: "CRotaSpawn"),
         .target(name: "RotaNotify", dependencies: [
@@ -59,12 +70,14 @@ let package = Package(
         ]),
         .testTarget(name: "RotaCoreTests", dependencies: ["RotaCore"]),
         .testTarget(name: "RotaNotifyTests", dependencies: ["RotaNotify", "RotaCore"]),
-        .testTarget(name: "RotaStoreTests", dependencies: ["RotaStore", "RotaStoreSQLite", "RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Shared by the test targets: the PostgreSQL server the tests use.
+        .target(name: "RotaTestSupport", path: "Tests/RotaTestSupport"),
+        .testTarget(name: "RotaStoreTests", dependencies: ["RotaStore", "RotaStoreSQLite", "RotaStorePostgres", "RotaTestSupport", "RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RotaEngineTests", dependencies: ["RotaEngine", "RotaStore", "RotaStoreSQLite", "RotaCore", "RotaConfig", "RotaNotify"]),
         .testTarget(name: "RotaKitTests", dependencies: ["RotaKit", "RotaStore", "RotaCore"]),
         .testTarget(name: "RotaFormatsTests", dependencies: ["RotaFormats", "RotaCore"]),
         .testTarget(name: "RotaConfigTests", dependencies: ["RotaConfig", "RotaCore"]),
-        .testTarget(name: "RotaCLITests", dependencies: ["rota"], exclude: ["Fixtures"]),
+        .testTarget(name: "RotaCLITests", dependencies: ["rota", "RotaTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -63,12 +63,7 @@ public struct Workspace: Sendable {
 
     /// Opens the store and loads the files. `recording` false (dry runs) records nothing.
     public static func open(_ options: WorkspaceOptions, recording: Bool = true, logger: Logger = Logger(label: "rota")) async throws -> Workspace {
-        let store: any Store
-        do {
-            store = try SQLiteStore.open(path: options.database)
-        } catch {
-            throw RotaError.store(error)
-        }
+        let store = try await StoreOpening.open(options.database, environment: options.environment)
         return try await load(options, store: store, recording: recording, logger: logger)
     }
 
@@ -90,14 +85,27 @@ public struct Workspace: Sendable {
     }
 
     private static func load(_ options: WorkspaceOptions, store: any Store, recording: Bool, logger: Logger) async throws -> Workspace {
-        var addressBook = AddressBook(databasePath: store.location)
-        let loaded = RotaLoader.load(directory: options.directory, cache: RotaCache(path: store.location + ".rota-cache"))
-        let rota: Rota
-        let fingerprint: String
+        var addressBook = AddressBook(databasePath: store.localPath)
+        let loaded = RotaLoader.load(directory: options.directory, cache: RotaCache(path: store.localPath + ".rota-cache"))
+        var rota: Rota
+        var fingerprint: String
+        var stale = false
         switch loaded {
         case .success(let files):
             rota = files.rota
             fingerprint = files.fingerprint
+            // Hosts sharing a database run the same files: a host whose copy is an earlier
+            // revision's (not yet updated) goes by the newest one and records nothing, so two
+            // hosts never take turns recording their copies.
+            if store.isShared {
+                let stored = try await storeCall { try await store.revisions() }
+                if let newest = stored.last, newest.fingerprint != fingerprint, stored.dropLast().contains(where: { $0.fingerprint == fingerprint }) {
+                    logger.warning("the rota files in \(options.directory) are an earlier revision than the newest stored (revision \(newest.id), in force since \(TimeText.utc(newest.effectiveAt))); going by revision \(newest.id) — update this host's rota files")
+                    rota = try await decode(revision: newest.id, store: store)
+                    fingerprint = newest.fingerprint
+                    stale = true
+                }
+            }
         case .failure(let failure):
             // A half-edited file must never stop rota: warn, and go on with the last valid revision.
             guard let last = try await storeCall({ try await store.revisions() }).last else {
@@ -138,7 +146,7 @@ public struct Workspace: Sendable {
             }
             // A preview of the future answers from the files and records nothing: a revision
             // effective at a future `now` would hold every later edit back until then.
-            if now <= clock {
+            if now <= clock, !stale {
                 _ = try await storeCall {
                     try await store.recordRevision(model: RotaModelCodec.encode(files.rota.reducingAddresses()), files: files.sources.map(\.name),
                                                    fingerprint: fingerprint, now: now, actor: unixUser(options.environment))

@@ -9,8 +9,11 @@ public struct RunnerStatus: Sendable {
     public var pagesFailed: Int
     /// Pages of open alerts (and notices of the last day) that failed and will not be retried.
     public var pagesFailedForGood: Int
+    /// The host that recorded the last tick.
+    public var lastTickHost: String?
 
-    public init(lastTick: Date?, openAlerts: Int, pagesPending: Int, pagesFailed: Int, pagesFailedForGood: Int) {
+    public init(lastTick: Date?, openAlerts: Int, pagesPending: Int, pagesFailed: Int, pagesFailedForGood: Int, lastTickHost: String? = nil) {
+        self.lastTickHost = lastTickHost
         self.lastTick = lastTick
         self.openAlerts = openAlerts
         self.pagesPending = pagesPending

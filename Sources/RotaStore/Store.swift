@@ -150,6 +150,12 @@ public protocol AuditLog: Sendable {
 
 /// Everything rota keeps.
 public protocol Store: RevisionStore, CoverStore, AlertStore, OutboxStore, RunnerStore, FeedStore, MaintenanceStore, HeartbeatStore, AuditLog {
-    /// Where it is, for messages and for what is kept beside it (the address book, the compiled rota).
+    /// Where it is, for messages (never with a password).
     var location: String { get }
+    /// Where this host keeps its own files for this store (the address book, the compiled rota),
+    /// as a path prefix: beside the SQLite file, or under the state directory for PostgreSQL.
+    var localPath: String { get }
+    /// True when other hosts may share the store (PostgreSQL): then a host whose rota files are an
+    /// earlier revision's never records them again (DESIGN §7).
+    var isShared: Bool { get }
 }

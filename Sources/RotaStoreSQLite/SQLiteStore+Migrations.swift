@@ -65,6 +65,10 @@ extension SQLiteStore {
         registerFeedsMigration(&migrator)
         registerMaintenanceMigration(&migrator)
         registerHeartbeatsMigration(&migrator)
+        migrator.registerMigration("v8-runner-host") { db in
+            // Which host ticked last, as `rota status` says (several hosts share PostgreSQL; SQLite keeps it too).
+            try db.execute(sql: "ALTER TABLE runner ADD COLUMN host TEXT")
+        }
         return migrator
     }
 

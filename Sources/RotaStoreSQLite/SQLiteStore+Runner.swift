@@ -9,16 +9,18 @@ extension SQLiteStore {
     public func recordTick(now: Date, clock: Date) async throws(StoreError) {
         try write { db in
             try db.execute(sql: """
-                INSERT INTO runner (id, last_tick_at) VALUES (1, ?)
+                INSERT INTO runner (id, last_tick_at, host) VALUES (1, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET last_tick_at =
-                    CASE WHEN last_tick_at > ? THEN excluded.last_tick_at ELSE MAX(last_tick_at, excluded.last_tick_at) END
-                """, arguments: [now.millis, clock.millis])
+                    CASE WHEN last_tick_at > ? THEN excluded.last_tick_at ELSE MAX(last_tick_at, excluded.last_tick_at) END,
+                    host = excluded.host
+                """, arguments: [now.millis, host.isEmpty ? nil : host, clock.millis])
         }
     }
 
     public func runnerStatus(now: Date) async throws(StoreError) -> RunnerStatus {
         try read { db in
-            let last = try Int64.fetchOne(db, sql: "SELECT last_tick_at FROM runner WHERE id = 1")
+            let runner = try Row.fetchOne(db, sql: "SELECT last_tick_at, host FROM runner WHERE id = 1")
+            let last: Int64? = runner?["last_tick_at"]
             let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alert WHERE status != 'resolved'") ?? 0
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending', 'failed') AND status != 'failed'") ?? 0
             let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending', 'failed') AND status = 'failed'") ?? 0
@@ -28,7 +30,7 @@ extension SQLiteStore {
                   AND (alert.status IN ('triggered', 'acknowledged') OR (page.alert_id IS NULL AND page.due_at >= ?))
                 """, arguments: [now.addingTimeInterval(-86400).millis]) ?? 0
             return RunnerStatus(lastTick: last.map(Date.init(millis:)), openAlerts: open, pagesPending: pending, pagesFailed: failed,
-                                pagesFailedForGood: forGood)
+                                pagesFailedForGood: forGood, lastTickHost: runner?["host"])
         }
     }
 

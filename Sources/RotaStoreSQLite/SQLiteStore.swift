@@ -8,9 +8,13 @@ public final class SQLiteStore: Store {
     let queue: DatabaseQueue
     public let path: String
     public var location: String { path }
+    public var localPath: String { path }
+    public var isShared: Bool { false }
+    /// The host name recorded with each tick.
+    let host: String
 
     /// Opens (creating if needed, 0600 in a 0700 directory) and migrates the database at `path`.
-    public static func open(path: String) throws(StoreError) -> SQLiteStore {
+    public static func open(path: String, host: String = "") throws(StoreError) -> SQLiteStore {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             do {
@@ -36,7 +40,7 @@ public final class SQLiteStore: Store {
                 try db.execute(sql: "PRAGMA foreign_keys = ON")
             }
             let queue = try DatabaseQueue(path: path, configuration: configuration)
-            let database = SQLiteStore(queue: queue, path: path)
+            let database = SQLiteStore(queue: queue, path: path, host: host)
             try database.migrate()
             return database
         } catch let error as StoreError {
@@ -49,9 +53,10 @@ public final class SQLiteStore: Store {
     /// Raises waiting for the next group commit.
     let raises: RaiseQueue
 
-    private init(queue: DatabaseQueue, path: String) {
+    private init(queue: DatabaseQueue, path: String, host: String) {
         self.queue = queue
         self.path = path
+        self.host = host
         raises = RaiseQueue(queue: queue)
     }
 

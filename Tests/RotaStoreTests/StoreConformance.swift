@@ -1,7 +1,9 @@
 import Foundation
 import RotaCore
 import RotaStore
+import RotaStorePostgres
 import RotaStoreSQLite
+import RotaTestSupport
 import Testing
 
 /// A backend under test: how to open a fresh store, and a second connection to the same one
@@ -16,7 +18,14 @@ struct Backend: Sendable, CustomStringConvertible {
             let path = temporaryDatabasePath()
             return (try SQLiteStore.open(path: path), { try SQLiteStore.open(path: path) })
         },
-    ]
+    ] + (PostgresTestServer.available ? [
+        Backend(description: "PostgreSQL") {
+            let address = try PostgresAddress.parse(try PostgresTestServer.freshDatabase(), environment: PostgresTestServer.environment)
+            let local = temporaryDatabasePath()
+            return (try await PostgresStore.open(address: address, localPath: local, host: "test"),
+                    { try await PostgresStore.open(address: address, localPath: local, host: "test") })
+        },
+    ] : [])
 }
 
 private let t0 = Date(timeIntervalSince1970: 1_772_528_400)  // 2026-03-03T09:00:00Z

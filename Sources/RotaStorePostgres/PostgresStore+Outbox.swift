@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+import PostgresNIO
+import RotaCore
+import RotaStore
+
+extension StoredPage {
+    init(_ c: Cells) throws {
+        self.init(id: Int(try c("id", as: Int64.self)), alertID: try c("alert_id", as: Int64?.self).map(Int.init), noticeKey: try c("notice_key"),
+                  noticeSubject: try c("notice_subject"), noticeText: try c("notice_text"), round: Int(try c("round", as: Int64.self)),
+                  level: Int(try c("level", as: Int64.self)), person: try c("person"), contact: Int(try c("contact", as: Int64.self)),
+                  contactKind: try c("contact_kind"), contactKey: try c("contact_key"), levelDueAt: try c.instant("level_due_at"),
+                  dueAt: try c.instant("due_at"), status: Status(rawValue: try c("status")) ?? .pending,
+                  attempts: Int(try c("attempts", as: Int64.self)), nextAttemptAt: try c.optionalInstant("next_attempt_at"),
+                  sentAt: try c.optionalInstant("sent_at"), late: try c("late"), lastError: try c("last_error"))
+    }
+}
+
+extension PostgresStore {
+    /// Inserts outbox rows; a row already queued under the same key is left alone. Returns how many were new.
+    func insert(_ entries: [OutboxEntry], alertID: Int?, into db: PostgresConnection) async throws -> Int {
+        var added = 0
+        for entry in entries {
+            var round = 0, level = 0, levelDueAt = entry.dueAt
+            var key: String?, subject: String?, text: String?
+            switch entry.delivery {
+            case .page(let r, let l, let due): (round, level, levelDueAt) = (r, l, due)
+            case .notice(let k, let s, let t): (key, subject, text) = (k, s, t)
+            }
+            added += try await db.count("""
+                INSERT INTO page (alert_id, notice_key, notice_subject, notice_text, round, level, person, contact, contact_kind,
+                                  contact_key, level_due_at, due_at, status, next_attempt_at, late)
+                VALUES (\(key == nil ? alertID.map(Int64.init) : nil), \(key), \(subject), \(text), \(Int64(round)), \(Int64(level)), \(entry.person),
+                        \(Int64(entry.contact)), \(entry.contactKind), \(entry.contactKey), \(levelDueAt.millis), \(entry.dueAt.millis), 'pending',
+                        \(entry.dueAt.millis), \(entry.late))
+                ON CONFLICT DO NOTHING RETURNING id
+                """, logger: logger)
+        }
+        return added
+    }
+
+    @discardableResult
+    public func enqueue(_ entries: [OutboxEntry]) async throws(StoreError) -> Int {
+        guard !entries.isEmpty else { return 0 }
+        return try await transaction { db in try await self.insert(entries, alertID: nil, into: db) }
+    }
+
+    /// Locks claimable rows with `FOR UPDATE SKIP LOCKED` (another runner's rows are passed
+    /// over, not waited for), then reads their alerts: an answer committed before that read
+    /// cancels the row; one committed after it waits for this claim, and finds the row sending.
+    public func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int?) async throws(StoreError) -> [(page: StoredPage, alert: StoredAlert?)] {
+        let claimed: [ClaimedPage] = try await transaction { db in
+            // The alert filter folds away when nil (statements are planned with their values).
+            let only = alertID.map(Int64.init)
+            let due = try await db.rows("""
+                SELECT * FROM page WHERE status IN ('pending', 'failed') AND next_attempt_at <= \(now.millis)
+                  AND (\(only)::BIGINT IS NULL OR alert_id = \(only)) ORDER BY next_attempt_at, id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
+                """, logger: self.logger)
+            let lapsed = try await db.rows("""
+                SELECT * FROM page WHERE status = 'sending' AND lease_until <= \(now.millis)
+                  AND (\(only)::BIGINT IS NULL OR alert_id = \(only)) ORDER BY lease_until, id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
+                """, logger: self.logger)
+            let candidates = try (due + lapsed).map(StoredPage.init).sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }.prefix(limit)
+            let alertIDs = Array(Set(candidates.compactMap(\.alertID))).map(Int64.init)
+            var alerts: [Int: StoredAlert] = [:]
+            if !alertIDs.isEmpty {
+                for row in try await db.rows("SELECT * FROM alert WHERE id = ANY(\(alertIDs))", logger: self.logger) {
+                    let alert = try StoredAlert(row)
+                    alerts[alert.id] = alert
+                }
+            }
+            var claim: [Int64] = [], cancel: [Int64] = []
+            var result: [ClaimedPage] = []
+            for page in candidates {
+                let alert = page.alertID.flatMap { alerts[$0] }
+                if let alert, alert.status != .triggered {
+                    cancel.append(Int64(page.id))
+                    continue
+                }
+                claim.append(Int64(page.id))
+                var mine = page
+                mine.status = .sending
+                mine.attempts += 1
+                result.append(ClaimedPage(page: mine, alert: alert))
+            }
+            if !cancel.isEmpty {
+                try await db.query("UPDATE page SET status = 'cancelled', next_attempt_at = NULL, lease_until = NULL WHERE id = ANY(\(cancel))",
+                                   logger: self.logger)
+            }
+            if !claim.isEmpty {
+                try await db.query("""
+                    UPDATE page SET status = 'sending', attempts = attempts + 1, lease_until = \(now.addingTimeInterval(lease).millis) WHERE id = ANY(\(claim))
+                    """, logger: self.logger)
+            }
+            return result
+        }
+        return claimed.map { ($0.page, $0.alert) }
+    }
+
+    public func finishPages(_ results: [FinishedPage], now: Date) async throws(StoreError) {
+        guard !results.isEmpty else { return }
+        try await transaction { db in
+            for finished in results {
+                let page = finished.page
+                // Only the holder of the current attempt records; a lapsed claim taken over by another runner changes nothing.
+                let changed: Int
+                switch finished.result {
+                case .delivered:
+                    changed = try await db.count("""
+                        UPDATE page SET status = 'sent', sent_at = \(now.millis), lease_until = NULL, next_attempt_at = NULL, last_error = NULL
+                        WHERE id = \(Int64(page.id)) AND status = 'sending' AND attempts = \(Int64(page.attempts)) RETURNING id
+                        """, logger: self.logger)
+                case .retry(let error), .permanent(let error):
+                    let retryAt: Date? = if case .retry = finished.result { finished.retryAt } else { nil }
+                    changed = try await db.count("""
+                        UPDATE page SET status = 'failed', lease_until = NULL, next_attempt_at = \(retryAt?.millis), last_error = \(error)
+                        WHERE id = \(Int64(page.id)) AND status = 'sending' AND attempts = \(Int64(page.attempts)) RETURNING id
+                        """, logger: self.logger)
+                }
+                if changed == 1 {
+                    try await self.log(db, at: now, actor: "rota", finished.log, alertID: page.alertID)
+                }
+            }
+        }
+    }
+
+    public func duePages(now: Date) async throws(StoreError) -> [StoredPage] {
+        try await read { db in
+            try await db.rows("""
+                SELECT page.* FROM page LEFT JOIN alert ON alert.id = page.alert_id
+                WHERE ((page.status IN ('pending', 'failed') AND page.next_attempt_at <= \(now.millis))
+                       OR (page.status = 'sending' AND page.lease_until <= \(now.millis)))
+                  AND (page.alert_id IS NULL OR alert.status = 'triggered')
+                ORDER BY page.due_at, page.id
+                """, logger: self.logger).map(StoredPage.init)
+        }
+    }
+}
+
+/// A claimed row and its alert, as one Sendable value out of the transaction.
+struct ClaimedPage: Sendable {
+    var page: StoredPage
+    var alert: StoredAlert?
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+import RotaStore
+
+/// The store in PostgreSQL, through postgres-nio: the same contract as the SQLite store, for
+/// several runners on several hosts sharing one database. Every write that reads then writes
+/// does so in one transaction holding the row locks it needs (claims with `FOR UPDATE SKIP
+/// LOCKED`); the runner lock is a session advisory lock, lost with its connection.
+public final class PostgresStore: Store {
+    public let address: PostgresAddress
+    public var location: String { address.shown }
+    public let localPath: String
+    public var isShared: Bool { true }
+    /// The host name recorded with each tick.
+    let host: String
+    let client: PostgresClient
+    private let running: Task<Void, Never>
+    let logger = Logger(label: "rota.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Connects (failing fast with a clear message when the server cannot be reached), migrates,
+    /// and starts a connection pool for what follows.
+    public static func open(address: PostgresAddress, localPath: String, host: String) async throws(StoreError) -> PostgresStore {
+        let tls: PostgresConnection.Configuration.TLS
+        let poolTLS: PostgresClient.Configuration.TLS
+        do {
+            (tls, poolTLS) = try tlsSettings(address)
+        } catch {
+            throw .cannotOpen(path: address.shown, reason: "cannot set up TLS: \(error)")
+        }
+        var configuration = PostgresConnection.Configuration(host: address.host, port: address.port, username: address.user,
+                                                             password: address.password, database: address.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.additionalStartupParameters = [("application_name", "rota")]
+        // One direct connection first: an unreachable server or a wrong password is a clear
+        // error at once, not a request queued in the pool while it retries for a minute.
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 1,
+                                                                  logger: Logger(label: "rota.postgres", factory: { _ in SwiftLogNoOpLogHandler() }))
+            defer { Task { try? await connection.close() } }
+            try await PostgresMigrations.migrate(connection, address: address)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw describe(error, address: address, opening: true)
+        }
+        var pool = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user,
+                                                password: address.password, database: address.database, tls: poolTLS)
+        pool.options.connectTimeout = .seconds(5)
+        pool.options.maximumConnections = 16
+        pool.options.additionalStartupParameters = [("application_name", "rota")]
+        let client = PostgresClient(configuration: pool)
+        return PostgresStore(address: address, localPath: localPath, host: host, client: client, lockConfiguration: configuration)
+    }
+
+    /// The direct connection's settings, for the runner lock's own session.
+    let lockConfiguration: PostgresConnection.Configuration
+
+    private init(address: PostgresAddress, localPath: String, host: String, client: PostgresClient,
+                 lockConfiguration: PostgresConnection.Configuration) {
+        self.address = address
+        self.localPath = localPath
+        self.host = host
+        self.client = client
+        self.lockConfiguration = lockConfiguration
+        running = Task { await client.run() }
+    }
+
+    deinit { running.cancel() }
+
+    /// Where this host keeps its own files for a database (the address book, the compiled rota):
+    /// the XDG state directory, one name per server and database.
+    public static func defaultLocalPath(for address: PostgresAddress, environment: [String: String]) -> String {
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".local/state")
+        let safe = "\(address.user)@\(address.host)-\(address.port)-\(address.database)".map { $0.isLetter || $0.isNumber || "-_.@".contains($0) ? $0 : "_" }
+        return (state as NSString).appendingPathComponent("rota/postgres-\(String(safe))")
+    }
+
+    private static func tlsSettings(_ address: PostgresAddress) throws -> (PostgresConnection.Configuration.TLS, PostgresClient.Configuration.TLS) {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch address.sslMode {
+        case .disable: return (.disable, .disable)
+        // libpq checks no certificate below verify-ca.
+        case .allow, .prefer, .require: tls.certificateVerification = .none
+        case .verifyCA: tls.certificateVerification = .noHostnameVerification
+        case .verifyFull: tls.certificateVerification = .fullVerification
+        }
+        let context = try NIOSSLContext(configuration: tls)
+        switch address.sslMode {
+        case .allow, .prefer: return (.prefer(context), .prefer(tls))
+        default: return (.require(context), .require(tls))
+        }
+    }
+
+    // MARK: running statements
+
+    /// Runs `body` in one transaction on a pooled connection, mapping errors to `StoreError`.
+    @discardableResult
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch {
+            throw Self.describe(error, address: address, opening: false)
+        }
+    }
+
+    /// Runs reads on a pooled connection.
+    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw Self.describe(error, address: address, opening: false)
+        }
+    }
+
+    /// What went wrong, said without the password or the statement's values.
+    static func describe(_ error: any Error, address: PostgresAddress, opening: Bool) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? PostgresTransactionError {
+            if let inner = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError {
+                return describe(inner, address: address, opening: opening)
+            }
+        }
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                let reason = "PostgreSQL says: \(message)\(state)"
+                if error.serverInfo?[.sqlState] == "28P01" || error.serverInfo?[.sqlState] == "28000" {
+                    let source = address.passwordSource.map { " (the password came from \($0))" } ?? " (no password given: set PGPASSWORD or ~/.pgpass)"
+                    return .cannotOpen(path: address.shown, reason: reason + source)
+                }
+                return opening ? .cannotOpen(path: address.shown, reason: reason) : .database(reason + " at \(address.shown)")
+            }
+            let reason: String = switch error.code {
+            case .connectionError: "cannot connect (is PostgreSQL running and listening at \(address.host):\(address.port)?)"
+            case .serverClosedConnection, .uncleanShutdown: "the server closed the connection (restarted or stopped?)"
+            case .clientClosedConnection, .poolClosed: "the connection was closed"
+            case .sslUnsupported: "the server does not offer TLS, and sslmode=\(address.sslMode.rawValue) requires it"
+            case .authMechanismRequiresPassword: "the server wants a password: set PGPASSWORD or ~/.pgpass"
+            case .unsupportedAuthMechanism: "the server asks for an authentication method rota does not speak (use scram-sha-256 or md5)"
+            default: "PostgreSQL error \(error.code)"
+            }
+            return opening ? .cannotOpen(path: address.shown, reason: reason) : .database("\(reason) at \(address.shown)")
+        }
+        if error is CancellationError { return .database("cancelled") }
+        let text = "\(error)"
+        let reason = text.contains("CircuitBreaker") || text.contains("circuitBreaker")
+            ? "cannot connect (is PostgreSQL running at \(address.host):\(address.port)?)" : "unexpected error talking to PostgreSQL (\(type(of: error)))"
+        return opening ? .cannotOpen(path: address.shown, reason: reason) : .database("\(reason) at \(address.shown)")
+    }
+}
+
+// MARK: rows
+
+extension Date {
+    /// Instants are stored as whole milliseconds since 1970 (BIGINT), as in the SQLite store.
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+}
+
+/// A row read by column name.
+struct Cells {
+    let row: PostgresRandomAccessRow
+
+    init(_ row: PostgresRow) { self.row = row.makeRandomAccess() }
+
+    func callAsFunction<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
+        try row[name].decode(T.self)
+    }
+
+    func instant(_ name: String) throws -> Date { Date(millis: try self(name, as: Int64.self)) }
+    func optionalInstant(_ name: String) throws -> Date? { try self(name, as: Int64?.self).map(Date.init(millis:)) }
+}
+
+extension PostgresConnection {
+    /// All rows of a statement.
+    func rows(_ query: PostgresQuery, logger: Logger) async throws -> [Cells] {
+        try await self.query(query, logger: logger).collect().map(Cells.init)
+    }
+
+    /// How many rows a statement returned (its `RETURNING` rows: how many it changed).
+    func count(_ query: PostgresQuery, logger: Logger) async throws -> Int {
+        try await self.query(query, logger: logger).collect().count
+    }
+}
