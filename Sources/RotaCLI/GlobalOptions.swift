@@ -9,7 +9,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("rotas"), help: ArgumentHelp("The rotas directory (default: $ROTA_DIR, else ./rotas).", valueName: "dir"))
     var rotasDirectory: String?
 
-    @Option(name: .customLong("db"), help: ArgumentHelp("The state database (default: $ROTA_DB, else ~/.local/state/rota/rota.db).", valueName: "path"))
+    @Option(name: .customLong("db"), help: ArgumentHelp("The state: a SQLite file, or postgres://USER@HOST[:PORT]/DBNAME shared by several hosts (default: $ROTA_DB, else ~/.local/state/rota/rota.db).", valueName: "path|url"))
     var database: String?
 
     @Option(name: .customLong("now"), help: ArgumentHelp("The clock, for dry runs, replays and tests (default: $ROTA_NOW, else the system clock).", valueName: "time"))

@@ -125,7 +125,8 @@ public enum Documents {
     }
 
     public static func status(_ status: RunnerStatus, problems: [String], held: [(id: Int, reason: String)] = []) -> JSONValue {
-        .object([("last_tick", .instant(status.lastTick)), ("open_alerts", .int(status.openAlerts)),
+        .object([("last_tick", .instant(status.lastTick)), ("last_tick_host", status.lastTickHost.map { .string($0) } ?? .null),
+                 ("open_alerts", .int(status.openAlerts)),
                  ("pages_pending", .int(status.pagesPending)), ("pages_failed", .int(status.pagesFailed)),
                  ("pages_failed_for_good", .int(status.pagesFailedForGood)), ("problems", .array(problems.map { .string($0) })),
                  ("waiting", .array(held.map { .object([("id", .int($0.id)), ("reason", .string($0.reason))]) }))])

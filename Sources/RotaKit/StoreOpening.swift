@@ -13,7 +13,12 @@ public enum StoreOpening {
         let host = hostName(environment)
         do {
             if PostgresAddress.isPostgres(text) {
-                let address = try PostgresAddress.parse(text, environment: environment)
+                let address: PostgresAddress
+                do {
+                    address = try PostgresAddress.parse(text, environment: environment)
+                } catch {
+                    throw RotaError.usage("--db: \(error)")
+                }
                 let local = PostgresStore.defaultLocalPath(for: address, environment: environment)
                 let directory = (local as NSString).deletingLastPathComponent
                 if !FileManager.default.fileExists(atPath: directory) {
@@ -23,7 +28,7 @@ public enum StoreOpening {
                 return try await PostgresStore.open(address: address, localPath: local, host: host)
             }
             return try SQLiteStore.open(path: text, host: host)
-        } catch {
+        } catch let error as StoreError {
             throw RotaError.store(error)
         }
     }

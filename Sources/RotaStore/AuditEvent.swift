@@ -26,6 +26,7 @@ public enum AuditKind: String, Sendable, CaseIterable {
     case maintenanceAdd = "maintenance.add"
     case maintenanceRemove = "maintenance.remove"
     case testPage = "test.page"
+    case stateMigrated = "state.migrated"
 }
 
 /// A line to add to the audit log.

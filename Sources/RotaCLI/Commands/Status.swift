@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RotaFormats
+import RotaCore
 import RotaKit
 
 extension RotaCommand {
@@ -27,6 +28,7 @@ extension RotaCommand {
                 let tick = status.lastTick.map { tick in
                     let seconds = Int(workspace.now.timeIntervalSince(tick))
                     return "\(HumanTime.format(tick, in: workspace.inputZone)) (\(seconds >= 0 ? "\(seconds)s ago" : "\(-seconds)s in the future"))"
+                        + (status.lastTickHost.map { " on \(TerminalText.escaped($0))" } ?? "")
                 } ?? "never"
                 var text = """
                     last tick:      \(tick)
