@@ -15,10 +15,11 @@ import Glibc
 struct CommandContact {
     let timeout: Duration
     let outputCap: Int
-    /// Variables of rota's own environment that children never see (secrets, rota's settings).
+    /// Variables of rota's own environment that children never see (secrets, rota's settings,
+    /// the PostgreSQL password).
     let scrubbed: (String) -> Bool
 
-    init(timeout: Duration, outputCap: Int, scrubbed: @escaping @Sendable (String) -> Bool = { $0.hasPrefix("ROTA_") }) {
+    init(timeout: Duration, outputCap: Int, scrubbed: @escaping @Sendable (String) -> Bool = { $0.hasPrefix("ROTA_") || $0 == "PGPASSWORD" }) {
         self.timeout = timeout
         self.outputCap = outputCap
         self.scrubbed = scrubbed

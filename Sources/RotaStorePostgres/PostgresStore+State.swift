@@ -29,7 +29,7 @@ extension PostgresStore {
                 VALUES (\(effective.millis), \(now.millis), \(fingerprint), \(model), \(Int64(last?.id ?? 0)), \(self.host)) RETURNING id
                 """, logger: self.logger).first.map { Int(try $0("id", as: Int64.self)) } ?? 0
             try await self.log(db, at: now, actor: actor, AuditEntry(.revision,
-                "revision \(id) of the rota files (\(files.joined(separator: ", "))) in force from \(TimeText.utc(effective)), recorded on \(self.host)"))
+                "revision \(id) of the rota files (\(files.joined(separator: ", "))) in force from \(TimeText.utc(effective))"))
             return StoredRevision(id: id, effectiveAt: effective, fingerprint: fingerprint)
         }
     }

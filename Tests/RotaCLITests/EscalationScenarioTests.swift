@@ -4,19 +4,24 @@ import Testing
 /// A rota directory whose people are paged through a recorder script: every delivery appends
 /// "page_id person round level" to pages.log, so tests see exactly what was delivered.
 struct PagedRota {
-    let rota: RotaRunner
+    var rota: RotaRunner
     var log: String { rota.directory.appendingPathComponent("pages.log").path }
 
-    init(escalation: String = Self.chain, extraPeople: String = "", schedules: String = Self.schedules, settings: String = "") throws {
-        rota = try RotaRunner(files: [:])
-        let pager = rota.directory.appendingPathComponent("pager.sh").path
-        try """
-            #!/bin/sh
-            echo "$ROTA_PAGE_ID $ROTA_PERSON $ROTA_ROUND $ROTA_LEVEL" >> "\(log)"
-            cat > "\(rota.directory.path)/last-page.txt"
-            printf '%s' "$ROTA_SUMMARY" > "\(rota.directory.path)/last-summary.txt"
-            """.write(toFile: pager, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: pager)
+    init(escalation: String = Self.chain, extraPeople: String = "", schedules: String = Self.schedules, settings: String = "",
+         database: String? = nil, environment: [String: String] = [:], sharedPager: String? = nil) throws {
+        rota = try RotaRunner(files: [:], database: database)
+        rota.baseEnvironment = environment
+        // Hosts sharing a database run identical files: then they name one pager, written by the test.
+        let pager = sharedPager ?? rota.directory.appendingPathComponent("pager.sh").path
+        if sharedPager == nil {
+            try """
+                #!/bin/sh
+                echo "$ROTA_PAGE_ID $ROTA_PERSON $ROTA_ROUND $ROTA_LEVEL" >> "\(log)"
+                cat > "\(rota.directory.path)/last-page.txt"
+                printf '%s' "$ROTA_SUMMARY" > "\(rota.directory.path)/last-summary.txt"
+                """.write(toFile: pager, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: pager)
+        }
         let contact = "contacts: [{command: [\"\(pager)\"]}]"
         try rota.write("team.yaml", """
             settings: {timezone: Europe/Paris\(settings)}

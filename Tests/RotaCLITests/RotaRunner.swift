@@ -30,14 +30,19 @@ struct RotaRunner {
     /// A fresh working directory with a rotas/ folder holding `files`.
     let directory: URL
 
-    init(files: [String: String]) throws {
+    /// `--db`: a SQLite file under the directory, or a PostgreSQL address.
+    let database: String
+    /// Extra environment for every process (e.g. PGPASSWORD, a host's own state directory).
+    var baseEnvironment: [String: String] = [:]
+
+    init(files: [String: String], database: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("rota-e2e-\(UUID().uuidString)")
+        self.database = database ?? directory.appendingPathComponent("state/rota.db").path
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("rotas"), withIntermediateDirectories: true)
         for (name, text) in files { try write(name, text) }
     }
 
     var rotas: String { directory.appendingPathComponent("rotas").path }
-    var database: String { directory.appendingPathComponent("state/rota.db").path }
 
     func write(_ name: String, _ text: String) throws {
         try text.write(to: directory.appendingPathComponent("rotas").appendingPathComponent(name), atomically: true, encoding: .utf8)
@@ -54,6 +59,7 @@ struct RotaRunner {
         environment["ROTA_DB"] = database
         environment["NO_COLOR"] = "1"
         environment["SWIFT_BACKTRACE"] = "enable=no"
+        for (key, value) in baseEnvironment { environment[key] = value }
         for (key, value) in extra { environment[key] = value }
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
