@@ -232,4 +232,35 @@ struct PostgresTests {
         #expect(try a.run(["tick", "--now", at(15)]).status == 0)
         #expect(server.requests.map { $0["path"] as? String } == ["/ok/new-token"])
     }
+
+    @Test("PostgreSQL stopped and restarted under load: commands fail with a clear message and 74, nothing half-written; the next tick catches up",
+          .enabled(if: PrivatePostgres.possible))
+    func restartedUnderLoad() async throws {
+        let server = try PrivatePostgres()
+        defer { server.remove() }
+        let team = try PagedRota(database: server.address)
+        var outcomes: [(status: Int32, stderr: String)] = []
+        for n in 0..<30 {
+            if n == 10 { try server.stop() }
+            if n == 20 { try server.start() }
+            let result = try team.run(["alert", "raise", "--service", "web", "--summary", "load \(n)", "--dedup-key", "k\(n)"], at: at(n, from: office))
+            outcomes.append((result.status, result.stderr))
+        }
+        let failed = outcomes.filter { $0.status != 0 }
+        #expect(failed.count == 10, "the raises while the server was down failed: \(outcomes.map(\.status))")
+        for outcome in failed {
+            #expect(outcome.status == 74)
+            #expect(outcome.stderr.hasPrefix("rota: cannot open the database postgres://rota@127.0.0.1:\(server.port)/rota: "), "\(outcome.stderr)")
+            #expect(!outcome.stderr.contains("Fatal error") && !outcome.stderr.contains("PSQLError"))
+        }
+        let tick = try team.run(["tick"], at: at(31, from: office))
+        #expect(tick.status == 0, "\(tick.stderr)")
+        let alerts = try team.run(["alert", "list", "--json"], at: at(32, from: office)).json["alerts"] as? [[String: Any]] ?? []
+        #expect(alerts.count == 20, "every raise that succeeded is stored, none that failed")
+        #expect(Set(alerts.compactMap { $0["summary"] as? String }) == Set((0..<10).map { "load \($0)" } + (20..<30).map { "load \($0)" }))
+        let status = try team.run(["status", "--json"], at: at(32, from: office))
+        #expect(status.json["pages_pending"] as? Int == 0)
+        #expect(Set(team.delivered().filter { $0.hasSuffix(" 1.1") }).count >= 1)
+        #expect(team.pageIDs().filter { $0.contains("-r1-l1-") }.count == 20, "each stored alert paged its level 1 once")
+    }
 }

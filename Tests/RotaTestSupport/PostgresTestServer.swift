@@ -62,3 +62,71 @@ public struct PostgresTestError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 }
+
+/// A PostgreSQL server of the test's own (initdb in a temporary directory, on its own port),
+/// for what the shared one must not suffer: being stopped and restarted. Needs root (to run the
+/// server as the `postgres` user) and the server binaries; stopped and removed by `stop()`.
+public final class PrivatePostgres: @unchecked Sendable {
+    public static let binaries = "/usr/lib/postgresql/15/bin"
+    public let directory: String
+    public let port: Int
+    public var address: String { "postgres://rota@127.0.0.1:\(port)/rota" }
+
+    /// True when this machine can run one (root, and the PostgreSQL 15 server installed).
+    public static var possible: Bool {
+        getuid() == 0 && FileManager.default.isExecutableFile(atPath: binaries + "/initdb")
+    }
+
+    public init() throws {
+        directory = "/tmp/rota-pg-\(UUID().uuidString.prefix(8))"
+        port = Int.random(in: 20_000...29_999)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Self.run("/bin/chown", ["postgres:postgres", directory])
+        try asPostgres("initdb", ["-D", directory + "/data", "-A", "trust", "-U", "rota", "--no-sync"])
+        try start()
+        try asPostgres("createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "rota", "rota"])
+    }
+
+    public func start() throws {
+        try asPostgres("pg_ctl", ["-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "30",
+                                  "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+    }
+
+    public func stop() throws {
+        try asPostgres("pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
+    }
+
+    /// Stops the server for good and removes its files.
+    public func remove() {
+        try? stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func asPostgres(_ program: String, _ arguments: [String]) throws {
+        try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", Self.binaries + "/" + program] + arguments)
+    }
+
+    /// posix_spawn and waitpid, output to a file: Foundation's Process was seen never to reap a
+    /// `runuser pg_ctl start` whose server lives on (the test hung with a zombie).
+    private static func run(_ path: String, _ arguments: [String]) throws {
+        let output = "/tmp/rota-pg-output-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw PostgresTestError(message: "cannot start \(path): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard status == 0 else {
+            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            throw PostgresTestError(message: "\(path) \(arguments.joined(separator: " ")) failed (\(status)): \(text)")
+        }
+    }
+}
