@@ -126,26 +126,29 @@ extension PostgresStore {
                 rows = try await db.rows("SELECT * FROM alert WHERE wake_at <= \(now.millis) AND status <> 'resolved' ORDER BY id FOR UPDATE",
                                          logger: self.logger)
             }
-            let alerts = try rows.map(StoredAlert.init)
-            var changed = 0
-            for alert in alerts {
+            // Decide every alert first (pure), then write them in a few statements, not a few per alert.
+            var updates: [[TransferValue]] = [], pages: [OutboxRow] = [], events: [[TransferValue]] = []
+            for alert in try rows.map(StoredAlert.init) {
                 guard let decision = decide(alert) else { continue }
                 let p = decision.progress
-                try await db.query("""
-                    UPDATE alert SET status = \(p.status.rawValue), round = \(Int64(p.round)), cycle_first_round = \(Int64(p.cycleFirstRound)),
-                           next_level = \(p.nextLevel.map(Int64.init)), next_due_at = \(p.nextDueAt?.millis),
-                           acknowledged_at = \(p.acknowledgedAt?.millis),
-                           acknowledged_by = CASE WHEN \(p.acknowledgedAt?.millis)::BIGINT IS NULL THEN NULL ELSE acknowledged_by END,
-                           wake_at = \(decision.wakeAt?.millis), definition = COALESCE(\(decision.definition)::BYTEA, definition)
-                    WHERE id = \(Int64(alert.id))
-                    """, logger: self.logger)
-                _ = try await self.insert(decision.pages, alertID: alert.id, into: db)
-                for entry in decision.log {
-                    try await self.log(db, at: now, actor: actor, entry, alertID: alert.id)
-                }
-                changed += 1
+                updates.append([.int(Int64(alert.id)), .text(p.status.rawValue), .int(Int64(p.round)), .int(Int64(p.cycleFirstRound)),
+                                TransferValue(p.nextLevel), TransferValue(p.nextDueAt), TransferValue(p.acknowledgedAt),
+                                TransferValue(decision.wakeAt), TransferValue(decision.definition)])
+                pages += decision.pages.map { OutboxRow(entry: $0, alertID: alert.id) }
+                events += decision.log.map { Self.eventRow(at: now, actor: actor, $0, alertID: alert.id) }
             }
-            return changed
+            try await db.batched("""
+                UPDATE alert SET status = v.status, round = v.round, cycle_first_round = v.cycle, next_level = v.next_level,
+                       next_due_at = v.next_due_at, acknowledged_at = v.acknowledged_at,
+                       acknowledged_by = CASE WHEN v.acknowledged_at IS NULL THEN NULL ELSE alert.acknowledged_by END,
+                       wake_at = v.wake_at, definition = COALESCE(v.definition, alert.definition)
+                FROM (VALUES_LIST) AS v(id, status, round, cycle, next_level, next_due_at, acknowledged_at, wake_at, definition)
+                WHERE alert.id = v.id
+                """, rows: updates, types: ["BIGINT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BYTEA"],
+                logger: self.logger)
+            _ = try await self.insert(pages, into: db)
+            try await self.log(db, events)
+            return updates.count
         }
     }
 
@@ -221,9 +224,16 @@ extension PostgresStore {
     // MARK: the audit log
 
     func log(_ db: PostgresConnection, at: Date, actor: String, _ entry: AuditEntry, alertID: Int? = nil) async throws {
-        try await db.query("""
-            INSERT INTO event (at, actor, event, detail, alert_id) VALUES (\(at.millis), \(actor), \(entry.kind.rawValue), \(entry.detail), \(alertID.map(Int64.init)))
-            """, logger: logger)
+        try await log(db, [Self.eventRow(at: at, actor: actor, entry, alertID: alertID)])
+    }
+
+    /// Adds lines to the audit log, in order, in one statement per batch.
+    func log(_ db: PostgresConnection, _ rows: [[TransferValue]]) async throws {
+        try await db.batched("INSERT INTO event (at, actor, event, detail, alert_id) VALUES_LIST", rows: rows, logger: logger)
+    }
+
+    static func eventRow(at: Date, actor: String, _ entry: AuditEntry, alertID: Int?) -> [TransferValue] {
+        [.int(at.millis), .text(actor), .text(entry.kind.rawValue), .text(entry.detail), TransferValue(alertID)]
     }
 
     public func append(_ entry: AuditEntry, actor: String, now: Date) async throws(StoreError) {

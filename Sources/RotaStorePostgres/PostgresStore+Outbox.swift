@@ -19,24 +19,16 @@ extension StoredPage {
 extension PostgresStore {
     /// Inserts outbox rows; a row already queued under the same key is left alone. Returns how many were new.
     func insert(_ entries: [OutboxEntry], alertID: Int?, into db: PostgresConnection) async throws -> Int {
-        var added = 0
-        for entry in entries {
-            var round = 0, level = 0, levelDueAt = entry.dueAt
-            var key: String?, subject: String?, text: String?
-            switch entry.delivery {
-            case .page(let r, let l, let due): (round, level, levelDueAt) = (r, l, due)
-            case .notice(let k, let s, let t): (key, subject, text) = (k, s, t)
-            }
-            added += try await db.count("""
-                INSERT INTO page (alert_id, notice_key, notice_subject, notice_text, round, level, person, contact, contact_kind,
-                                  contact_key, level_due_at, due_at, status, next_attempt_at, late)
-                VALUES (\(key == nil ? alertID.map(Int64.init) : nil), \(key), \(subject), \(text), \(Int64(round)), \(Int64(level)), \(entry.person),
-                        \(Int64(entry.contact)), \(entry.contactKind), \(entry.contactKey), \(levelDueAt.millis), \(entry.dueAt.millis), 'pending',
-                        \(entry.dueAt.millis), \(entry.late))
-                ON CONFLICT DO NOTHING RETURNING id
-                """, logger: logger)
-        }
-        return added
+        try await insert(entries.map { OutboxRow(entry: $0, alertID: alertID) }, into: db)
+    }
+
+    func insert(_ rows: [OutboxRow], into db: PostgresConnection) async throws -> Int {
+        try await db.batched("""
+            INSERT INTO page (alert_id, notice_key, notice_subject, notice_text, round, level, person, contact, contact_kind,
+                              contact_key, level_due_at, due_at, status, next_attempt_at, late)
+            VALUES_LIST ON CONFLICT DO NOTHING RETURNING id
+            """, rows: rows.map(\.values), types: [nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, "BOOLEAN"],
+            logger: logger).count
     }
 
     @discardableResult
@@ -97,30 +89,34 @@ extension PostgresStore {
         return claimed.map { ($0.page, $0.alert) }
     }
 
+    /// Records how deliveries went in a few statements: only the holder of the current attempt
+    /// records (a lapsed claim taken over by another runner changes nothing), and only what
+    /// changed is logged.
     public func finishPages(_ results: [FinishedPage], now: Date) async throws(StoreError) {
         guard !results.isEmpty else { return }
         try await transaction { db in
+            var delivered: [[TransferValue]] = [], failed: [[TransferValue]] = []
             for finished in results {
-                let page = finished.page
-                // Only the holder of the current attempt records; a lapsed claim taken over by another runner changes nothing.
-                let changed: Int
+                let key: [TransferValue] = [.int(Int64(finished.page.id)), .int(Int64(finished.page.attempts))]
                 switch finished.result {
-                case .delivered:
-                    changed = try await db.count("""
-                        UPDATE page SET status = 'sent', sent_at = \(now.millis), lease_until = NULL, next_attempt_at = NULL, last_error = NULL
-                        WHERE id = \(Int64(page.id)) AND status = 'sending' AND attempts = \(Int64(page.attempts)) RETURNING id
-                        """, logger: self.logger)
-                case .retry(let error), .permanent(let error):
-                    let retryAt: Date? = if case .retry = finished.result { finished.retryAt } else { nil }
-                    changed = try await db.count("""
-                        UPDATE page SET status = 'failed', lease_until = NULL, next_attempt_at = \(retryAt?.millis), last_error = \(error)
-                        WHERE id = \(Int64(page.id)) AND status = 'sending' AND attempts = \(Int64(page.attempts)) RETURNING id
-                        """, logger: self.logger)
-                }
-                if changed == 1 {
-                    try await self.log(db, at: now, actor: "rota", finished.log, alertID: page.alertID)
+                case .delivered: delivered.append(key)
+                case .retry(let error): failed.append(key + [TransferValue(finished.retryAt), .text(error)])
+                case .permanent(let error): failed.append(key + [.null, .text(error)])
                 }
             }
+            var changed = Set(try await db.batched("""
+                UPDATE page SET status = 'sent', sent_at = \(now.millis), lease_until = NULL, next_attempt_at = NULL, last_error = NULL
+                FROM (VALUES_LIST) AS v(id, attempts) WHERE page.id = v.id AND page.status = 'sending' AND page.attempts = v.attempts
+                RETURNING page.id
+                """, rows: delivered, types: ["BIGINT", "BIGINT"], logger: self.logger).map { try $0("id", as: Int64.self) })
+            changed.formUnion(try await db.batched("""
+                UPDATE page SET status = 'failed', lease_until = NULL, next_attempt_at = v.retry_at, last_error = v.error
+                FROM (VALUES_LIST) AS v(id, attempts, retry_at, error) WHERE page.id = v.id AND page.status = 'sending' AND page.attempts = v.attempts
+                RETURNING page.id
+                """, rows: failed, types: ["BIGINT", "BIGINT", "BIGINT", "TEXT"], logger: self.logger).map { try $0("id", as: Int64.self) })
+            try await self.log(db, results.filter { changed.contains(Int64($0.page.id)) }.map {
+                Self.eventRow(at: now, actor: "rota", $0.log, alertID: $0.page.alertID)
+            })
         }
     }
 
@@ -134,6 +130,25 @@ extension PostgresStore {
                 ORDER BY page.due_at, page.id
                 """, logger: self.logger).map(StoredPage.init)
         }
+    }
+}
+
+/// An outbox row to insert, as the columns of `page`.
+struct OutboxRow {
+    var entry: OutboxEntry
+    var alertID: Int?
+
+    var values: [TransferValue] {
+        var round = 0, level = 0, levelDueAt = entry.dueAt
+        var key: String?, subject: String?, text: String?
+        switch entry.delivery {
+        case .page(let r, let l, let due): (round, level, levelDueAt) = (r, l, due)
+        case .notice(let k, let s, let t): (key, subject, text) = (k, s, t)
+        }
+        return [key == nil ? TransferValue(alertID) : .null, TransferValue(key), TransferValue(subject), TransferValue(text),
+                .int(Int64(round)), .int(Int64(level)), .text(entry.person), .int(Int64(entry.contact)), .text(entry.contactKind),
+                .text(entry.contactKey), .int(levelDueAt.millis), .int(entry.dueAt.millis), .text("pending"), .int(entry.dueAt.millis),
+                .int(entry.late ? 1 : 0)]
     }
 }
 

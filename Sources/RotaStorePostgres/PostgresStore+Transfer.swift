@@ -21,33 +21,10 @@ extension PostgresStore: StoreImport {
                 guard TransferTable.layout.contains(where: { $0.name == table.name && $0.columns == table.columns }) else {
                     throw StoreError.database("unknown table \(table.name) in the copy")
                 }
-                // Whole batches per statement, within PostgreSQL's 65,535 parameters.
-                let perStatement = max(1, 60_000 / table.columns.count)
-                var start = 0
-                while start < table.rows.count {
-                    let batch = table.rows[start..<min(start + perStatement, table.rows.count)]
-                    var bindings = PostgresBindings(capacity: batch.count * table.columns.count)
-                    var tuples: [String] = []
-                    for row in batch {
-                        var marks: [String] = []
-                        for (column, value) in zip(table.columns, row) {
-                            let mark = "$\(bindings.count + 1)"
-                            switch value {
-                            case .null: bindings.appendNull()
-                            case .int(let number):
-                                if table.name == "page" && column == "late" { bindings.append(number != 0) } else { bindings.append(number) }
-                            case .text(let text): bindings.append(text)
-                            case .blob(let data): try bindings.append(data)
-                            }
-                            marks.append(mark)
-                        }
-                        tuples.append("(\(marks.joined(separator: ", ")))")
-                    }
-                    let columns = table.columns.map { "\"\($0)\"" }.joined(separator: ", ")
-                    try await db.query(PostgresQuery(unsafeSQL: "INSERT INTO \(table.name) (\(columns)) VALUES \(tuples.joined(separator: ", "))",
-                                                     binds: bindings), logger: self.logger)
-                    start += perStatement
-                }
+                let columns = table.columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                try await db.batched("INSERT INTO \(table.name) (\(columns)) VALUES_LIST", rows: table.rows,
+                                     types: table.columns.map { table.name == "page" && $0 == "late" ? "BOOLEAN" : nil },
+                                     logger: self.logger)
             }
             for table in ["revision", "override", "leave", "alert", "page", "event", "maintenance"] {
                 try await db.query(PostgresQuery(unsafeSQL: """

@@ -185,3 +185,49 @@ extension PostgresConnection {
         try await self.query(query, logger: logger).collect().count
     }
 }
+
+extension PostgresConnection {
+    /// Runs `sql` once per batch of `rows` (within PostgreSQL's 65,535 parameters), with
+    /// `VALUES_LIST` replaced by the batch as a VALUES list; each placeholder is cast to its
+    /// column's type when `types` are given (a VALUES list in a FROM clause needs them). A
+    /// BOOLEAN column takes `.int` (0 is false). Returns every batch's rows.
+    @discardableResult
+    func batched(_ sql: String, rows: [[TransferValue]], types: [String?]? = nil, logger: Logger) async throws -> [Cells] {
+        guard let width = rows.first?.count, width > 0 else { return [] }
+        var result: [Cells] = []
+        let perStatement = max(1, 60_000 / width)
+        var start = 0
+        while start < rows.count {
+            let batch = rows[start..<min(start + perStatement, rows.count)]
+            var bindings = PostgresBindings(capacity: batch.count * width)
+            var tuples: [String] = []
+            tuples.reserveCapacity(batch.count)
+            for row in batch {
+                var marks: [String] = []
+                for (index, value) in row.enumerated() {
+                    let type = types?[index] ?? nil
+                    switch value {
+                    case .null: bindings.appendNull()
+                    case .int(let number): if type == "BOOLEAN" { bindings.append(number != 0) } else { bindings.append(number) }
+                    case .text(let text): bindings.append(text)
+                    case .blob(let data): try bindings.append(data)
+                    }
+                    marks.append("$\(bindings.count)" + (type.map { "::\($0)" } ?? ""))
+                }
+                tuples.append("(\(marks.joined(separator: ", ")))")
+            }
+            let statement = sql.replacingOccurrences(of: "VALUES_LIST", with: "VALUES " + tuples.joined(separator: ", "))
+            result += try await self.query(PostgresQuery(unsafeSQL: statement, binds: bindings), logger: logger).collect().map(Cells.init)
+            start += perStatement
+        }
+        return result
+    }
+}
+
+extension TransferValue {
+    init(_ value: Int64?) { self = value.map { .int($0) } ?? .null }
+    init(_ value: Int?) { self = value.map { .int(Int64($0)) } ?? .null }
+    init(_ value: String?) { self = value.map { .text($0) } ?? .null }
+    init(_ value: Data?) { self = value.map { .blob($0) } ?? .null }
+    init(_ value: Date?) { self = value.map { .int($0.millis) } ?? .null }
+}
