@@ -12,10 +12,10 @@ a PostgreSQL template database; each run ticks a fresh copy (CREATE DATABASE ...
 Needs a server: ROTA_TEST_POSTGRES (default postgres://rota@127.0.0.1:5432, the role .ci/run
 makes) and PGPASSWORD (default rota-test). Run: python3 bench/postgres.py [--runs N]
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time, uuid
+import os, statistics, subprocess, sys, tempfile, time, uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tick import prepare, iso, NOW  # noqa: E402
+from tick import arguments, measure, prepare, iso, NOW  # noqa: E402
 
 BASE = os.environ.get("ROTA_TEST_POSTGRES", "postgres://rota@127.0.0.1:5432")
 os.environ.setdefault("PGPASSWORD", "rota-test")
@@ -49,21 +49,6 @@ def run_ticks(binary, rotas, database, processes):
     return elapsed, sum(out.count(b'"status":"sent"') for out, _ in outputs)
 
 
-def measure_sqlite(binary, rotas, db, runs):
-    times = []
-    for _ in range(runs):
-        copy = db + ".run"
-        shutil.copyfile(db, copy)
-        with open(copy, "rb+") as f:
-            os.fsync(f.fileno())
-        elapsed, pages = run_ticks(binary, rotas, copy, 1)
-        times.append(elapsed)
-        for suffix in ("", "-wal", "-shm", ".tick-lock"):
-            if os.path.exists(copy + suffix):
-                os.remove(copy + suffix)
-    return statistics.median(times), pages
-
-
 def measure_postgres(binary, rotas, template, runs, processes=1):
     times = []
     for _ in range(runs):
@@ -89,20 +74,14 @@ def raise_latency(binary, rotas, database, count):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--binary", default=".build/release/rota")
-    args = parser.parse_args()
-    if not os.path.exists(args.binary):
-        subprocess.run(["swift", "build", "-c", "release", "--product", "rota", "--static-swift-stdlib"], check=True)
-    binary = os.path.abspath(args.binary)
+    args, binary = arguments(7)
     templates = []
     try:
         with tempfile.TemporaryDirectory() as directory:
             a = os.path.join(directory, "a"); os.makedirs(a)
             rotas, db = prepare(a, binary, acked=10_000, due=100, resolved=0)
             template = template_from(binary, db); templates.append(template)
-            sqlite, pages = measure_sqlite(binary, rotas, db, args.runs)
+            sqlite, pages = measure(binary, rotas, db, args.runs)
             one, pages_pg = measure_postgres(binary, rotas, template, args.runs)
             two, pages_two = measure_postgres(binary, rotas, template, args.runs, processes=2)
             print(f"A  10,000 acknowledged + 100 due: SQLite {sqlite * 1000:.0f} ms ({pages} pages); "
@@ -113,7 +92,7 @@ def main():
             started = time.perf_counter()
             template = template_from(binary, db); templates.append(template)
             print(f"   (1,000,000 resolved alerts and pages copied into PostgreSQL by rota migrate in {time.perf_counter() - started:.0f} s)")
-            sqlite, _ = measure_sqlite(binary, rotas, db, args.runs)
+            sqlite, _ = measure(binary, rotas, db, args.runs)
             postgres, _ = measure_postgres(binary, rotas, template, args.runs)
             print(f"B  idle tick, 1,000,000 resolved alerts: SQLite {sqlite * 1000:.0f} ms, PostgreSQL {postgres * 1000:.0f} ms (target < 60 ms)")
 

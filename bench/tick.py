@@ -82,14 +82,18 @@ def measure(binary, rotas, db, runs):
                 os.remove(copy + suffix)
     return statistics.median(times), pages
 
-def main():
+def arguments(runs):
+    """--runs and --binary; builds the release binary when it is missing. Returns (args, binary)."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=runs)
     parser.add_argument("--binary", default=".build/release/rota")
     args = parser.parse_args()
     if not os.path.exists(args.binary):
         subprocess.run(["swift", "build", "-c", "release", "--product", "rota", "--static-swift-stdlib"], check=True)
-    binary = os.path.abspath(args.binary)
+    return args, os.path.abspath(args.binary)
+
+def main():
+    args, binary = arguments(9)
     with tempfile.TemporaryDirectory() as directory:
         a = os.path.join(directory, "a"); os.makedirs(a)
         rotas, db = prepare(a, binary, acked=10_000, due=100, resolved=0)
