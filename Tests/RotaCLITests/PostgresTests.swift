@@ -174,28 +174,32 @@ struct PostgresTests {
         let group = try Hosts(["a"], database: database)
         let team = group.teams[0]
         let started = group.directory.appendingPathComponent("started").path
+        // Level 1 goes at the raise; the tick 10 minutes later delivers level 2, slowly, and loses its connection meanwhile.
+        #expect(try team.run(["alert", "raise", "--service", "web", "--summary", "site down"], at: at(0, from: office)).status == 0)
         try group.setPager("""
             touch "\(started)"
             sleep 2
             """)
-        let raise = team.rota.process(["alert", "raise", "--service", "web", "--summary", "site down", "--now", at(0, from: office)])
+        let tick = team.rota.process(["tick", "--now", at(10, from: office)])
         let errors = Pipe()
-        raise.standardError = errors
-        try raise.run()
+        tick.standardError = errors
+        try tick.run()
         for _ in 0..<200 where !FileManager.default.fileExists(atPath: started) { try await Task.sleep(for: .milliseconds(25)) }
         let cut = try PostgresTestServer.psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '\(name)'",
                                               database: "postgres")
         #expect(cut.status == 0, "\(cut.output)")
-        raise.waitUntilExit()
+        tick.waitUntilExit()
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect([0, 74].contains(raise.terminationStatus), "\(stderr)")
+        #expect([0, 74].contains(tick.terminationStatus), "\(stderr)")
         #expect(!stderr.contains("Fatal error") && !stderr.contains("rota-test"), "no crash, no password: \(stderr)")
-        // Cron's next ticks: the page is recorded sent, delivered once or (its finish lost) twice.
-        for minute in [1, 5, 10] { #expect(try team.run(["tick"], at: at(minute, from: office)).status == 0) }
-        let delivered = group.delivered.filter { $0.id.hasPrefix("rota-1-r1-l1-") }
+        // Cron's next ticks: level 2 is recorded sent, delivered once or (its finish lost) twice.
+        try group.setPager("")
+        for minute in [11, 15, 19] { #expect(try team.run(["tick"], at: at(minute, from: office)).status == 0) }
+        let delivered = group.delivered.filter { $0.id.hasPrefix("rota-1-r1-l2-") }
         #expect((1...2).contains(delivered.count))
-        let pages = try team.run(["alert", "show", "1", "--json"], at: at(11, from: office)).json["pages"] as? [[String: Any]] ?? []
-        #expect(pages.filter { ($0["level"] as? Int) == 1 }.allSatisfy { $0["status"] as? String == "sent" })
+        let pages = try team.run(["alert", "show", "1", "--json"], at: at(19, from: office)).json["pages"] as? [[String: Any]] ?? []
+        #expect(pages.filter { ($0["level"] as? Int) == 2 }.map { $0["status"] as? String } == ["sent"])
+        #expect(group.delivered.filter { $0.id.hasPrefix("rota-1-r1-l1-") }.count == 1, "level 1 went once, at the raise")
     }
 
     @Test("a stale host warns, never records its older files, and never pages an address it does not have")
