@@ -40,8 +40,14 @@ struct GlobalOptions: ParsableArguments {
 
 /// The window of a change: --from and --to.
 struct SpanOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Start.", valueName: "time")) var from: String
-    @Option(help: ArgumentHelp("End.", valueName: "time")) var to: String
+    @Option(help: ArgumentHelp("Start: a time, or now, +2h, today 18:00, tomorrow 09:00, sat 09:00.", valueName: "time")) var from: String
+    @Option(help: ArgumentHelp("End (or give --for).", valueName: "time")) var to: String?
+    @Option(name: .customLong("for"), help: ArgumentHelp("How long instead of --to: 30m, 2h, 1d (days on the wall clock), 1w.", valueName: "duration"))
+    var length: String?
+
+    func validate() throws {
+        guard (to == nil) != (length == nil) else { throw ValidationError("give --to or --for (one of them)") }
+    }
 }
 
 /// Options shared by the commands that change on-call time.

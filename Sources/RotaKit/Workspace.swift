@@ -237,18 +237,31 @@ public struct Workspace: Sendable {
 
     // MARK: names and times
 
-    /// A time typed by a person: read in `--tz`, else the settings zone.
+    /// A time typed by a person (DESIGN §9: `now`, `+2h`, `tomorrow 09:00`, `sat 09:00`, ISO
+    /// forms), relative to `now` and read in `--tz`, else the settings zone.
     public func time(_ text: String, flag: String) throws -> Date {
-        guard let parsed = TimeText.parse(text) else {
-            throw RotaError.usage("\(flag) '\(text)' is not a time; write e.g. 2026-03-29T02:30:00Z, 2026-03-29T02:30+02:00, 2026-03-29T02:30 or 2026-03-29 (years \(TimeText.years.lowerBound)–\(TimeText.years.upperBound))")
+        guard let instant = TypedTime.parse(text, now: now, zone: inputZone) else {
+            throw RotaError.usage("\(flag) '\(text)' is not a time; write \(TypedTime.examples) (years \(TimeText.years.lowerBound)–\(TimeText.years.upperBound))")
         }
-        return parsed.instant(in: inputZone)
+        return instant
     }
 
-    /// A window from --from/--to/--days, at most `Window.maxDays` long.
-    public func window(from: String?, to: String?, days: Int?, defaultDays: Int) throws -> Window {
+    /// A window from --from and --to, --for (a duration after --from: days on the wall clock) or
+    /// --days; at most `Window.maxDays` long.
+    public func window(from: String?, to: String?, for length: String? = nil, days: Int?, defaultDays: Int) throws -> Window {
         let start = try from.map { try time($0, flag: "--from") } ?? now
-        let end = try to.map { try time($0, flag: "--to") } ?? start.addingTimeInterval(Double(days ?? defaultDays) * 86400)
+        let end: Date
+        if let to {
+            guard length == nil else { throw RotaError.usage("give --to or --for, not both") }
+            end = try time(to, flag: "--to")
+        } else if let length {
+            guard let until = TypedTime.offset(length, from: start, zone: inputZone) else {
+                throw RotaError.usage("--for '\(length)' is not a duration; write e.g. 30m, 2h, 1d or 1w")
+            }
+            end = until
+        } else {
+            end = start.addingTimeInterval(Double(days ?? defaultDays) * 86400)
+        }
         return try Window(from: start, to: end)
     }
 
@@ -259,9 +272,11 @@ public struct Workspace: Sendable {
         return schedule
     }
 
+    /// A person by id; `me` is the person whose login is $USER (unless someone's id is `me`).
     public func person(_ id: String) throws -> Person {
-        guard let person = rota.person(id) else { throw RotaError.notFound("no person '\(id)' in the rota files") }
-        return person
+        if let person = rota.person(id) { return person }
+        if id == "me" { return try me() }
+        throw RotaError.notFound("no person '\(id)' in the rota files")
     }
 
     public func service(_ id: String) throws -> Service {

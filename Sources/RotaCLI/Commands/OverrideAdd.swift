@@ -22,7 +22,7 @@ extension RotaCommand.OverrideGroup {
 
         func run() async throws {
             let workspace = try await global.workspace()
-            let window = try workspace.window(from: span.from, to: span.to, days: nil, defaultDays: 0)
+            let window = try workspace.window(from: span.from, to: span.to, for: span.length, days: nil, defaultDays: 0)
             let id = try await workspace.addOverride(schedule: schedule, person: person, window: window, reason: change.reason, as: change.actor)
             if global.json {
                 global.print(Documents.id(id))

@@ -29,7 +29,7 @@ extension RotaCommand {
 
         func run() async throws {
             let workspace = try await global.workspace()
-            let window = try workspace.window(from: span.from, to: span.to, days: nil, defaultDays: 0)
+            let window = try workspace.window(from: span.from, to: span.to, for: span.length, days: nil, defaultDays: 0)
             let swapped = try await workspace.swap(schedule: schedule, between: between[0], and: between[1], window: window,
                                                    reason: change.reason, as: change.actor)
             if global.json {
