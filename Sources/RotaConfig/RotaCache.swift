@@ -7,7 +7,7 @@ import RotaCore
 /// another fingerprint, a short read) is a miss, and the files are parsed as usual.
 public struct RotaCache: Sendable {
     public let path: String
-    static let magic = Array("rota-cache-v6\n".utf8)
+    static let magic = Array("rota-cache-v7\n".utf8)
 
     public init(path: String) { self.path = path }
 
@@ -165,6 +165,8 @@ private struct Writer {
             w.int(surge.within)
             w.string(surge.service)
         }
+        // Added after the first model version: read only when present, so older revisions still decode.
+        list(rota.schedules.filter(\.expectGaps)) { $0.string($1.id) }
     }
 }
 
@@ -252,7 +254,7 @@ private struct Reader {
             if case .some(.none) = timezone { broken = true }
             return Person(id: id, name: name, login: login, timezone: timezone ?? nil, contacts: contacts)
         }
-        let schedules: [Schedule] = list { r in
+        var schedules: [Schedule] = list { r in
             let id = r.string(), name = r.string()
             let zone = r.zone()
             if zone == nil { broken = true }
@@ -300,6 +302,8 @@ private struct Reader {
         let surges: [Surge] = list { r in
             Surge(id: r.string(), services: r.list { $0.string() }, alerts: r.int(), within: r.int(), service: r.string())
         }
+        let expectingGaps: Set<String> = index < bytes.count ? Set(list { $0.string() }) : []
+        for position in schedules.indices where expectingGaps.contains(schedules[position].id) { schedules[position].expectGaps = true }
         guard !failed, !broken, index == bytes.count else { return nil }
         return Rota(settings: settings, holidays: holidays, people: people, schedules: schedules,
                     escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats, surges: surges)

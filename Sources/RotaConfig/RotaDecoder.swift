@@ -217,7 +217,15 @@ final class RotaDecoder {
     // MARK: schedules
 
     private func decodeSchedule(_ node: YAMLNode) {
-        guard let fields = read.fields(node, "a schedule", allowed: ["id", "name", "timezone", "layers", "overrides", "holidays"], required: ["id", "layers"]) else { return }
+        guard let fields = read.fields(node, "a schedule", allowed: ["id", "name", "timezone", "layers", "overrides", "holidays", "expect_gaps"], required: ["id", "layers"]) else { return }
+        var expectGaps = false
+        if let node = fields["expect_gaps"], let flag = read.text(node, "expect_gaps") {
+            switch flag {
+            case "true": expectGaps = true
+            case "false": expectGaps = false
+            default: log.error(node.location, "expect_gaps must be true or false (true: the schedule covers business hours only, and check lists its gaps as information)")
+            }
+        }
         let holidays = (read.list(fields["holidays"], "holidays") ?? []).compactMap { read.date($0, "holiday") }
         let id = read.identifier(fields["id"], "schedule id")
         let name = read.text(fields["name"], "schedule name")
@@ -248,7 +256,9 @@ final class RotaDecoder {
         }
         guard define(.schedule, id, at: fields.location), let id, let zone else { return }
         overrideDrafts += drafts.map { (schedules.count, $0.person, $0.from, $0.to, $0.location) }
-        schedules.append(Schedule(id: id, name: name ?? id, zone: zone, layers: layers, holidays: holidays.sorted()))
+        var schedule = Schedule(id: id, name: name ?? id, zone: zone, layers: layers, holidays: holidays.sorted())
+        schedule.expectGaps = expectGaps
+        schedules.append(schedule)
     }
 
     private func decodeLayer(_ node: YAMLNode, index: Int) -> Layer? {

@@ -33,6 +33,9 @@ public enum Documents {
                 .object([("kind", .string(warning.kind.rawValue)), ("schedule", .text(warning.schedule)),
                          ("at", .instant(warning.at)), ("message", .string(warning.message))])
             })),
+            ("expected_gaps", .array(report.expectedGaps.map { gap in
+                .object([("schedule", .string(gap.schedule)), ("start", .instant(gap.start)), ("end", .instant(gap.end))])
+            })),
         ])
     }
 

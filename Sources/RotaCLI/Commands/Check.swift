@@ -9,12 +9,14 @@ extension RotaCommand {
         static let configuration = CommandConfiguration(
             abstract: "Find hours with nobody on call, and things a team lead should look at.",
             discussion: """
-            Looks from --from (default: now) over --days (default 28). Exits 1 when a schedule has a gap.
+            Looks from --from (default: now) over --days (default 28). Exits 1 when a schedule has a gap;
+            the gaps of a schedule with expect_gaps: true (business hours only) are listed as information.
             Warns about handoffs and restriction edges on local times that do not exist or happen twice
             (DST), escalations that page a schedule with gaps, and overrides during leave.
             Examples:
               rota check
               rota check --from 2026-12-20 --days 21 --json
+              rota check --schedule community-managers
             """
         )
 
@@ -26,6 +28,9 @@ extension RotaCommand {
         @Option(help: ArgumentHelp("Length of the horizon in days (default 28).", valueName: "n"))
         var days: Int = 28
 
+        @Option(help: ArgumentHelp("Look at this schedule only.", valueName: "id"))
+        var schedule: String?
+
         func validate() throws {
             if !(1...Window.maxDays).contains(days) { throw ValidationError("--days must be from 1 to \(Window.maxDays)") }
         }
@@ -33,23 +38,31 @@ extension RotaCommand {
         func run() async throws {
             let workspace = try await global.workspace()
             let window = try workspace.window(from: from, to: nil, days: days, defaultDays: days)
-            let report = try await workspace.check(window: window)
+            var report = try await workspace.check(window: window)
+            if let schedule { report = report.only(schedule: try workspace.schedule(schedule).id) }
             if global.json {
                 global.print(Documents.check(report))
             } else {
                 let span = "\(TimeText.utc(window.from)) – \(TimeText.utc(window.to))"
-                if report.gaps.isEmpty {
+                func table(_ gaps: [Gap]) -> String {
+                    var table = Table("SCHEDULE", "FROM", "TO", "HOURS")
+                    for gap in gaps {
+                        let zone = (try? workspace.schedule(gap.schedule).zone) ?? workspace.inputZone
+                        table.add(gap.schedule, HumanTime.format(gap.start, in: zone), HumanTime.format(gap.end, in: zone),
+                                  String(format: "%.1f", gap.end.timeIntervalSince(gap.start) / 3600))
+                    }
+                    return table.rendered()
+                }
+                if !report.gaps.isEmpty {
+                    Console.out("\(report.gaps.count) gap(s) with nobody on call, \(span):\n" + table(report.gaps))
+                } else if report.expectedGaps.isEmpty {
                     Console.out("No gaps: every schedule has someone on call from \(span).")
                 } else {
-                    Console.out("\(report.gaps.count) gap(s) with nobody on call, \(span):")
-                    var table = Table("SCHEDULE", "FROM", "TO", "HOURS")
-                    for gap in report.gaps {
-                        let zone = (try? workspace.schedule(gap.schedule).zone) ?? workspace.inputZone
-                        let hours = gap.end.timeIntervalSince(gap.start) / 3600
-                        table.add(gap.schedule, HumanTime.format(gap.start, in: zone), HumanTime.format(gap.end, in: zone),
-                                  String(format: "%.1f", hours))
-                    }
-                    Console.out(table.rendered())
+                    Console.out("No unexpected gaps from \(span).")
+                }
+                if !report.expectedGaps.isEmpty {
+                    Console.out("\(report.expectedGaps.count) expected gap(s) in schedules that cover business hours only (expect_gaps: true):\n"
+                                + table(report.expectedGaps))
                 }
                 for warning in report.warnings {
                     Console.out("warning: \(warning.schedule.map { "[\($0)] " } ?? "")\(warning.message)")

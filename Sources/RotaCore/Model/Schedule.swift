@@ -11,6 +11,8 @@ public struct Schedule: Hashable, Sendable {
     public var overrides: [Override]
     /// Public holidays of this schedule, on top of the rota's own list (for the hours report).
     public var holidays: [LocalDate]
+    /// Covers business hours only (`expect_gaps: true`): `rota check` lists its gaps as information.
+    public var expectGaps: Bool = false
 
     public init(id: String, name: String, zone: Zone, layers: [Layer], overrides: [Override] = [], holidays: [LocalDate] = []) {
         self.id = id

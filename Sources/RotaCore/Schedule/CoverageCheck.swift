@@ -38,8 +38,17 @@ public struct CoverageWarning: Hashable, Sendable {
 
 /// What `rota check` finds over a horizon.
 public struct CoverageReport: Sendable {
+    /// Gaps of schedules that should always have someone: each one a failure.
     public var gaps: [Gap]
     public var warnings: [CoverageWarning]
+    /// Gaps of schedules that cover business hours only (`expect_gaps: true`): information.
+    public var expectedGaps: [Gap] = []
+
+    /// The report about one schedule: its gaps, and the warnings that name it.
+    public func only(schedule id: String) -> CoverageReport {
+        CoverageReport(gaps: gaps.filter { $0.schedule == id }, warnings: warnings.filter { $0.schedule == id },
+                       expectedGaps: expectedGaps.filter { $0.schedule == id })
+    }
 }
 
 public enum CoverageCheck {
@@ -47,12 +56,13 @@ public enum CoverageCheck {
     /// Gaps follow the revisions in force; warnings look at the newest rota.
     public static func run(timetable: Timetable, from: Date, to: Date) -> CoverageReport {
         let rota = timetable.current
-        var gaps: [Gap] = []
+        var gaps: [Gap] = [], expectedGaps: [Gap] = []
         var warnings: [CoverageWarning] = []
         var gapCount: [String: Int] = [:]
+        let expecting = Set(rota.schedules.filter(\.expectGaps).map(\.id))
         for id in timetable.scheduleIDs {
             let found = timetable.gaps(schedule: id, from: from, to: to)
-            gaps += found
+            if expecting.contains(id) { expectedGaps += found } else { gaps += found }
             gapCount[id] = found.count
         }
         for schedule in rota.schedules {
@@ -74,7 +84,7 @@ public enum CoverageCheck {
                         + "those levels will be skipped"))
             }
         }
-        return CoverageReport(gaps: gaps, warnings: warnings)
+        return CoverageReport(gaps: gaps, warnings: warnings, expectedGaps: expectedGaps)
     }
 
     /// Handoffs and restriction edges in `[from, to)` that fall on nonexistent or ambiguous local times.

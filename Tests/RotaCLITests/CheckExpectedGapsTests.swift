@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@Suite("rota check: business-hours rotas (expect_gaps) and one schedule at a time")
+struct CheckExpectedGapsTests {
+    static let files = """
+        settings: {timezone: Europe/Paris}
+        people: [{id: ann}, {id: bob}]
+        schedules:
+          - id: office
+            expect_gaps: true
+            layers:
+              - {members: [ann], start: 2026-03-02T09:00, shift: 1d, restrict: [{days: mon-fri, from: "09:00", to: "18:00"}]}
+          - id: always
+            layers:
+              - {members: [bob], start: 2026-03-02T00:00, shift: 1w}
+        """
+
+    @Test("an office-hours rota's gaps are information (exit 0), a real gap elsewhere still fails (exit 1); --schedule looks at one")
+    func expectedGaps() throws {
+        let rota = try RotaRunner(files: ["r.yaml": Self.files])
+        let window = ["--from", "2026-03-02T00:00", "--days", "7", "--now", "2026-03-01T00:00:00Z"]
+        for _ in 0..<2 {  // the second run reads the compiled rota from the cache
+            let check = try rota.run(["check", "--json"] + window)
+            #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+            #expect((check.json["gaps"] as? [Any])?.isEmpty == true)
+            #expect((check.json["expected_gaps"] as? [[String: Any]])?.count == 6, "five weeknights and the weekend")
+        }
+        let human = try rota.run(["check"] + window)
+        #expect(human.stdout.contains("No unexpected gaps"))
+        #expect(human.stdout.contains("expected gap(s) in schedules that cover business hours only"))
+        // bob on leave on Saturday: the 24/7 schedule has a real gap.
+        #expect(try rota.run(["leave", "add", "--person", "bob", "--from", "2026-03-07T00:00", "--for", "1d", "--now", "2026-03-01T00:00:00Z"]).status == 0)
+        let failing = try rota.run(["check", "--json"] + window)
+        #expect(failing.status == 1)
+        #expect((failing.json["gaps"] as? [[String: Any]])?.map { $0["schedule"] as? String } == ["always"])
+        #expect(try rota.run(["check", "--schedule", "office"] + window).status == 0)
+        #expect(try rota.run(["check", "--schedule", "always"] + window).status == 1)
+        let unknown = try rota.run(["check", "--schedule", "nope"] + window)
+        #expect(unknown.status == 69)
+        #expect(unknown.stderr.contains("no schedule 'nope'"))
+        // With the files half-edited, the stored revision keeps expect_gaps.
+        try rota.write("r.yaml", Self.files + "\nbroken: [\n")
+        let fallback = try rota.run(["check", "--schedule", "office", "--json"] + window)
+        #expect(fallback.status == 0, "\(fallback.stderr)")
+        #expect((fallback.json["expected_gaps"] as? [Any])?.count == 6)
+    }
+
+    @Test("expect_gaps must be true or false")
+    func badFlag() throws {
+        let rota = try RotaRunner(files: ["r.yaml": Self.files.replacingOccurrences(of: "expect_gaps: true", with: "expect_gaps: sometimes")])
+        let result = try rota.run(["validate"])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("expect_gaps must be true or false"), "\(result.stderr)")
+    }
+}
