@@ -145,7 +145,7 @@ struct ReadCommandTests {
     }
 
     @Test("bad usage and unknown names get a clear message and the right exit code", arguments: [
-        BadUsage(arguments: ["now", "--at", "yesterday"], status: 64),
+        BadUsage(arguments: ["now", "--at", "someday"], status: 64),
         BadUsage(arguments: ["now", "--now", "2026-13-01T00:00"], status: 64),
         BadUsage(arguments: ["now", "--tz", "CET"], status: 64),
         BadUsage(arguments: ["now", "--frobnicate"], status: 64),
