@@ -151,7 +151,7 @@ struct PostgresTests {
             """)
         let raise = slow.rota.process(["alert", "raise", "--service", "web", "--summary", "site down", "--now", at(0, from: office)])
         try raise.run()
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: started) { try await Task.sleep(for: .milliseconds(25)) }
+        for _ in 0..<2400 where !FileManager.default.fileExists(atPath: started) { try await Task.sleep(for: .milliseconds(25)) }
         #expect(FileManager.default.fileExists(atPath: started), "the slow pager started")
         kill(raise.processIdentifier, SIGKILL)
         raise.waitUntilExit()
@@ -184,7 +184,7 @@ struct PostgresTests {
         let errors = Pipe()
         tick.standardError = errors
         try tick.run()
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: started) { try await Task.sleep(for: .milliseconds(25)) }
+        for _ in 0..<2400 where !FileManager.default.fileExists(atPath: started) { try await Task.sleep(for: .milliseconds(25)) }
         let cut = try PostgresTestServer.psql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '\(name)'",
                                               database: "postgres")
         #expect(cut.status == 0, "\(cut.output)")

@@ -18,12 +18,12 @@ final class ServeProcess {
     init(_ rota: RotaRunner, arguments: [String] = []) throws {
         self.rota = rota
         log = rota.directory.appendingPathComponent("serve-\(UUID().uuidString).log").path
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         process = rota.process(["serve", "--listen", "127.0.0.1:0"] + arguments, environment: Self.environment)
         process.standardError = FileHandle(forWritingAtPath: log)
         try process.run()
         var found: Int?
-        for _ in 0..<200 where found == nil {
+        for _ in 0..<1200 where found == nil {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             if let range = text.range(of: "listening on port ") {
                 found = Int(text[range.upperBound...].prefix { $0.isNumber })
@@ -318,7 +318,7 @@ struct ServeTests {
         let server = try ServeProcess(rota)
         let answer = try await server.request("POST", "/v1/alerts", body: #"{"summary":"slow"}"#, token: "tok-scripts")
         #expect(answer.status == 202)
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: "\(dir)/slow.log") { try await Task.sleep(for: .milliseconds(20)) }
+        for _ in 0..<3000 where !FileManager.default.fileExists(atPath: "\(dir)/slow.log") { try await Task.sleep(for: .milliseconds(20)) }
         #expect(server.stop(.term) == 0)
         #expect(try String(contentsOfFile: "\(dir)/slow.log", encoding: .utf8) == "start\ndone\n")
         let shown = try rota.run(["alert", "show", "1", "--json"]).json
