@@ -11,11 +11,22 @@ struct AnswerOptions: ParsableArguments {
     @Option(name: .customLong("as"), help: ArgumentHelp("Who answers (default: the person whose login is $USER).", valueName: "person")) var actor: String?
 
     func answer(verb: String, _ change: (Workspace) async throws -> StoredAlert) async throws {
-        let alert = try await change(try await global.workspace())
+        let workspace = try await global.workspace()
+        let before = try await workspace.alert(id)
+        let alert = try await change(workspace)
         if global.json {
             global.print(Documents.answered(alert))
-        } else {
-            Console.out("Alert #\(alert.id) is \(alert.status.rawValue)\(alert.status.rawValue == verb ? "" : " (unchanged)").")
+            return
         }
+        // A second answer says who answered first, and when.
+        guard before.status == alert.status, alert.status != .triggered else {
+            Console.out("Alert #\(alert.id) is \(alert.status.rawValue).")
+            return
+        }
+        let (who, when) = alert.status == .resolved ? (alert.resolvedBy, alert.resolvedAt) : (alert.acknowledgedBy, alert.acknowledgedAt)
+        let by = who.map { " by \($0)" } ?? ""
+        let at = when.map { " at \(HumanTime.format($0, in: workspace.inputZone))" } ?? ""
+        let nothing = alert.status.rawValue == verb ? "" : "; nothing to do"
+        Console.out("Alert #\(alert.id) was already \(alert.status.rawValue)\(by)\(at)\(nothing).")
     }
 }
