@@ -26,6 +26,19 @@ extension Workspace {
         return shifts
     }
 
+    /// What a person reads in `rota shifts`: each schedule's whole shifts that touch the window,
+    /// and its gaps inside it, in schedule order then time (one timetable for both).
+    public func roster(schedules ids: [String], window: Window) async throws -> [(schedule: String, shifts: [Shift], gaps: [Gap])] {
+        let chosen = ids.isEmpty ? rota.schedules : try ids.map { try schedule($0) }
+        let margin: TimeInterval = 35 * 86400
+        let timetable = try await timetable(from: window.from.addingTimeInterval(-margin), to: window.to.addingTimeInterval(margin))
+        return chosen.map { schedule in
+            let whole = timetable.shifts(schedule: schedule.id, from: window.from.addingTimeInterval(-margin), to: window.to.addingTimeInterval(margin))
+                .filter { $0.end > window.from && $0.start < window.to }
+            return (schedule.id, whole, timetable.gaps(schedule: schedule.id, from: window.from, to: window.to))
+        }
+    }
+
     /// Gaps and warnings over a window, with open alerts escalating by kept definitions.
     public func check(window: Window) async throws -> CoverageReport {
         let timetable = try await timetable(from: window.from, to: window.to)

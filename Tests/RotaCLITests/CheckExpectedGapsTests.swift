@@ -54,3 +54,26 @@ struct CheckExpectedGapsTests {
         #expect(result.stderr.contains("expect_gaps must be true or false"), "\(result.stderr)")
     }
 }
+
+@Suite("rota shifts as a table agrees with the calendar: gaps as rows, cut shifts marked")
+struct ShiftsTableTests {
+    @Test("a gap is a row of its own ('— nobody —'); shifts cut by the window are marked …, across Paris' spring-forward")
+    func gapsAndCuts() throws {
+        let rota = try RotaRunner(files: ["r.yaml": CheckExpectedGapsTests.files])
+        let result = try rota.run(["shifts", "--schedule", "office", "--from", "2026-03-27T12:00", "--to", "2026-03-30T12:00",
+                                   "--now", "2026-03-01T00:00:00Z"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = result.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        #expect(rows == [
+            "SCHEDULE PERSON START END",
+            "office ann …Fri 27 Mar 12:00 +01:00 Fri 27 Mar 18:00 +01:00",
+            "office — nobody — Fri 27 Mar 18:00 +01:00 Mon 30 Mar 09:00 +02:00",
+            "office ann Mon 30 Mar 09:00 +02:00 Mon 30 Mar 12:00 +02:00…",
+            "… the shift began before or goes on after the window ('--format ical' gives whole shifts).",
+        ], "\(result.stdout)")
+        let always = try rota.run(["shifts", "--schedule", "always", "--from", "2026-03-27T12:00", "--to", "2026-03-30T12:00",
+                                   "--now", "2026-03-01T00:00:00Z"])
+        #expect(!always.stdout.contains("nobody"))
+        #expect(always.stdout.contains("bob …Fri 27 Mar 12:00 +01:00") || always.stdout.contains("…Fri 27 Mar 12:00 +01:00"), "\(always.stdout)")
+    }
+}

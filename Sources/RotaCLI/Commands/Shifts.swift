@@ -58,15 +58,43 @@ extension RotaCommand {
             let who = try person.map { try workspace.person($0) } ?? (me ? try workspace.me() : nil)
             let chosenFormat = global.json ? .json : (format ?? .table)
             // A calendar gets whole shifts (not clipped to the window), so each keeps its UID.
-            let shifts = try await workspace.shifts(schedules: schedules, person: who, window: window, whole: chosenFormat == .ical)
+            func shifts() async throws -> [Shift] {
+                try await workspace.shifts(schedules: schedules, person: who, window: window, whole: chosenFormat == .ical)
+            }
             switch chosenFormat {
             case .ical:
-                Console.out(document: ICalendar.render(shifts, rota: workspace.rota, now: workspace.now))
+                Console.out(document: ICalendar.render(try await shifts(), rota: workspace.rota, now: workspace.now))
             case .json:
-                global.print(Documents.shifts(from: window.from, to: window.to, shifts))
+                global.print(Documents.shifts(from: window.from, to: window.to, try await shifts()))
             case .csv:
-                Console.out(CSV.shifts(shifts))
+                Console.out(CSV.shifts(try await shifts()))
+            case .table where who == nil:
+                // Every schedule's shifts with its gaps as rows of their own; a shift cut by the
+                // window is marked (… before: it began earlier; after: it goes on).
+                let roster = try await workspace.roster(schedules: schedules, window: window)
+                guard roster.contains(where: { !$0.shifts.isEmpty || !$0.gaps.isEmpty }) else {
+                    Console.out("No schedules.")
+                    return
+                }
+                var table = Table("SCHEDULE", "PERSON", "START", "END")
+                var clipped = false
+                for entry in roster {
+                    let zone = (try? workspace.schedule(entry.schedule).zone) ?? workspace.inputZone
+                    let rows = entry.shifts.map { (start: $0.start, end: $0.end, person: $0.person) }
+                        + entry.gaps.map { (start: $0.start, end: $0.end, person: "— nobody —") }
+                    for row in rows.sorted(by: { $0.start < $1.start }) {
+                        let start = max(row.start, window.from), end = min(row.end, window.to)
+                        clipped = clipped || row.start < window.from || row.end > window.to
+                        table.add(entry.schedule, row.person, (row.start < window.from ? "…" : "") + HumanTime.format(start, in: zone),
+                                  HumanTime.format(end, in: zone) + (row.end > window.to ? "…" : ""))
+                    }
+                }
+                Console.out(table.rendered())
+                if clipped {
+                    Console.out("… the shift began before or goes on after the window ('--format ical' gives whole shifts).")
+                }
             case .table:
+                let shifts = try await shifts()
                 guard !shifts.isEmpty else {
                     Console.out("No shifts between \(TimeText.utc(window.from)) and \(TimeText.utc(window.to)).")
                     return
