@@ -34,20 +34,40 @@ struct CoverListing {
     }
 }
 
-/// What `override remove` and `leave remove` share: the id, who does it, and the answer.
+/// What `override remove` and `leave remove` share: the ids, who does it, and the answer.
 struct RemovalOptions: ParsableArguments {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var change: ChangeOptions
-    @Argument(help: "The id (see the list command).") var id: Int
+    @Argument(help: "The id, or several (see the list command).") var ids: [Int]
 
+    func validate() throws {
+        if ids.isEmpty { throw ValidationError("give the id of what to remove (see the list command)") }
+    }
+
+    /// Removes each id in turn (each its own change in the log); an unknown one does not stop
+    /// the others, and makes the command end with 69 naming it.
     func remove(_ kind: StoredCover.Kind) async throws {
         let workspace = try await global.workspace()
-        let removed = try await workspace.removeCover(kind, id: id, as: change.actor)
+        var removed: [StoredCover] = [], missing: [Int] = []
+        for id in ids.reduce(into: [Int](), { if !$0.contains($1) { $0.append($1) } }) {
+            do {
+                removed.append(try await workspace.removeCover(kind, id: id, as: change.actor))
+            } catch let error as RotaError where error.exitCode == ExitStatus.notFound.code {
+                if ids.count == 1 { throw error }
+                missing.append(id)
+            }
+        }
         if global.json {
-            global.print(Documents.removed(removed.id))
+            global.print(ids.count == 1 ? Documents.removed(removed[0].id)
+                         : .object([("removed", .array(removed.map { .int($0.id) })), ("not_found", .array(missing.map { .int($0) }))]))
         } else {
-            let what = removed.schedule.map { "\(removed.person) on \($0)" } ?? removed.person
-            Console.out("Removed \(kind.rawValue) #\(removed.id) (\(what)).")
+            for cover in removed {
+                let what = cover.schedule.map { "\(cover.person) on \($0)" } ?? cover.person
+                Console.out("Removed \(kind.rawValue) #\(cover.id) (\(what)).")
+            }
+        }
+        if !missing.isEmpty {
+            throw RotaError.notFound("no \(kind.rawValue) \(missing.map { "#\($0)" }.joined(separator: ", ")); the others were removed")
         }
     }
 }
