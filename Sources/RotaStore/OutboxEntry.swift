@@ -19,6 +19,15 @@ public struct OutboxEntry: Hashable, Sendable {
     /// Queued well after it was due (the runner was behind): said so in the page.
     public var late: Bool
 
+    /// The delivery as an outbox row spells it: a page's round, level and level due time, or a
+    /// notice's key, subject and text (the other fields zero or nil).
+    public var columns: (round: Int, level: Int, levelDueAt: Date, noticeKey: String?, noticeSubject: String?, noticeText: String?) {
+        switch delivery {
+        case .page(let round, let level, let due): (round, level, due, nil, nil, nil)
+        case .notice(let key, let subject, let text): (0, 0, dueAt, key, subject, text)
+        }
+    }
+
     public init(delivery: Delivery, person: String, contact: Int, contactKind: String, contactKey: String, dueAt: Date, late: Bool = false) {
         self.delivery = delivery
         self.person = person
@@ -89,14 +98,9 @@ public struct StoredPage: Hashable, Sendable {
 
     /// An entry that would be queued, shown as a row (dry runs).
     public init(previewing entry: OutboxEntry, alertID: Int?) {
-        var round = 0, level = 0, levelDueAt = entry.dueAt
-        var key: String?, subject: String?, text: String?
-        switch entry.delivery {
-        case .page(let r, let l, let due): (round, level, levelDueAt) = (r, l, due)
-        case .notice(let k, let s, let t): (key, subject, text) = (k, s, t)
-        }
-        self.init(id: 0, alertID: alertID, noticeKey: key, noticeSubject: subject, noticeText: text, round: round, level: level,
-                  person: entry.person, contact: entry.contact, contactKind: entry.contactKind, contactKey: entry.contactKey,
-                  levelDueAt: levelDueAt, dueAt: entry.dueAt, status: .pending, attempts: 0, late: entry.late)
+        let c = entry.columns
+        self.init(id: 0, alertID: alertID, noticeKey: c.noticeKey, noticeSubject: c.noticeSubject, noticeText: c.noticeText, round: c.round,
+                  level: c.level, person: entry.person, contact: entry.contact, contactKind: entry.contactKind, contactKey: entry.contactKey,
+                  levelDueAt: c.levelDueAt, dueAt: entry.dueAt, status: .pending, attempts: 0, late: entry.late)
     }
 }

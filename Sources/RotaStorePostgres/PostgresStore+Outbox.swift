@@ -139,16 +139,11 @@ struct OutboxRow {
     var alertID: Int?
 
     var values: [TransferValue] {
-        var round = 0, level = 0, levelDueAt = entry.dueAt
-        var key: String?, subject: String?, text: String?
-        switch entry.delivery {
-        case .page(let r, let l, let due): (round, level, levelDueAt) = (r, l, due)
-        case .notice(let k, let s, let t): (key, subject, text) = (k, s, t)
-        }
-        return [key == nil ? TransferValue(alertID) : .null, TransferValue(key), TransferValue(subject), TransferValue(text),
-                .int(Int64(round)), .int(Int64(level)), .text(entry.person), .int(Int64(entry.contact)), .text(entry.contactKind),
-                .text(entry.contactKey), .int(levelDueAt.millis), .int(entry.dueAt.millis), .text("pending"), .int(entry.dueAt.millis),
-                .int(entry.late ? 1 : 0)]
+        let c = entry.columns
+        return [c.noticeKey == nil ? TransferValue(alertID) : .null, TransferValue(c.noticeKey), TransferValue(c.noticeSubject),
+                TransferValue(c.noticeText), .int(Int64(c.round)), .int(Int64(c.level)), .text(entry.person), .int(Int64(entry.contact)),
+                .text(entry.contactKind), .text(entry.contactKey), .int(c.levelDueAt.millis), .int(entry.dueAt.millis), .text("pending"),
+                .int(entry.dueAt.millis), .int(entry.late ? 1 : 0)]
     }
 }
 

@@ -8,18 +8,14 @@ extension SQLiteStore {
     static func insert(_ entries: [OutboxEntry], alertID: Int?, into db: Database) throws -> Int {
         var added = 0
         for entry in entries {
-            var round = 0, level = 0, levelDueAt = entry.dueAt
-            var key: String?, subject: String?, text: String?
-            switch entry.delivery {
-            case .page(let r, let l, let due): (round, level, levelDueAt) = (r, l, due)
-            case .notice(let k, let s, let t): (key, subject, text) = (k, s, t)
-            }
+            let c = entry.columns
             try db.execute(sql: """
                 INSERT OR IGNORE INTO page (alert_id, notice_key, notice_subject, notice_text, round, level, person, contact, contact_kind,
                                             contact_key, level_due_at, due_at, status, next_attempt_at, late)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
-                """, arguments: [key == nil ? alertID : nil, key, subject, text, round, level, entry.person, entry.contact, entry.contactKind,
-                                 entry.contactKey, levelDueAt.millis, entry.dueAt.millis, entry.dueAt.millis, entry.late])
+                """, arguments: [c.noticeKey == nil ? alertID : nil, c.noticeKey, c.noticeSubject, c.noticeText, c.round, c.level, entry.person,
+                                 entry.contact, entry.contactKind, entry.contactKey, c.levelDueAt.millis, entry.dueAt.millis, entry.dueAt.millis,
+                                 entry.late])
             added += db.changesCount
         }
         return added
