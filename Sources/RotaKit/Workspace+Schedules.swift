@@ -17,7 +17,7 @@ extension Workspace {
     /// gives whole shifts that overlap the window (a calendar keeps each shift's UID) instead of clipping them.
     public func shifts(schedules ids: [String], person: Person?, window: Window, whole: Bool = false) async throws -> [Shift] {
         let chosen = ids.isEmpty ? rota.schedules : try ids.map { try schedule($0) }
-        let margin: TimeInterval = whole ? 35 * 86400 : 0
+        let margin: TimeInterval = whole ? Self.wholeShiftMargin : 0
         let span = (from: window.from.addingTimeInterval(-margin), to: window.to.addingTimeInterval(margin))
         let timetable = try await timetable(from: span.from, to: span.to)
         var shifts = chosen.flatMap { timetable.shifts(schedule: $0.id, from: span.from, to: span.to) }
@@ -29,15 +29,17 @@ extension Workspace {
     /// What a person reads in `rota shifts`: each schedule's whole shifts that touch the window,
     /// and its gaps inside it, in schedule order then time (one timetable for both).
     public func roster(schedules ids: [String], window: Window) async throws -> [(schedule: String, shifts: [Shift], gaps: [Gap])] {
-        let chosen = ids.isEmpty ? rota.schedules : try ids.map { try schedule($0) }
-        let margin: TimeInterval = 35 * 86400
-        let timetable = try await timetable(from: window.from.addingTimeInterval(-margin), to: window.to.addingTimeInterval(margin))
-        return chosen.map { schedule in
-            let whole = timetable.shifts(schedule: schedule.id, from: window.from.addingTimeInterval(-margin), to: window.to.addingTimeInterval(margin))
-                .filter { $0.end > window.from && $0.start < window.to }
-            return (schedule.id, whole, timetable.gaps(schedule: schedule.id, from: window.from, to: window.to))
+        let named = ids.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        let whole = try await shifts(schedules: named, person: nil, window: window, whole: true)
+        let chosen = named.isEmpty ? rota.schedules.map(\.id) : named
+        return chosen.map { id in
+            let mine = whole.filter { $0.schedule == id }
+            return (id, mine, Gap.complement(of: mine, schedule: id, from: window.from, to: window.to))
         }
     }
+
+    /// How far beyond a window whole shifts are looked for (a shift longer than this is cut there).
+    static let wholeShiftMargin: TimeInterval = 35 * 86400
 
     /// Gaps and warnings over a window, with open alerts escalating by kept definitions.
     public func check(window: Window) async throws -> CoverageReport {

@@ -91,8 +91,8 @@ public struct Timetable: Sendable {
 }
 
 extension Gap {
-    /// The stretches of `[from, to)` that `shifts` (sorted, merged) leave uncovered.
-    static func complement(of shifts: [Shift], schedule: String, from: Date, to: Date) -> [Gap] {
+    /// The stretches of `[from, to)` that `shifts` (sorted, merged; they may reach past either end) leave uncovered.
+    public static func complement(of shifts: [Shift], schedule: String, from: Date, to: Date) -> [Gap] {
         var gaps: [Gap] = []
         var cursor = from
         for shift in shifts {
