@@ -16,6 +16,8 @@ let package = Package(
         // The HTTP front door (rota serve); its default traits (swift-configuration, full Foundation) are not needed.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The board's pages: logic-less templates, HTML-escaped by default (no dependencies of its own).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // Several runners on several hosts sharing one PostgreSQL database (DESIGN §7).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Already built for postgres-nio; named for its TLS settings (sslmode).
@@ -35,6 +37,7 @@ let package = Package(
             "RotaKit", "RotaFormats", "RotaCore", "RotaStore", "RotaEngine",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The application layer: Workspace (load, fall back, revisions), use cases, audit, secrets, signed tokens.

@@ -59,18 +59,3 @@ struct ChangeOptions: ParsableArguments {
     var reason: String?
 }
 
-/// Wall times for people: `Mon 30 Nov 09:00 CET`.
-enum HumanTime {
-    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    static let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-
-    static func format(_ instant: Date, in zone: Zone, year: Bool = false) -> String {
-        let wall = zone.wall(at: instant)
-        let date = wall.date
-        var text = "\(days[date.weekday.rawValue]) \(date.day < 10 ? "0" : "")\(date.day) \(months[date.month - 1])"
-        if year { text += " \(date.year)" }
-        let hour = wall.hour < 10 ? "0\(wall.hour)" : "\(wall.hour)"
-        let minute = wall.minute < 10 ? "0\(wall.minute)" : "\(wall.minute)"
-        return text + " \(hour):\(minute) \(zone.label(at: instant))"
-    }
-}

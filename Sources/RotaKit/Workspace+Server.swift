@@ -67,8 +67,17 @@ extension Workspace {
     /// public URL or a server secret.
     func linkMaker() -> (@Sendable (Int, String) -> String?)? {
         guard let base = rota.settings.server.publicURL, let signer = try? tokenSigner() else { return nil }
-        let expires = Int(now.addingTimeInterval(Self.linkLifetime).timeIntervalSince1970)
-        return { id, person in "\(base)/a/" + signer.sign(.acknowledge, [String(id), person, String(expires)]) }
+        let now = now
+        return { id, person in "\(base)/a/" + Self.linkToken(alert: id, person: person, signer: signer, now: now) }
+    }
+
+    /// The token of an ack link (or a person page's button) for `person` about `alertID`, valid 7 days.
+    func linkToken(alert id: Int, person: String, signer: TokenSigner) -> String {
+        Self.linkToken(alert: id, person: person, signer: signer, now: now)
+    }
+
+    static func linkToken(alert id: Int, person: String, signer: TokenSigner, now: Date) -> String {
+        signer.sign(.acknowledge, [String(id), person, String(Int(now.addingTimeInterval(linkLifetime).timeIntervalSince1970))])
     }
 
     /// The alert and person an ack link names, or nil when it is forged or expired.
@@ -92,12 +101,21 @@ extension Workspace {
 
     /// A person's calendar feed URL (`PUBLIC_URL/calendar/TOKEN.ics`).
     public func feedURL(person name: String) async throws -> String {
+        try await personURL(person: name, what: "a feed URL") { "calendar/\($0).ics" }
+    }
+
+    /// A person's own board page (`PUBLIC_URL/me/TOKEN`): the same token as their feed.
+    public func personPageURL(person name: String) async throws -> String {
+        try await personURL(person: name, what: "a person's page URL") { "me/\($0)" }
+    }
+
+    private func personURL(person name: String, what: String, path: (String) -> String) async throws -> String {
         let person = try person(name)
         guard let base = rota.settings.server.publicURL else {
-            throw RotaError.usage("settings.server.public_url is not set: a feed URL needs to say where rota serve is reached")
+            throw RotaError.usage("settings.server.public_url is not set: \(what) needs to say where rota serve is reached")
         }
         let generation = try await storeCall { try await store.feedGeneration(person: person.id) }
-        return "\(base)/calendar/" + (try tokenSigner().sign(.feed, [person.id, String(generation)])) + ".ics"
+        return "\(base)/" + path(try tokenSigner().sign(.feed, [person.id, String(generation)]))
     }
 
     /// Makes every earlier feed URL of the person answer 404.

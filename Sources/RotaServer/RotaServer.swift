@@ -39,6 +39,7 @@ public struct RotaServer: Sendable {
         let router = Router()
         router.add(middleware: RequestLog(logger: logger, metrics: state.metrics))
         Routes(state: state).add(to: router)
+        BoardRoutes(state: state).add(to: router)
         var services: [any ServiceLifecycle.Service] = []
         let interval = await state.current().rota.settings.server.tickEvery
         if interval > 0 { services.append(RunnerService(state: state, interval: .seconds(interval))) }

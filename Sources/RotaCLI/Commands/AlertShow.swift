@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RotaCore
 import RotaFormats
 
 extension RotaCommand.AlertGroup {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RotaCore
 import RotaFormats
 import RotaKit
 import RotaStore

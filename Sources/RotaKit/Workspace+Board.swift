@@ -1,0 +1,142 @@
+import Foundation
+import RotaCore
+import RotaFormats
+import RotaStore
+
+/// One schedule on the board: who is on call now and until when, and its timeline.
+public struct BoardRow: Sendable {
+    public var schedule: Schedule
+    public var person: String?
+    public var until: Date?
+    public var timeline: Timeline
+}
+
+/// A level of an escalation that pages a schedule, and the services that use it.
+public struct SchedulePager: Sendable {
+    public var escalation: EscalationPolicy
+    public var level: Int
+    public var services: [String]
+}
+
+/// A person's own page: next shifts, open alerts that paged them (each with a signed
+/// answer token bound to the person and the alert) and their calendar link.
+public struct PersonBoard: Sendable {
+    public var person: Person
+    public var shifts: [Shift]
+    public var alerts: [(standing: AlertStanding, answer: String)]
+    public var calendarURL: String?
+}
+
+extension Workspace {
+    /// The board is for the team: sign-in links last this long, the cookie they set 30 days.
+    public static let boardLinkLifetime: TimeInterval = 7 * 86400
+    public static let boardSessionLifetime: TimeInterval = 30 * 86400
+
+    /// Every schedule (or the ones named) over `[now, now + days)`: on call now, bars and gaps,
+    /// overrides and leave of its people. One timetable serves them all.
+    public func boardRows(schedules ids: [String] = [], days: Int) async throws -> [BoardRow] {
+        let window = try Window(from: now, to: now.addingTimeInterval(Double(days) * 86400))
+        let chosen = ids.isEmpty ? rota.schedules : try ids.map { try schedule($0) }
+        let sources = try await timelineSources(window)
+        return chosen.map { schedule in
+            let onCall = sources.timetable.onCall(schedule: schedule.id, at: now)
+            return BoardRow(schedule: schedule, person: onCall.person, until: onCall.until,
+                            timeline: timeline(schedule, window: window, sources: sources))
+        }
+    }
+
+    /// One schedule's timeline over any window (the schedule page's weeks).
+    public func timeline(schedule id: String, from: Date, to: Date) async throws -> Timeline {
+        let window = try Window(from: from, to: to)
+        return timeline(try schedule(id), window: window, sources: try await timelineSources(window))
+    }
+
+    private typealias TimelineSources = (timetable: Timetable, overrides: [StoredCover])
+
+    private func timelineSources(_ window: Window) async throws -> TimelineSources {
+        let margin = Self.wholeShiftMargin
+        let timetable = try await timetable(from: window.from.addingTimeInterval(-margin), to: window.to.addingTimeInterval(margin))
+        return (timetable, try await storeCall { try await store.covers(.override, endingAfter: window.from) })
+    }
+
+    /// Whole shifts touching the window (as `rota shifts` lists them), gaps inside it, and the marks.
+    private func timeline(_ schedule: Schedule, window: Window, sources: TimelineSources) -> Timeline {
+        let margin = Self.wholeShiftMargin
+        let shifts = sources.timetable.shifts(schedule: schedule.id, from: window.from.addingTimeInterval(-margin), to: window.to.addingTimeInterval(margin))
+            .filter { $0.end > window.from && $0.start < window.to }
+        let members = Set(schedule.layers.flatMap(\.members))
+        let overrides = sources.timetable.rota(at: window.from).schedule(schedule.id)?.overrides ?? schedule.overrides
+        return Timeline.layout(shifts: shifts, gaps: Gap.complement(of: shifts, schedule: schedule.id, from: window.from, to: window.to),
+                               overrides: overrides + sources.overrides.filter { $0.schedule == schedule.id }.map(\.asOverride),
+                               leave: sources.timetable.leave.filter { members.contains($0.person) && $0.end > window.from && $0.start < window.to },
+                               zone: schedule.zone, from: window.from, to: window.to)
+    }
+
+    /// The open alerts with where each stands (times in the rota's zone).
+    public func alertStandings() async throws -> [AlertStanding] {
+        var standings: [AlertStanding] = []
+        for alert in try await alerts(includeResolved: false) {
+            let pages = try await storeCall { try await store.pages(alert: alert.id) }
+            standings.append(AlertStanding(alert, pages: pages, rota: rota, now: now, zone: inputZone))
+        }
+        return standings
+    }
+
+    /// The escalation levels that page a schedule, with the services escalating by them.
+    public func pagers(of schedule: String) -> [SchedulePager] {
+        rota.escalations.flatMap { policy in
+            policy.levels.enumerated().filter { $0.element.targets.contains(.schedule(schedule)) }.map { index, _ in
+                SchedulePager(escalation: policy, level: index + 1, services: rota.services.filter { $0.escalation == policy.id }.map(\.id))
+            }
+        }
+    }
+
+    /// A person's page behind their feed token; nil when the token is forged or revoked.
+    public func personBoard(token: String, days: Int = 28) async throws -> PersonBoard? {
+        guard let person = try await feedPerson(token: token) else { return nil }
+        let window = try Window(from: now, to: now.addingTimeInterval(Double(days) * 86400))
+        let shifts = try await shifts(schedules: [], person: person, window: window, whole: true)
+        let signer = try tokenSigner()
+        var alerts: [(AlertStanding, String)] = []
+        for alert in try await self.alerts(includeResolved: false) {
+            let pages = try await storeCall { try await store.pages(alert: alert.id) }
+            guard pages.contains(where: { $0.person == person.id && $0.status == .sent && $0.noticeKey == nil }) else { continue }
+            alerts.append((AlertStanding(alert, pages: pages, rota: rota, now: now, zone: person.timezone ?? inputZone),
+                           linkToken(alert: alert.id, person: person.id, signer: signer)))
+        }
+        let base = rota.settings.server.publicURL
+        return PersonBoard(person: person, shifts: shifts, alerts: alerts,
+                           calendarURL: base.map { "\($0)/calendar/\(token).ics" })
+    }
+
+    /// Answers an alert from a person's page: the answer token must name this person.
+    public func answer(personToken: String, answer token: String, action: IngestEvent.Action) async throws -> Bool {
+        guard let person = try await feedPerson(token: personToken), let link = try resolveLink(token), link.person == person.id else { return false }
+        _ = try await answer(link: token, action: action)
+        return true
+    }
+
+    /// A sign-in link for the board (`PUBLIC_URL/board/signin/TOKEN`), valid 7 days.
+    public func boardSignInURL() throws -> (url: String, expires: Date) {
+        guard let base = rota.settings.server.publicURL else {
+            throw RotaError.usage("settings.server.public_url is not set: a sign-in link needs to say where rota serve is reached")
+        }
+        let expires = now.addingTimeInterval(Self.boardLinkLifetime)
+        return ("\(base)/board/signin/" + (try tokenSigner().sign(.board, ["signin", String(Int(expires.timeIntervalSince1970))])), expires)
+    }
+
+    /// The cookie value a valid sign-in token earns, or nil when it is forged or expired.
+    public func boardSession(signIn token: String) throws -> String? {
+        let signer = try tokenSigner()
+        guard let fields = signer.verify(.board, token), fields.count == 2, fields[0] == "signin",
+              let expires = Double(fields[1]), now.timeIntervalSince1970 < expires else { return nil }
+        return signer.sign(.board, ["session", String(Int(now.addingTimeInterval(Self.boardSessionLifetime).timeIntervalSince1970))])
+    }
+
+    /// Whether a board cookie is one this server signed and still valid.
+    public func boardSessionValid(_ cookie: String) -> Bool {
+        guard let signer = try? tokenSigner(), let fields = signer.verify(.board, cookie), fields.count == 2, fields[0] == "session",
+              let expires = Double(fields[1]) else { return false }
+        return now.timeIntervalSince1970 < expires
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Hummingbird
+import RotaCore
+import RotaFormats
+import RotaKit
+
+/// The board's routes (DESIGN §6.1): `/`, `/schedules/ID` behind the sign-in cookie (unless
+/// `settings.server.board: public`), `/me/TOKEN` behind the person's own token, and the
+/// sign-in link that sets the cookie. Each reads the Kit once and renders a page.
+struct BoardRoutes: Sendable {
+    let state: ServerState
+    static let cookieName = "rota_board"
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/") { request, context in try await signedIn(request) { workspace in try await overview(workspace) } }
+        router.get("schedules/:id") { request, context in
+            try await signedIn(request) { workspace in try await schedule(workspace, id: context.parameters.get("id") ?? "") }
+        }
+        router.get("board/signin/:token") { request, context in try await signIn(context.parameters.get("token") ?? "") }
+        router.get("me/:token") { request, context in try await person(context.parameters.get("token") ?? "") }
+        router.post("me/:token") { request, context in
+            let form = String(buffer: try await request.body.collect(upTo: 4096))
+            return try await answer(context.parameters.get("token") ?? "", form: form)
+        }
+    }
+
+    // MARK: access
+
+    /// Runs `page` when the board is public or the request carries a valid sign-in cookie; else 401.
+    private func signedIn(_ request: Request, _ page: (Workspace) async throws -> Response) async throws -> Response {
+        let workspace = await state.current()
+        let zone = workspace.inputZone
+        if !workspace.rota.settings.server.boardPublic {
+            guard let cookie = request.cookies[Self.cookieName]?.value, workspace.boardSessionValid(cookie) else {
+                return Self.page(.unauthorized, Board.message("Sign in to see the board", [
+                    "The board shows names and alerts, so it is for the team only.",
+                    "Ask a team lead for a sign-in link: on the rota host, rota board url prints one (it works for 7 days, and signs this browser in for 30).",
+                ], now: workspace.now, zone: zone))
+            }
+        }
+        do {
+            return try await page(workspace)
+        } catch RotaError.notFound(let what) {
+            return Self.page(.notFound, Board.message("Not found", [what], now: workspace.now, zone: zone))
+        } catch {
+            state.logger.error("board page failed: \(error)")
+            return Self.page(.serviceUnavailable, Board.message("The board is unavailable", ["The database did not answer; try again in a moment."],
+                                                                now: workspace.now, zone: zone))
+        }
+    }
+
+    private func signIn(_ token: String) async throws -> Response {
+        let workspace = await state.current()
+        guard let session = try workspace.boardSession(signIn: token) else {
+            return Self.page(.forbidden, Board.message("This sign-in link is not valid", [
+                "It was forged, damaged or has expired (sign-in links last 7 days).", "Ask for a new one: rota board url.",
+            ], now: workspace.now, zone: workspace.inputZone))
+        }
+        let secure = workspace.rota.settings.server.publicURL?.lowercased().hasPrefix("https://") ?? false
+        var response = Response(status: .seeOther, headers: [.location: "/", .cacheControl: "no-store", .init("Referrer-Policy")!: "no-referrer"])
+        response.setCookie(Cookie(name: Self.cookieName, value: session, maxAge: Int(Workspace.boardSessionLifetime), path: "/",
+                                  secure: secure, httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    // MARK: pages
+
+    private func overview(_ workspace: Workspace) async throws -> Response {
+        let rows = try await workspace.boardRows(days: Board.boardDays)
+        let alerts = try await workspace.alertStandings()
+        return Self.page(.ok, Board.overview(rows: rows, alerts: alerts, now: workspace.now, zone: workspace.inputZone))
+    }
+
+    private func schedule(_ workspace: Workspace, id: String) async throws -> Response {
+        _ = try workspace.schedule(id)
+        guard let row = try await workspace.boardRows(schedules: [id], days: Board.scheduleDays).first else {
+            throw RotaError.notFound("no schedule '\(id)'")
+        }
+        let weeks = try await Board.weeks(of: row, now: workspace.now).asyncMap { week in
+            try await workspace.timeline(schedule: id, from: week.from, to: week.to)
+        }
+        return Self.page(.ok, Board.schedule(row, weeks: weeks, pagers: workspace.pagers(of: id), now: workspace.now))
+    }
+
+    private func person(_ token: String) async throws -> Response {
+        let workspace = await state.current()
+        guard let board = try await workspace.personBoard(token: token) else {
+            return Self.page(.notFound, Board.message("No such page", ["This link was revoked or is not valid. Ask for a new one: rota feed url --person YOU."],
+                                                      now: workspace.now, zone: workspace.inputZone))
+        }
+        return Self.page(.ok, Board.person(board, rota: workspace.rota, token: token, now: workspace.now, zone: workspace.inputZone))
+    }
+
+    /// A button on a person's page: the answer token is signed and names this person and the alert (the CSRF defence).
+    private func answer(_ token: String, form: String) async throws -> Response {
+        let workspace = await state.current()
+        let action: IngestEvent.Action? = switch Routes.formValue(form, "action") {
+        case "ack": .acknowledge
+        case "resolve": .resolve
+        default: nil
+        }
+        guard let action, let answer = Routes.formValue(form, "answer") else {
+            return Routes.text(.badRequest, "action must be ack or resolve, with the answer token of the page\n")
+        }
+        guard try await workspace.answer(personToken: token, answer: answer, action: action) else {
+            return Self.page(.forbidden, Board.message("This button is not valid", ["It was forged, is for someone else, or is older than 7 days. Reload the page."],
+                                                       now: workspace.now, zone: workspace.inputZone))
+        }
+        return Response(status: .seeOther, headers: [.location: "/me/\(token)", .cacheControl: "no-store"])
+    }
+
+    /// An HTML answer with the board's headers: never cached, no referrer (tokens are in URLs),
+    /// and a policy that allows no script, no outside asset and forms to this server only.
+    static func page(_ status: HTTPResponse.Status, _ html: String) -> Response {
+        var response = Routes.html(status, html)
+        response.headers[.init("Content-Security-Policy")!] =
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
+        return response
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        result.reserveCapacity(count)
+        for element in self { result.append(try await transform(element)) }
+        return result
+    }
+}

@@ -1,0 +1,160 @@
+/// The board's templates (Mustache: `{{x}}` is HTML-escaped, so every name, summary and
+/// runbook text is shown as text). Kept in the binary: the board needs no file beside it.
+enum BoardTemplates {
+    static let all: [String: String] = [
+        "layout": layout, "board": board, "schedule": schedule, "person": person, "alert": alert, "message": message,
+        "timeline": timeline, "standing": standing,
+    ]
+
+    /// The one stylesheet: readable on a 360-px phone (the timeline scrolls sideways), printable,
+    /// text contrast at least 4.5:1, gaps red and labelled so colour is not the only sign.
+    static let style = """
+        :root{--ink:#111;--muted:#555;--line:#d0d0d0;--shift:#dbe8f7;--shift-ink:#0b3b73;--override:#fde9c4;--override-ink:#6b4000;--gap:#fbe3e3;--gap-ink:#8a1010;--leave:#e6e6e6}
+        *{box-sizing:border-box}
+        body{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:var(--ink);background:#fff}
+        header,main,footer{max-width:72rem;margin:0 auto;padding:.5rem 1rem}
+        header{display:flex;gap:1rem;align-items:baseline;border-bottom:1px solid var(--line)}
+        header a{color:var(--ink);font-weight:600;text-decoration:none}
+        h1{font-size:1.5rem;margin:.6rem 0}h2{font-size:1.2rem;margin:1.4rem 0 .5rem}
+        a{color:#0b4f9c}
+        table{border-collapse:collapse;width:100%;margin:.3rem 0 1rem}
+        th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+        thead th{font-size:.85rem;color:var(--muted);font-weight:600}
+        caption{text-align:left;color:var(--muted);padding:.2rem 0}
+        .nobody{color:var(--gap-ink);font-weight:600}
+        .muted{color:var(--muted)}
+        .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
+        .timeline{min-width:48rem;margin:.5rem 0 1rem}
+        .row{display:grid;grid-template-columns:11rem 1fr;align-items:center;min-height:2.1rem}
+        .row>.name{font-size:.9rem;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;padding-right:.5rem}
+        .track{position:relative;height:1.8rem;list-style:none;margin:0;padding:0;border-left:1px solid var(--line)}
+        .track li,.track i{position:absolute;top:0;bottom:0}
+        .track i{border-left:1px solid var(--line);width:0}
+        .track li{overflow:hidden;white-space:nowrap;font-size:.8rem;line-height:1.8rem;padding:0 .25rem;border-right:1px solid #fff;border-radius:2px}
+        .shift{background:var(--shift);color:var(--shift-ink)}
+        .override{background:var(--override);color:var(--override-ink)}
+        .gap{background:var(--gap) repeating-linear-gradient(135deg,transparent 0 6px,rgba(138,16,16,.12) 6px 12px);color:var(--gap-ink);font-weight:600}
+        .leave{background:var(--leave);color:var(--ink)}
+        .marks{height:1.2rem}.marks li{line-height:1.2rem;font-size:.72rem}
+        .days{position:relative;height:1.3rem;font-size:.75rem;color:var(--muted)}
+        .days span{position:absolute;white-space:nowrap;padding-left:.2rem;border-left:1px solid var(--line)}
+        .legend{font-size:.85rem;color:var(--muted)}.legend span{display:inline-block;padding:0 .4rem;margin-right:.4rem;border-radius:2px}
+        form{display:inline}
+        button{font-size:1rem;padding:.5rem 1rem;margin:.2rem .4rem .2rem 0;border:1px solid #0b4f9c;background:#0b4f9c;color:#fff;border-radius:4px}
+        button.secondary{background:#fff;color:#0b4f9c}
+        pre{white-space:pre-wrap;background:#f4f4f4;padding:.5rem}
+        .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+        @media (max-width:40rem){th,td{padding:.3rem .25rem;font-size:.9rem}.hide-narrow{display:none}}
+        @media print{header nav,form,button{display:none}.scroll{overflow:visible}.timeline{min-width:0}body{font-size:11pt}
+        .shift,.override,.gap,.leave{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+        """
+
+    static let layout = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="robots" content="noindex"><title>{{title}} — rota</title>
+        <style>{{{style}}}</style>
+        </head><body>
+        <header><a href="{{home}}">rota</a><nav aria-label="Site" class="muted">{{nav}}</nav></header>
+        <main id="main">
+        {{{body}}}
+        </main>
+        <footer class="muted"><small>Shown at <time datetime="{{nowISO}}">{{nowText}}</time>. Times in each schedule's zone.</small></footer>
+        </body></html>
+        """
+
+    /// A row of bars (shared by the board and the schedule page).
+    static let timeline = """
+        <div class="row"><a class="name" href="/schedules/{{id}}">{{id}}</a><ol class="track" aria-label="{{id}}">{{#ticks}}<i style="left:{{left}}%"></i>{{/ticks}}{{#bars}}<li class="{{kind}}" style="left:{{left}}%;width:{{width}}%" title="{{title}}">{{label}}<span class="sr"> {{from}} to {{to}}</span></li>{{/bars}}</ol></div>
+        """
+
+    /// Where an open alert stands (shared by the board and a person's page).
+    static let standing = """
+        <td>{{service}}</td><td>{{summary}}</td><td><time datetime="{{raisedISO}}" title="{{raised}}">{{age}}</time></td><td>{{level}}</td><td>{{paged}}</td><td>{{next}}</td>
+        """
+
+    static let board = """
+        <h1>On call now</h1>
+        <table>
+        <thead><tr><th scope="col">Schedule</th><th scope="col">On call</th><th scope="col">Until</th></tr></thead>
+        <tbody>
+        {{#rows}}<tr><th scope="row"><a href="/schedules/{{id}}">{{name}}</a></th>{{#person}}<td>{{person}}</td>{{/person}}{{^person}}<td class="nobody">nobody</td>{{/person}}<td>{{#untilISO}}<time datetime="{{untilISO}}">{{until}}</time>{{/untilISO}}{{^untilISO}}-{{/untilISO}}</td></tr>
+        {{/rows}}
+        </tbody></table>
+        <h2 id="timeline">The next {{days}} days</h2>
+        <p class="legend"><span class="shift">on call</span><span class="override">override</span><span class="gap">nobody on call</span></p>
+        <section class="scroll" aria-labelledby="timeline"><div class="timeline">
+        <div class="row" aria-hidden="true"><span></span><div class="days">{{#ticks}}<span style="left:{{left}}%" title="{{title}}">{{label}}</span>{{/ticks}}</div></div>
+        {{#rows}}{{> timeline}}
+        {{/rows}}
+        </div></section>
+        <h2 id="alerts">Open alerts</h2>
+        {{#has_alerts}}<div class="scroll"><table aria-labelledby="alerts">
+        <thead><tr><th scope="col">#</th><th scope="col">Service</th><th scope="col">Summary</th><th scope="col">Age</th><th scope="col">Level</th><th scope="col">Paged</th><th scope="col">Next</th></tr></thead>
+        <tbody>{{#alerts}}<tr><th scope="row">{{id}}</th>{{> standing}}</tr>
+        {{/alerts}}</tbody></table></div>{{/has_alerts}}
+        {{^alerts}}<p>No open alerts.</p>{{/alerts}}
+        """
+
+    static let schedule = """
+        <h1>{{name}} <span class="muted">({{id}}, {{zone}})</span></h1>
+        <p>On call now: {{#person}}<strong>{{person}}</strong>{{#untilISO}} until <time datetime="{{untilISO}}">{{until}}</time>{{/untilISO}}{{/person}}{{^person}}<strong class="nobody">nobody</strong>{{#untilISO}} (someone from <time datetime="{{untilISO}}">{{until}}</time>){{/untilISO}}{{/person}}.</p>
+        <h2 id="weeks">The next {{days}} days</h2>
+        <p class="legend"><span class="shift">on call</span><span class="override">override</span><span class="gap">nobody on call</span><span class="leave">leave</span></p>
+        <section class="scroll" aria-labelledby="weeks"><div class="timeline">
+        {{#weeks}}<div class="row" aria-hidden="true"><span class="muted">{{label}}</span><div class="days">{{#ticks}}<span style="left:{{left}}%" title="{{title}}">{{label}}</span>{{/ticks}}</div></div>
+        {{> timeline}}
+        {{#lanes}}<div class="row"><span class="name muted">overrides, leave</span><ol class="track marks" aria-label="overrides and leave">{{#marks}}<li class="{{kind}}" style="left:{{left}}%;width:{{width}}%" title="{{title}}">{{label}}<span class="sr"> {{from}} to {{to}}</span></li>{{/marks}}</ol></div>{{/lanes}}
+        {{/weeks}}
+        </div></section>
+        <h2 id="shifts">Shifts</h2>
+        <table aria-labelledby="shifts"><thead><tr><th scope="col">On call</th><th scope="col">From</th><th scope="col">To</th></tr></thead><tbody>
+        {{#shifts}}<tr class="{{kind}}">{{#person}}<td>{{person}}{{#override}} <span class="muted">(override)</span>{{/override}}</td>{{/person}}{{^person}}<td class="nobody">— nobody —</td>{{/person}}<td><time datetime="{{startISO}}">{{from}}</time></td><td><time datetime="{{endISO}}">{{to}}</time></td></tr>
+        {{/shifts}}</tbody></table>
+        <h2 id="covers">Overrides and leave</h2>
+        {{#has_covers}}<table aria-labelledby="covers"><thead><tr><th scope="col">What</th><th scope="col">Who</th><th scope="col">From</th><th scope="col">To</th></tr></thead><tbody>
+        {{#covers}}<tr><td>{{kind}}</td><td>{{person}}</td><td><time datetime="{{startISO}}">{{from}}</time></td><td><time datetime="{{endISO}}">{{to}}</time></td></tr>
+        {{/covers}}</tbody></table>{{/has_covers}}{{^covers}}<p>None in these {{days}} days.</p>{{/covers}}
+        <h2 id="pagers">Escalations that page it</h2>
+        {{#has_pagers}}<ul>{{#pagers}}<li>level {{level}} of <strong>{{escalation}}</strong>{{#services}}, for {{services}}{{/services}}</li>{{/pagers}}</ul>{{/has_pagers}}
+        {{^pagers}}<p>No escalation pages this schedule.</p>{{/pagers}}
+        """
+
+    static let person = """
+        <h1>{{name}}</h1>
+        <h2 id="shifts">Your next shifts</h2>
+        {{#has_shifts}}<table aria-labelledby="shifts"><thead><tr><th scope="col">Schedule</th><th scope="col">From</th><th scope="col">To</th></tr></thead><tbody>
+        {{#shifts}}<tr><td>{{schedule}}</td><td><time datetime="{{startISO}}">{{from}}</time></td><td><time datetime="{{endISO}}">{{to}}</time></td></tr>
+        {{/shifts}}</tbody></table>{{/has_shifts}}{{^shifts}}<p>No shift in the next {{days}} days.</p>{{/shifts}}
+        <h2 id="alerts">Open alerts that paged you</h2>
+        {{#has_alerts}}<div class="scroll"><table aria-labelledby="alerts">
+        <thead><tr><th scope="col">#</th><th scope="col">Service</th><th scope="col">Summary</th><th scope="col">Age</th><th scope="col">Level</th><th scope="col">Paged</th><th scope="col">Next</th><th scope="col">Answer</th></tr></thead>
+        <tbody>{{#alerts}}<tr><th scope="row">{{id}}</th>{{> standing}}<td><form method="post" action="{{action}}"><input type="hidden" name="answer" value="{{answer}}">{{#triggered}}<button name="action" value="ack">Acknowledge #{{id}}</button>{{/triggered}}<button name="action" value="resolve" class="secondary">Resolve #{{id}}</button></form></td></tr>
+        {{/alerts}}</tbody></table></div>{{/has_alerts}}
+        {{^alerts}}<p>No open alert has paged you.</p>{{/alerts}}
+        <h2 id="calendar">Your calendar</h2>
+        {{#calendar}}<p>Subscribe to <a href="{{calendar}}">{{calendar}}</a> in your calendar to see your shifts there.</p>{{/calendar}}
+        {{^calendar}}<p class="muted">No calendar link: settings.server.public_url is not set.</p>{{/calendar}}
+        """
+
+    /// The page behind an ack link.
+    static let alert = """
+        <h1>Alert #{{id}}: {{summary}}</h1>
+        <p>Service <strong>{{service}}</strong>, severity {{severity}}, raised <time datetime="{{raisedISO}}">{{raised}}</time>, count {{count}}.</p>
+        <p>Status: <strong>{{status}}</strong>{{#ackBy}} — acknowledged by {{ackBy}} at <time datetime="{{ackISO}}">{{ackAt}}</time>{{/ackBy}}{{#resolvedBy}} — resolved by {{resolvedBy}}{{/resolvedBy}}.</p>
+        {{#details}}<pre>{{details}}</pre>{{/details}}
+        <p>Paged so far: {{paged}}.</p>
+        <p>Next: {{next}}.</p>
+        {{#open}}<form method="post" action="/a/{{token}}">
+        <p>You are answering as <strong>{{person}}</strong>.</p>
+        {{#triggered}}<button name="action" value="ack">Acknowledge</button>{{/triggered}}
+        <button name="action" value="resolve" class="secondary">Resolve</button>
+        </form>{{/open}}
+        """
+
+    /// A page that only says something (not signed in, not found, a link not valid).
+    static let message = """
+        <h1>{{heading}}</h1>
+        {{#lines}}<p>{{.}}</p>{{/lines}}
+        """
+}
