@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "RotaKitTests", dependencies: ["RotaKit", "RotaStore", "RotaCore"]),
         .testTarget(name: "RotaFormatsTests", dependencies: ["RotaFormats", "RotaCore"]),
         .testTarget(name: "RotaConfigTests", dependencies: ["RotaConfig", "RotaCore"]),
-        .testTarget(name: "RotaCLITests", dependencies: ["rota", "RotaTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "RotaCLITests", dependencies: ["rota", "RotaTestSupport", "RotaCore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
