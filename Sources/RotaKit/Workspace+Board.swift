@@ -34,21 +34,23 @@ extension Workspace {
 
     /// Every schedule (or the ones named) over `[now, now + days)`: on call now, bars and gaps,
     /// overrides and leave of its people. One timetable serves them all.
-    public func boardRows(schedules ids: [String] = [], days: Int) async throws -> [BoardRow] {
+    /// `whole` looks for whole shifts past the window's ends (as `rota shifts` shows them); without
+    /// it shifts are cut at the window (marked so), which is much less work for many schedules.
+    public func boardRows(schedules ids: [String] = [], days: Int, whole: Bool = false) async throws -> [BoardRow] {
         let window = try Window(from: now, to: now.addingTimeInterval(Double(days) * 86400))
         let chosen = ids.isEmpty ? rota.schedules : try ids.map { try schedule($0) }
         let sources = try await timelineSources(window)
         return chosen.map { schedule in
             let onCall = sources.timetable.onCall(schedule: schedule.id, at: now)
             return BoardRow(schedule: schedule, person: onCall.person, until: onCall.until,
-                            timeline: timeline(schedule, window: window, sources: sources))
+                            timeline: timeline(schedule, window: window, sources: sources, whole: whole))
         }
     }
 
     /// One schedule's timeline over any window (the schedule page's weeks).
     public func timeline(schedule id: String, from: Date, to: Date) async throws -> Timeline {
         let window = try Window(from: from, to: to)
-        return timeline(try schedule(id), window: window, sources: try await timelineSources(window))
+        return timeline(try schedule(id), window: window, sources: try await timelineSources(window), whole: true)
     }
 
     private typealias TimelineSources = (timetable: Timetable, overrides: [StoredCover])
@@ -60,8 +62,8 @@ extension Workspace {
     }
 
     /// Whole shifts touching the window (as `rota shifts` lists them), gaps inside it, and the marks.
-    private func timeline(_ schedule: Schedule, window: Window, sources: TimelineSources) -> Timeline {
-        let margin = Self.wholeShiftMargin
+    private func timeline(_ schedule: Schedule, window: Window, sources: TimelineSources, whole: Bool) -> Timeline {
+        let margin = whole ? Self.wholeShiftMargin : 0
         let shifts = sources.timetable.shifts(schedule: schedule.id, from: window.from.addingTimeInterval(-margin), to: window.to.addingTimeInterval(margin))
             .filter { $0.end > window.from && $0.start < window.to }
         let members = Set(schedule.layers.flatMap(\.members))
@@ -72,12 +74,12 @@ extension Workspace {
                                zone: schedule.zone, from: window.from, to: window.to)
     }
 
-    /// The open alerts with where each stands (times in the rota's zone).
-    public func alertStandings() async throws -> [AlertStanding] {
+    /// The open alerts (and resolved ones when asked) with where each stands, times in `zone` (else the rota's).
+    public func alertStandings(includeResolved: Bool = false, zone: Zone? = nil) async throws -> [AlertStanding] {
         var standings: [AlertStanding] = []
-        for alert in try await alerts(includeResolved: false) {
+        for alert in try await alerts(includeResolved: includeResolved) {
             let pages = try await storeCall { try await store.pages(alert: alert.id) }
-            standings.append(AlertStanding(alert, pages: pages, rota: rota, now: now, zone: inputZone))
+            standings.append(AlertStanding(alert, pages: pages, rota: rota, now: now, zone: zone ?? inputZone))
         }
         return standings
     }

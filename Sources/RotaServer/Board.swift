@@ -93,6 +93,7 @@ enum Board {
         var values = onCall(row)
         values["zone"] = zone.identifier
         values["days"] = scheduleDays
+        values["detail"] = true
         values["weeks"] = weeks.map { week -> [String: Any] in
             ["label": "from " + HumanTime.day(week.from, in: zone), "bars": week.bars.map(bar), "ticks": week.ticks.map(tick),
              "lanes": week.markLanes.map { ["marks": $0.map(bar)] }]

@@ -73,7 +73,7 @@ struct BoardRoutes: Sendable {
 
     private func schedule(_ workspace: Workspace, id: String) async throws -> Response {
         _ = try workspace.schedule(id)
-        guard let row = try await workspace.boardRows(schedules: [id], days: Board.scheduleDays).first else {
+        guard let row = try await workspace.boardRows(schedules: [id], days: Board.scheduleDays, whole: true).first else {
             throw RotaError.notFound("no schedule '\(id)'")
         }
         let weeks = try await Board.weeks(of: row, now: workspace.now).asyncMap { week in

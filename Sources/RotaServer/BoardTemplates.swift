@@ -65,7 +65,7 @@ enum BoardTemplates {
 
     /// A row of bars (shared by the board and the schedule page).
     static let timeline = """
-        <div class="row"><a class="name" href="/schedules/{{id}}">{{id}}</a><ol class="track" aria-label="{{id}}">{{#ticks}}<i style="left:{{left}}%"></i>{{/ticks}}{{#bars}}<li class="{{kind}}" style="left:{{left}}%;width:{{width}}%" title="{{title}}">{{label}}<span class="sr"> {{from}} to {{to}}</span></li>{{/bars}}</ol></div>
+        <div class="row"><a class="name" href="/schedules/{{id}}">{{id}}</a><ol class="track" aria-label="{{id}}">{{#ticks}}<i style="left:{{left}}%"></i>{{/ticks}}{{#bars}}<li class="{{kind}}" style="left:{{left}}%;width:{{width}}%" title="{{title}}">{{label}}{{#detail}}<span class="sr"> {{from}} to {{to}}</span>{{/detail}}</li>{{/bars}}</ol></div>
         """
 
     /// Where an open alert stands (shared by the board and a person's page).

@@ -28,7 +28,8 @@ public struct Timeline: Equatable, Sendable {
         /// `Mon 30 Mar 09:00 CEST`, as the CLI's tables say it.
         public var from: String
         public var to: String
-        /// Cut by the window at the start or the end (the CLI's `…`).
+        /// Cut by the window at the start or the end (the CLI's `…`): it reaches past it, or
+        /// was computed for the window only and so ends at its edge.
         public var clippedStart: Bool
         public var clippedEnd: Bool
     }
@@ -61,7 +62,7 @@ public struct Timeline: Equatable, Sendable {
                        left: percent(clippedStart.timeIntervalSince(from) / length),
                        width: percent(clippedEnd.timeIntervalSince(clippedStart) / length),
                        from: HumanTime.format(start, in: zone), to: HumanTime.format(end, in: zone),
-                       clippedStart: start < from, clippedEnd: end > to)
+                       clippedStart: start <= from, clippedEnd: end >= to)
         }
         let byOverride = shifts.map { shift -> (Shift, Kind) in
             let covered = overrides.contains { $0.person == shift.person && $0.start <= shift.start && shift.end <= $0.end }
