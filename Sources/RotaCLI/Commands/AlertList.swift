@@ -22,11 +22,15 @@ extension RotaCommand.AlertGroup {
                 return
             }
             guard !alerts.isEmpty else { Console.out(all ? "No alerts." : "No open alerts."); return }
-            var table = Table("ID", "STATUS", "SERVICE", "RAISED", "SUMMARY")
-            for alert in alerts {
+            let zone = workspace.inputZone
+            let standings = try await workspace.alertStandings(includeResolved: all, zone: zone)
+            var table = Table("ID", "STATUS", "SEV", "COUNT", "SERVICE", "RAISED", "SUMMARY", "NEXT")
+            for standing in standings {
+                let alert = standing.alert
                 let summary = alert.summary.count > 40 ? String(alert.summary.prefix(39)) + "…" : alert.summary
                 let status = alert.status.rawValue + (Self.waiting(alert, now: workspace.now).map { " (\($0))" } ?? "")
-                table.add("\(alert.id)", status, alert.service, HumanTime.format(alert.createdAt, in: workspace.inputZone), summary)
+                table.add("\(alert.id)", status, alert.severity, "\(alert.count)", alert.service, HumanTime.format(alert.createdAt, in: zone),
+                          summary, standing.next)
             }
             Console.out(table.rendered())
         }
