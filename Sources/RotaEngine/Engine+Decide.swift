@@ -42,7 +42,10 @@ extension Engine {
         for event in plan.events {
             switch event {
             case .retriggered(let at, let round):
-                log.append(AuditEntry(.alertRetriggered, "still acknowledged and unresolved at \(TimeText.utc(at)) (ack_timeout): escalating again from level 1, round \(round)"))
+                let acked = (alert.acknowledgedBy.map { " by \($0)" } ?? "") + (alert.progress.acknowledgedAt.map { " at \(TimeText.utc($0))" } ?? "")
+                let timeout = ackTimeout.map { " of \(DurationText.format(seconds: $0))" } ?? ""
+                log.append(AuditEntry(.alertRetriggered, "acknowledged\(acked) and still unresolved when its ack_timeout\(timeout) ran out at \(TimeText.utc(at)): "
+                                      + "escalating again from level 1 (round \(round): every pass through the chain counts as a round)"))
             case .levelSkipped(let level):
                 log.append(AuditEntry(.levelSkipped, "round \(level.round), level \(level.level) due at \(TimeText.utc(level.dueAt)) skipped: nobody on call in \(level.emptySchedules.map { "schedule \($0)" }.joined(separator: ", "))"))
             case .exhausted(let at):

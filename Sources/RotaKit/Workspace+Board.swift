@@ -74,6 +74,29 @@ extension Workspace {
                                zone: schedule.zone, from: window.from, to: window.to)
     }
 
+    /// What every schedule's answers depend on besides the clock: the files, the stored revisions,
+    /// and the overrides and leave still to end. Equal keys (in one process) mean equal timetables,
+    /// so a long-running server may keep what it computed from them.
+    public func scheduleStateKey() async throws -> Int {
+        var hasher = Hasher()
+        hasher.combine(fingerprint)
+        for revision in try await storeCall({ try await store.revisions() }) {
+            hasher.combine(revision.id)
+            hasher.combine(revision.fingerprint)
+            hasher.combine(revision.effectiveAt)
+        }
+        for kind in [StoredCover.Kind.override, .leave] {
+            for cover in try await storeCall({ try await store.covers(kind, endingAfter: now) }) {
+                hasher.combine(cover.id)
+                hasher.combine(cover.schedule)
+                hasher.combine(cover.person)
+                hasher.combine(cover.start)
+                hasher.combine(cover.end)
+            }
+        }
+        return hasher.finalize()
+    }
+
     /// The open alerts (and resolved ones when asked) with where each stands, times in `zone` (else the rota's).
     public func alertStandings(includeResolved: Bool = false, zone: Zone? = nil) async throws -> [AlertStanding] {
         var standings: [AlertStanding] = []

@@ -56,6 +56,15 @@ public struct Workspace: Sendable {
     let fingerprint: String
     let logger: Logger
 
+    /// The zone human output shows a time in: `--tz` when given, else the schedule's own zone,
+    /// else the person's, else `settings.timezone`. (JSON is always UTC.)
+    public func shownZone(schedule id: String? = nil, person: String? = nil) -> Zone {
+        if options.zone != nil { return inputZone }
+        if let id, let schedule = rota.schedule(id) { return schedule.zone }
+        if let person, let zone = rota.person(person)?.timezone { return zone }
+        return inputZone
+    }
+
     /// True when `now` lies ahead of the system clock: a preview of the future.
     public var isPreview: Bool { now > clock }
     public var rotasDirectory: String { options.directory }

@@ -33,20 +33,38 @@ enum Board {
 
     // MARK: GET /
 
-    static func overview(rows: [BoardRow], alerts: [AlertStanding], now: Date, zone: Zone) -> String {
-        let header = Timeline.layout(shifts: [], gaps: [], zone: zone, from: now, to: now.addingTimeInterval(Double(boardDays) * 86400))
+    static func overview(schedules: String, alerts: [AlertStanding], now: Date, zone: Zone) -> String {
         let values: [String: Any] = [
-            "rows": rows.map(row), "days": boardDays, "ticks": header.ticks.map(tick),
-            "alerts": alerts.map { standing($0, now: now, zone: zone) }, "has_alerts": !alerts.isEmpty,
+            "schedules": schedules, "alerts": alerts.map { standing($0, now: now, zone: zone) }, "has_alerts": !alerts.isEmpty,
         ]
         return page("board", title: "Board", values: values, now: now, zone: zone)
     }
 
-    static func row(_ row: BoardRow) -> [String: Any] {
-        var values = onCall(row)
-        values["bars"] = row.timeline.bars.map(bar)
-        values["ticks"] = row.timeline.ticks.map(tick)
-        return values
+    /// The board's schedules: the on-call table and the timeline (what the server keeps between requests).
+    static func schedules(_ rows: [BoardRow], now: Date, zone: Zone) -> String {
+        let header = Timeline.layout(shifts: [], gaps: [], zone: zone, from: now, to: now.addingTimeInterval(Double(boardDays) * 86400))
+        var tracks = ""
+        for row in rows { tracks += track(row.schedule.id, row.timeline.bars, ticks: row.timeline.ticks, detail: false) }
+        return library.render(["rows": rows.map(onCall), "days": boardDays, "ticks": header.ticks.map(tick), "tracks": tracks],
+                              withTemplate: "schedules") ?? ""
+    }
+
+    /// A row of bars, written directly (a 200-schedule board has thousands; Mustache's lookups
+    /// took most of the page's time) with the same escaping as the templates.
+    static func track(_ id: String, _ bars: [Timeline.Bar], ticks: [Timeline.Tick], detail: Bool, marks: Bool = false) -> String {
+        let id = escape(shown(id))
+        var html = marks
+            ? "<div class=\"row\"><span class=\"name muted\">overrides, leave</span><ol class=\"track marks\" aria-label=\"overrides and leave\">"
+            : "<div class=\"row\"><a class=\"name\" href=\"/schedules/\(id)\">\(id)</a><ol class=\"track\" aria-label=\"\(id)\">"
+        for tick in ticks { html += "<i style=\"left:\(number(tick.left))%\"></i>" }
+        for bar in bars {
+            let text = words(bar)
+            html += "<li class=\"\(bar.kind.rawValue)\" style=\"left:\(number(bar.left))%;width:\(number(bar.width))%\" title=\"\(escape(text.title))\">"
+            html += escape(text.label)
+            if detail { html += "<span class=\"sr\"> \(escape(bar.from)) to \(escape(bar.to))</span>" }
+            html += "</li>"
+        }
+        return html + "</ol></div>\n"
     }
 
     static func onCall(_ row: BoardRow) -> [String: Any] {
@@ -59,7 +77,8 @@ enum Board {
         return values
     }
 
-    static func bar(_ bar: Timeline.Bar) -> [String: Any] {
+    /// A bar's label and title: `camille (override): Mon 30 Nov 09:00 +01:00 – …`.
+    static func words(_ bar: Timeline.Bar) -> (label: String, title: String) {
         let who = bar.person.map(shown) ?? "nobody"
         let what = switch bar.kind {
         case .shift: who
@@ -67,10 +86,8 @@ enum Board {
         case .gap: "nobody on call"
         case .leave: "\(who) on leave"
         }
-        return ["kind": bar.kind.rawValue, "left": number(bar.left), "width": number(bar.width),
-                "label": bar.kind == .gap ? "nobody" : bar.kind == .leave ? "\(who) away" : who,
-                "title": "\(what): \(bar.clippedStart ? "…" : "")\(bar.from) – \(bar.to)\(bar.clippedEnd ? "…" : "")",
-                "from": bar.from, "to": bar.to]
+        return (bar.kind == .gap ? "nobody" : bar.kind == .leave ? "\(who) away" : who,
+                "\(what): \(bar.clippedStart ? "…" : "")\(bar.from) – \(bar.to)\(bar.clippedEnd ? "…" : "")")
     }
 
     static func tick(_ tick: Timeline.Tick) -> [String: Any] {
@@ -93,10 +110,10 @@ enum Board {
         var values = onCall(row)
         values["zone"] = zone.identifier
         values["days"] = scheduleDays
-        values["detail"] = true
         values["weeks"] = weeks.map { week -> [String: Any] in
-            ["label": "from " + HumanTime.day(week.from, in: zone), "bars": week.bars.map(bar), "ticks": week.ticks.map(tick),
-             "lanes": week.markLanes.map { ["marks": $0.map(bar)] }]
+            ["label": "from " + HumanTime.day(week.from, in: zone), "ticks": week.ticks.map(tick),
+             "tracks": track(row.schedule.id, week.bars, ticks: week.ticks, detail: true)
+                + week.markLanes.map { track(row.schedule.id, $0, ticks: [], detail: true, marks: true) }.joined()]
         }
         values["shifts"] = row.timeline.bars.map { bar -> [String: Any] in
             var item: [String: Any] = ["kind": bar.kind.rawValue, "startISO": TimeText.utc(bar.start), "endISO": TimeText.utc(bar.end),
@@ -165,8 +182,28 @@ enum Board {
         return "\(minutes / 1440)d \((minutes % 1440) / 60)h"
     }
 
-    /// A percentage as CSS reads it (`12.5`, not `12.500000`).
+    /// A percentage (0–100, hundredths) as CSS reads it: `12.5`, `7.14`, `0`.
     static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+        let hundredths = Int((value * 100).rounded())
+        let whole = hundredths / 100, part = hundredths % 100
+        if part == 0 { return String(whole) }
+        return part % 10 == 0 ? "\(whole).\(part / 10)" : "\(whole).\(part < 10 ? "0" : "")\(part)"
+    }
+
+    /// HTML escaping, as the templates do it.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import RotaCore
 import RotaFormats
 import RotaKit
+import Synchronization
 
 /// The board's routes (DESIGN §6.1): `/`, `/schedules/ID` behind the sign-in cookie (unless
 /// `settings.server.board: public`), `/me/TOKEN` behind the person's own token, and the
@@ -66,9 +67,20 @@ struct BoardRoutes: Sendable {
     // MARK: pages
 
     private func overview(_ workspace: Workspace) async throws -> Response {
-        let rows = try await workspace.boardRows(days: Board.boardDays)
+        let now = workspace.now, zone = workspace.inputZone
+        let key = try await workspace.scheduleStateKey()
+        let schedules: String
+        if let kept = state.boardCache.value(key: key, now: now) {
+            schedules = kept
+        } else {
+            let rows = try await workspace.boardRows(days: Board.boardDays)
+            schedules = Board.schedules(rows, now: now, zone: zone)
+            // Kept a minute at most, and never past a handoff: who is on call is always right.
+            let handoff = rows.compactMap(\.until).filter { $0 > now }.min() ?? .distantFuture
+            state.boardCache.keep(schedules, key: key, until: min(now.addingTimeInterval(60), handoff))
+        }
         let alerts = try await workspace.alertStandings()
-        return Self.page(.ok, Board.overview(rows: rows, alerts: alerts, now: workspace.now, zone: workspace.inputZone))
+        return Self.page(.ok, Board.overview(schedules: schedules, alerts: alerts, now: now, zone: zone))
     }
 
     private func schedule(_ workspace: Workspace, id: String) async throws -> Response {
@@ -117,6 +129,23 @@ struct BoardRoutes: Sendable {
             "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         response.headers[.init("X-Content-Type-Options")!] = "nosniff"
         return response
+    }
+}
+
+/// The board's schedules as last rendered, with what they depend on: the files, revisions,
+/// overrides and leave (the key) and the time until which they hold.
+final class BoardCache: Sendable {
+    private let kept = Mutex<(key: Int, until: Date, html: String)?>(nil)
+
+    func value(key: Int, now: Date) -> String? {
+        kept.withLock { kept in
+            guard let kept, kept.key == key, now < kept.until else { return nil }
+            return kept.html
+        }
+    }
+
+    func keep(_ html: String, key: Int, until: Date) {
+        kept.withLock { $0 = (key, until, html) }
     }
 }
 

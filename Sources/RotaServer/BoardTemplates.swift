@@ -3,7 +3,7 @@
 enum BoardTemplates {
     static let all: [String: String] = [
         "layout": layout, "board": board, "schedule": schedule, "person": person, "alert": alert, "message": message,
-        "timeline": timeline, "standing": standing,
+        "schedules": schedules, "standing": standing,
     ]
 
     /// The one stylesheet: readable on a 360-px phone (the timeline scrolls sideways), printable,
@@ -63,18 +63,13 @@ enum BoardTemplates {
         </body></html>
         """
 
-    /// A row of bars (shared by the board and the schedule page).
-    static let timeline = """
-        <div class="row"><a class="name" href="/schedules/{{id}}">{{id}}</a><ol class="track" aria-label="{{id}}">{{#ticks}}<i style="left:{{left}}%"></i>{{/ticks}}{{#bars}}<li class="{{kind}}" style="left:{{left}}%;width:{{width}}%" title="{{title}}">{{label}}{{#detail}}<span class="sr"> {{from}} to {{to}}</span>{{/detail}}</li>{{/bars}}</ol></div>
-        """
-
     /// Where an open alert stands (shared by the board and a person's page).
     static let standing = """
         <td>{{service}}</td><td>{{summary}}</td><td><time datetime="{{raisedISO}}" title="{{raised}}">{{age}}</time></td><td>{{level}}</td><td>{{paged}}</td><td>{{next}}</td>
         """
 
-    static let board = """
-        <h1>On call now</h1>
+    /// The board's schedules (on call now, the timeline): kept by the server until something changes.
+    static let schedules = """
         <table>
         <thead><tr><th scope="col">Schedule</th><th scope="col">On call</th><th scope="col">Until</th></tr></thead>
         <tbody>
@@ -85,9 +80,13 @@ enum BoardTemplates {
         <p class="legend"><span class="shift">on call</span><span class="override">override</span><span class="gap">nobody on call</span></p>
         <section class="scroll" aria-labelledby="timeline"><div class="timeline">
         <div class="row" aria-hidden="true"><span></span><div class="days">{{#ticks}}<span style="left:{{left}}%" title="{{title}}">{{label}}</span>{{/ticks}}</div></div>
-        {{#rows}}{{> timeline}}
-        {{/rows}}
+        {{{tracks}}}
         </div></section>
+        """
+
+    static let board = """
+        <h1>On call now</h1>
+        {{{schedules}}}
         <h2 id="alerts">Open alerts</h2>
         {{#has_alerts}}<div class="scroll"><table aria-labelledby="alerts">
         <thead><tr><th scope="col">#</th><th scope="col">Service</th><th scope="col">Summary</th><th scope="col">Age</th><th scope="col">Level</th><th scope="col">Paged</th><th scope="col">Next</th></tr></thead>
@@ -103,8 +102,7 @@ enum BoardTemplates {
         <p class="legend"><span class="shift">on call</span><span class="override">override</span><span class="gap">nobody on call</span><span class="leave">leave</span></p>
         <section class="scroll" aria-labelledby="weeks"><div class="timeline">
         {{#weeks}}<div class="row" aria-hidden="true"><span class="muted">{{label}}</span><div class="days">{{#ticks}}<span style="left:{{left}}%" title="{{title}}">{{label}}</span>{{/ticks}}</div></div>
-        {{> timeline}}
-        {{#lanes}}<div class="row"><span class="name muted">overrides, leave</span><ol class="track marks" aria-label="overrides and leave">{{#marks}}<li class="{{kind}}" style="left:{{left}}%;width:{{width}}%" title="{{title}}">{{label}}<span class="sr"> {{from}} to {{to}}</span></li>{{/marks}}</ol></div>{{/lanes}}
+        {{{tracks}}}
         {{/weeks}}
         </div></section>
         <h2 id="shifts">Shifts</h2>

@@ -58,6 +58,7 @@ actor ServerState {
     private var workspace: Workspace
     let metrics = Metrics()
     let admission = Admission(limit: 4096)
+    let boardCache = BoardCache()
     let logger: Logger
     private(set) var loop: EngineLoop?
 

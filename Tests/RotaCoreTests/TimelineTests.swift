@@ -73,3 +73,17 @@ struct TimelineTests {
         #expect(t.markLanes.map { $0.map { $0.person ?? "" } } == [["a", "c"], ["b"]])
     }
 }
+
+@Suite("UTC instants in log details, shown as wall times")
+struct RewritingInstantsTests {
+    @Test("instants become wall times in the zone; look-alikes and other text stay as they are", arguments: [
+        ("leave #1 for bob 2026-11-25T23:00:00Z–2026-11-26T23:00:00Z", "leave #1 for bob Thu 26 Nov 2026 00:00 +01:00–Fri 27 Nov 2026 00:00 +01:00"),
+        ("no time here", "no time here"),
+        ("12026-11-25T23:00:00Z", "12026-11-25T23:00:00Z"),
+        ("2026-13-25T23:00:00Z is not a date", "2026-13-25T23:00:00Z is not a date"),
+        ("at 2026-03-29T01:00:00Z", "at Sun 29 Mar 2026 03:00 +02:00"),
+    ])
+    func rewrites(_ pair: (String, String)) {
+        #expect(HumanTime.rewritingInstants(in: pair.0, zone: zone("Europe/Paris")) == pair.1)
+    }
+}

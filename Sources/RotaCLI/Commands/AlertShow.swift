@@ -41,7 +41,7 @@ extension RotaCommand.AlertGroup {
                 Console.out("\n" + table.rendered())
             }
             Console.out("\nLog:")
-            for event in log { Console.out("  \(HumanTime.format(event.at, in: zone))  \(event.event)  \(event.detail)") }
+            for event in log { Console.out("  \(HumanTime.format(event.at, in: zone))  \(event.event)  \(HumanTime.rewritingInstants(in: event.detail, zone: zone))") }
         }
     }
 }

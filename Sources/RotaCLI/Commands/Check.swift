@@ -47,7 +47,7 @@ extension RotaCommand {
                 func table(_ gaps: [Gap]) -> String {
                     var table = Table("SCHEDULE", "FROM", "TO", "HOURS")
                     for gap in gaps {
-                        let zone = (try? workspace.schedule(gap.schedule).zone) ?? workspace.inputZone
+                        let zone = workspace.shownZone(schedule: gap.schedule)
                         table.add(gap.schedule, HumanTime.format(gap.start, in: zone), HumanTime.format(gap.end, in: zone),
                                   String(format: "%.1f", gap.end.timeIntervalSince(gap.start) / 3600))
                     }

@@ -25,7 +25,7 @@ struct CoverListing {
         guard !rows.isEmpty else { Console.out(kind == .override ? "No overrides." : "No leave."); return }
         var table = kind == .override ? Table("ID", "SCHEDULE", "PERSON", "FROM", "TO", "REASON") : Table("ID", "PERSON", "FROM", "TO", "REASON")
         for row in rows {
-            let zone = row.schedule.flatMap { workspace.rota.schedule($0)?.zone } ?? workspace.rota.person(row.person)?.timezone ?? workspace.inputZone
+            let zone = workspace.shownZone(schedule: row.schedule, person: row.person)
             let cells = ["\(row.id)"] + (row.schedule.map { [$0] } ?? []) + [row.person, HumanTime.format(row.start, in: zone),
                                                                                HumanTime.format(row.end, in: zone), row.reason ?? ""]
             table.add(cells)

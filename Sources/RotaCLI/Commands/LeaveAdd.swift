@@ -27,7 +27,7 @@ extension RotaCommand.LeaveGroup {
             if global.json {
                 global.print(Documents.id(id))
             } else {
-                let zone = try workspace.person(person).timezone ?? workspace.inputZone
+                let zone = workspace.shownZone(person: try workspace.person(person).id)
                 Console.out("Leave #\(id): \(person) away from \(HumanTime.format(window.from, in: zone)) to \(HumanTime.format(window.to, in: zone)).")
             }
         }

@@ -27,7 +27,8 @@ extension RotaCommand {
             guard !events.isEmpty else { Console.out("The log is empty."); return }
             var table = Table("AT", "ACTOR", "EVENT", "DETAIL")
             for event in events {
-                table.add(HumanTime.format(event.at, in: workspace.inputZone, year: true), event.actor, event.event, event.detail)
+                table.add(HumanTime.format(event.at, in: workspace.inputZone, year: true), event.actor, event.event,
+                          HumanTime.rewritingInstants(in: event.detail, zone: workspace.inputZone))
             }
             Console.out(table.rendered())
         }

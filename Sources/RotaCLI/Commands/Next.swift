@@ -35,7 +35,7 @@ extension RotaCommand {
                 Console.out("\(who.name) has no shift in the coming year.")
                 return
             }
-            let zone = who.timezone ?? workspace.inputZone
+            let zone = workspace.shownZone(person: who.id)
             let verb = found.shift.start <= workspace.now ? "is on call" : "is next on call"
             Console.out(["\(who.name) \(verb) for \(found.shift.schedule):",
                          "  from  \(HumanTime.format(found.shift.start, in: zone, year: true))",

@@ -33,7 +33,7 @@ extension RotaCommand {
             }
             var table = Table("SCHEDULE", "ON CALL", "UNTIL")
             for (schedule, person, until) in answers {
-                let end = until.map { HumanTime.format($0, in: schedule.zone) } ?? "-"
+                let end = until.map { HumanTime.format($0, in: workspace.shownZone(schedule: schedule.id)) } ?? "-"
                 table.add(schedule.id, person ?? "nobody", person == nil && until != nil ? "(someone from \(end))" : end)
             }
             Console.out(table.rendered())

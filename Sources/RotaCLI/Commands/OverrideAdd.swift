@@ -28,7 +28,7 @@ extension RotaCommand.OverrideGroup {
             if global.json {
                 global.print(Documents.id(id))
             } else {
-                let zone = try workspace.schedule(schedule).zone
+                let zone = workspace.shownZone(schedule: try workspace.schedule(schedule).id)
                 Console.out("Override #\(id): \(person) covers \(schedule) from \(HumanTime.format(window.from, in: zone)) to \(HumanTime.format(window.to, in: zone)).")
             }
         }

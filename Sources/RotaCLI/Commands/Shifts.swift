@@ -79,7 +79,7 @@ extension RotaCommand {
                 var table = Table("SCHEDULE", "PERSON", "START", "END")
                 var clipped = false
                 for entry in roster {
-                    let zone = (try? workspace.schedule(entry.schedule).zone) ?? workspace.inputZone
+                    let zone = workspace.shownZone(schedule: entry.schedule)
                     let rows = entry.shifts.map { (start: $0.start, end: $0.end, person: $0.person) }
                         + entry.gaps.map { (start: $0.start, end: $0.end, person: "— nobody —") }
                     for row in rows.sorted(by: { $0.start < $1.start }) {
@@ -102,7 +102,7 @@ extension RotaCommand {
                 var table = Table("SCHEDULE", "PERSON", "START", "END")
                 for shift in shifts {
                     // Staff see their own shifts in their own zone; everyone else in the schedule's.
-                    let zone = who?.timezone ?? (try? workspace.schedule(shift.schedule).zone) ?? workspace.inputZone
+                    let zone = who?.timezone.flatMap { workspace.options.zone == nil ? $0 : nil } ?? workspace.shownZone(schedule: shift.schedule)
                     table.add(shift.schedule, shift.person, HumanTime.format(shift.start, in: zone), HumanTime.format(shift.end, in: zone))
                 }
                 Console.out(table.rendered())

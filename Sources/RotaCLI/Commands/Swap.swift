@@ -37,8 +37,8 @@ extension RotaCommand {
             } else {
                 var table = Table("OVERRIDE", "PERSON", "FROM", "TO")
                 for (id, trade) in zip(swapped.ids, swapped.trades) {
-                    table.add("#\(id)", trade.person, HumanTime.format(trade.start, in: swapped.schedule.zone),
-                              HumanTime.format(trade.end, in: swapped.schedule.zone))
+                    table.add("#\(id)", trade.person, HumanTime.format(trade.start, in: workspace.shownZone(schedule: swapped.schedule.id)),
+                              HumanTime.format(trade.end, in: workspace.shownZone(schedule: swapped.schedule.id)))
                 }
                 Console.out("\(between[0]) and \(between[1]) traded \(swapped.trades.count) stretch(es) of \(schedule):\n" + table.rendered())
             }
