@@ -9,7 +9,13 @@ public struct RotaCache: Sendable {
     public let path: String
     static let magic = Array("rota-cache-v7\n".utf8)
 
-    public init(path: String) { self.path = path }
+    /// The mode of the file written (0600; 0660 in a shared state directory).
+    let mode: Int
+
+    public init(path: String, mode: Int = 0o600) {
+        self.path = path
+        self.mode = mode
+    }
 
     public func read(fingerprint: String) -> Rota? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
@@ -25,7 +31,7 @@ public struct RotaCache: Sendable {
         writer.string(fingerprint)
         writer.rota(rota)
         let temporary = path + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(writer.bytes), attributes: [.posixPermissions: 0o600]) else { return }
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(writer.bytes), attributes: [.posixPermissions: mode]) else { return }
         if rename(temporary, path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
     }
 }

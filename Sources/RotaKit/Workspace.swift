@@ -94,8 +94,9 @@ public struct Workspace: Sendable {
     }
 
     private static func load(_ options: WorkspaceOptions, store: any Store, recording: Bool, logger: Logger) async throws -> Workspace {
-        var addressBook = AddressBook(databasePath: store.localPath)
-        let loaded = RotaLoader.load(directory: options.directory, cache: RotaCache(path: store.localPath + ".rota-cache"))
+        var addressBook = AddressBook(databasePath: store.localPath, mode: StateFiles.mode(forFileAt: store.localPath))
+        let loaded = RotaLoader.load(directory: options.directory, cache: RotaCache(path: store.localPath + ".rota-cache",
+                                                                                         mode: Int(StateFiles.mode(forFileAt: store.localPath))))
         var rota: Rota
         var fingerprint: String
         var stale = false

@@ -12,9 +12,12 @@ import Glibc
 public struct AddressBook: Sendable {
     public let path: String
     public private(set) var addresses: [String: String]
+    /// 0600, or 0660 in a shared state directory.
+    let mode: mode_t
 
     /// The book beside `databasePath` (symbolic links resolved, so `--db` through a link finds it).
-    public init(databasePath: String) {
+    public init(databasePath: String, mode: mode_t = 0o600) {
+        self.mode = mode
         let real = Self.realPath(databasePath) ?? databasePath
         path = real + ".addresses"
         addresses = Self.read(path)
@@ -48,8 +51,9 @@ public struct AddressBook: Sendable {
     private func write() throws {
         let data = try JSONSerialization.data(withJSONObject: addresses, options: [.sortedKeys])
         let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw AddressBookError(path: path, reason: String(cString: strerror(errno))) }
+        _ = fchmod(descriptor, mode)  // the umask does not decide it
         let error = writeAll(descriptor, Array(data))
         var failure: String? = error == 0 ? nil : String(cString: strerror(error))
         if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }

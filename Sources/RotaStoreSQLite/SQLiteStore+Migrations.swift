@@ -85,7 +85,7 @@ extension SQLiteStore {
         if applied == known { return }
         // Many commands may meet a new database at once (20 raises from a monitor): one migrates
         // while the others wait on a lock beside the database, then find nothing left to do.
-        let lock = Glibc.open(path + ".migrate-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let lock = StateFiles.open(path + ".migrate-lock", flags: O_RDWR)
         guard lock >= 0 else { throw .cannotOpen(path: path, reason: "cannot create \(path).migrate-lock: \(String(cString: strerror(errno)))") }
         defer { close(lock) }
         while flock(lock, LOCK_EX) != 0 {

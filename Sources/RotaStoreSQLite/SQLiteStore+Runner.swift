@@ -37,7 +37,7 @@ extension SQLiteStore {
     /// A non-blocking `flock` on a file beside the database (never the database itself).
     public func acquireRunnerLock() async throws(StoreError) -> (any RunnerLock)? {
         let path = self.path + ".tick-lock"
-        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let descriptor = StateFiles.open(path, flags: O_RDWR)
         guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)

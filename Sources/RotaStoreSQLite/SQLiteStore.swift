@@ -13,7 +13,8 @@ public final class SQLiteStore: Store {
     /// The host name recorded with each tick.
     let host: String
 
-    /// Opens (creating if needed, 0600 in a 0700 directory) and migrates the database at `path`.
+    /// Opens (creating if needed, 0600 in a 0700 directory, or 0660 in a shared one: `StateFiles`)
+    /// and migrates the database at `path`.
     public static func open(path: String, host: String = "") throws(StoreError) -> SQLiteStore {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
@@ -24,8 +25,10 @@ public final class SQLiteStore: Store {
                 throw .cannotOpen(path: path, reason: "cannot create \(directory): \(error.localizedDescription)")
             }
         }
-        // The database and its -wal/-shm files are created owner-only.
-        let previous = umask(0o077)
+        // The database and its -wal/-shm files are created owner-only, or 0660 in a shared
+        // (group-writable, setgid) directory; SQLite gives -wal and -shm the database's mode.
+        let mode = StateFiles.mode(forFileAt: path)
+        let previous = umask(mode == 0o660 ? 0o007 : 0o077)
         defer { umask(previous) }
         do {
             var configuration = Configuration()
@@ -40,6 +43,7 @@ public final class SQLiteStore: Store {
                 try db.execute(sql: "PRAGMA foreign_keys = ON")
             }
             let queue = try DatabaseQueue(path: path, configuration: configuration)
+            StateFiles.settle(paths: [path, path + "-wal", path + "-shm"], mode: mode)
             let database = SQLiteStore(queue: queue, path: path, host: host)
             try database.migrate()
             return database
