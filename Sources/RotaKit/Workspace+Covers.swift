@@ -33,7 +33,7 @@ extension Workspace {
 
     /// Trades on-call time: in the window, A's stretches go to B and B's to A, as overrides.
     public func swap(schedule id: String, between first: String, and second: String, window: Window, reason: String?,
-                     as actorName: String?) async throws -> (ids: [Int], trades: [SwapTrades.Trade], schedule: Schedule) {
+                     as actorName: String?) async throws -> (swap: Int, ids: [Int], trades: [SwapTrades.Trade], schedule: Schedule) {
         let schedule = try schedule(id)
         let a = try person(first), b = try person(second)
         let actor = try actor(as: actorName)
@@ -46,9 +46,31 @@ extension Workspace {
         if let reason { detail += " (\(reason))" }
         let covers = trades.map { NewCover(schedule: schedule.id, person: $0.person, start: $0.start, end: $0.end, reason: reason) }
         let ids = try await changing("swap between \(a.id) and \(b.id)", key: { "swap-\($0.map(String.init).joined(separator: "-"))" }) {
-            try await store.addCovers(covers, entry: AuditEntry(.swap, detail), actor: actor, now: now)
+            try await store.addSwap(covers, entry: AuditEntry(.swap, detail), actor: actor, now: now)
         }
-        return (ids, trades, schedule)
+        return (ids[0], ids, trades, schedule)
+    }
+
+    /// The swaps whose overrides are current or to come (or all), each with its overrides.
+    public func swaps(all: Bool) async throws -> [(id: Int, overrides: [StoredCover])] {
+        let overrides = try await covers(.override, all: all).filter { $0.swap != nil }
+        return Dictionary(grouping: overrides, by: { $0.swap ?? 0 }).map { ($0.key, $0.value.sorted { $0.start < $1.start }) }
+            .sorted { $0.id < $1.id }
+    }
+
+    /// Undoes a swap: every one of its overrides at once.
+    public func removeSwap(_ id: Int, as actorName: String?) async throws -> [StoredCover] {
+        let actor = try actor(as: actorName)
+        var removed: [StoredCover] = []
+        do {
+            _ = try await changing("swap #\(id) removed by \(actor)", key: { _ in "swap-removed-\(id)" }) {
+                removed = try await store.removeSwap(id, actor: actor, now: now)
+                return removed.map(\.id)
+            }
+        } catch RotaError.store(.notFound) {
+            throw RotaError.notFound("no swap #\(id); 'rota swap list --all' shows them")
+        }
+        return removed
     }
 
     /// Removes an override or leave by id; the log keeps what it was.

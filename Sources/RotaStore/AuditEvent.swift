@@ -7,6 +7,7 @@ public enum AuditKind: String, Sendable, CaseIterable {
     case overrideAdd = "override.add"
     case overrideRemove = "override.remove"
     case swap
+    case swapRemove = "swap.remove"
     case leaveAdd = "leave.add"
     case leaveRemove = "leave.remove"
     case alertRaised = "alert.raised"

@@ -28,6 +28,10 @@ public protocol RevisionStore: Sendable {
 public protocol CoverStore: Sendable {
     /// Adds covers in one transaction (one for an override or leave, several for a swap), logged as `entry`.
     func addCovers(_ items: [NewCover], entry: AuditEntry, actor: String, now: Date) async throws(StoreError) -> [Int]
+    /// Adds the overrides of one swap: each records the swap's id (its first override's id).
+    func addSwap(_ items: [NewCover], entry: AuditEntry, actor: String, now: Date) async throws(StoreError) -> [Int]
+    /// Removes every override of a swap at once, logged; `StoreError.notFound` when there is none.
+    func removeSwap(_ id: Int, actor: String, now: Date) async throws(StoreError) -> [StoredCover]
     /// Covers of one kind that end after `after` (all when nil), oldest first: a later one wins.
     func covers(_ kind: StoredCover.Kind, endingAfter after: Date?) async throws(StoreError) -> [StoredCover]
     /// Removes one cover, logged with `describe`'s text.

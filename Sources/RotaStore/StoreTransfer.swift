@@ -23,7 +23,7 @@ public struct TransferTable: Sendable {
     /// Every table rota keeps and the columns both backends share, parents before children.
     public static let layout: [(name: String, columns: [String])] = [
         ("revision", ["id", "effective_at", "stored_at", "fingerprint", "sources", "model", "follows"]),
-        ("override", ["id", "schedule", "person", "start_at", "end_at", "reason", "created_by", "created_at"]),
+        ("override", ["id", "schedule", "person", "start_at", "end_at", "reason", "created_by", "created_at", "swap"]),
         ("leave", ["id", "person", "start_at", "end_at", "reason", "created_by", "created_at"]),
         ("alert", ["id", "service", "escalation", "status", "summary", "details", "severity", "dedup_key", "count", "created_at",
                    "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by", "round", "cycle_first_round", "next_level",

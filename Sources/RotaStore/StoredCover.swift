@@ -18,9 +18,12 @@ public struct StoredCover: Hashable, Sendable {
     public var reason: String?
     public var createdBy: String
     public var createdAt: Date
+    /// The swap an override belongs to (the id of the swap's first override); nil otherwise.
+    public var swap: Int?
 
     public init(id: Int, kind: Kind, schedule: String?, person: String, start: Date, end: Date, reason: String?,
-                createdBy: String, createdAt: Date) {
+                createdBy: String, createdAt: Date, swap: Int? = nil) {
+        self.swap = swap
         self.id = id
         self.kind = kind
         self.schedule = schedule

@@ -153,6 +153,11 @@ enum PostgresMigrations {
             "CREATE INDEX maintenance_by_end ON maintenance(end_at)",
             "CREATE TABLE heartbeat (id TEXT PRIMARY KEY, last_ping BIGINT NOT NULL)",
         ]),
+        // A swap is one thing: its overrides carry its id, so it is listed and removed whole.
+        ("pg-v2-swaps", [
+            "ALTER TABLE override ADD COLUMN swap BIGINT",
+            "CREATE INDEX override_by_swap ON override(swap) WHERE swap IS NOT NULL",
+        ]),
     ]
 
     static func migrate(_ connection: PostgresConnection, address: PostgresAddress) async throws {

@@ -57,6 +57,24 @@ extension PostgresStore {
     // MARK: overrides and leave
 
     public func addCovers(_ items: [NewCover], entry: AuditEntry, actor: String, now: Date) async throws(StoreError) -> [Int] {
+        try await add(items, entry: entry, actor: actor, now: now, swap: false)
+    }
+
+    public func addSwap(_ items: [NewCover], entry: AuditEntry, actor: String, now: Date) async throws(StoreError) -> [Int] {
+        try await add(items, entry: entry, actor: actor, now: now, swap: true)
+    }
+
+    public func removeSwap(_ id: Int, actor: String, now: Date) async throws(StoreError) -> [StoredCover] {
+        try await transaction { db in
+            let covers = try await db.rows("DELETE FROM override WHERE swap = \(Int64(id)) RETURNING *", logger: self.logger)
+                .map { try StoredCover($0, kind: .override) }.sorted { $0.id < $1.id }
+            guard !covers.isEmpty else { throw StoreError.notFound("no swap #\(id)") }
+            try await self.log(db, at: now, actor: actor, AuditEntry(.swapRemove, SwapText.removed(id, covers)))
+            return covers
+        }
+    }
+
+    private func add(_ items: [NewCover], entry: AuditEntry, actor: String, now: Date, swap: Bool) async throws(StoreError) -> [Int] {
         try await transaction { db in
             var ids: [Int] = []
             for item in items {
@@ -73,6 +91,9 @@ extension PostgresStore {
                         """, logger: self.logger)
                 }
                 if let id = try rows.first?("id", as: Int64.self) { ids.append(Int(id)) }
+            }
+            if swap, let first = ids.first {
+                try await db.query("UPDATE override SET swap = \(Int64(first)) WHERE id = ANY(\(ids.map(Int64.init)))", logger: self.logger)
             }
             let idText = ids.map { "#\($0)" }.joined(separator: ", ")
             try await self.log(db, at: now, actor: actor, AuditEntry(entry.kind, ids.isEmpty ? entry.detail : "\(entry.detail) (\(idText))"))
@@ -273,7 +294,8 @@ extension StoredCover {
     init(_ c: Cells, kind: Kind) throws {
         self.init(id: Int(try c("id", as: Int64.self)), kind: kind, schedule: kind == .override ? try c("schedule") : nil, person: try c("person"),
                   start: try c.instant("start_at"), end: try c.instant("end_at"), reason: try c("reason"),
-                  createdBy: try c("created_by"), createdAt: try c.instant("created_at"))
+                  createdBy: try c("created_by"), createdAt: try c.instant("created_at"),
+                  swap: kind == .override ? try c("swap", as: Int64?.self).map(Int.init) : nil)
     }
 }
 

@@ -25,7 +25,7 @@ extension StoredCover {
     init(row: Row, kind: Kind) {
         self.init(id: row["id"], kind: kind, schedule: kind == .override ? row["schedule"] : nil, person: row["person"],
                   start: row.instant("start_at"), end: row.instant("end_at"), reason: row["reason"],
-                  createdBy: row["created_by"], createdAt: row.instant("created_at"))
+                  createdBy: row["created_by"], createdAt: row.instant("created_at"), swap: kind == .override ? row["swap"] : nil)
     }
 }
 

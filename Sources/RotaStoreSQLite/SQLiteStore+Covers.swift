@@ -4,6 +4,25 @@ import RotaStore
 
 extension SQLiteStore {
     public func addCovers(_ items: [NewCover], entry: AuditEntry, actor: String, now: Date) async throws(StoreError) -> [Int] {
+        try add(items, entry: entry, actor: actor, now: now, swap: false)
+    }
+
+    public func addSwap(_ items: [NewCover], entry: AuditEntry, actor: String, now: Date) async throws(StoreError) -> [Int] {
+        try add(items, entry: entry, actor: actor, now: now, swap: true)
+    }
+
+    public func removeSwap(_ id: Int, actor: String, now: Date) async throws(StoreError) -> [StoredCover] {
+        try write { db in
+            let covers = try Row.fetchAll(db, sql: "SELECT * FROM override WHERE swap = ? ORDER BY id", arguments: [id])
+                .map { StoredCover(row: $0, kind: .override) }
+            guard !covers.isEmpty else { throw StoreError.notFound("no swap #\(id)") }
+            try db.execute(sql: "DELETE FROM override WHERE swap = ?", arguments: [id])
+            try Self.log(db, at: now, actor: actor, AuditEntry(.swapRemove, SwapText.removed(id, covers)))
+            return covers
+        }
+    }
+
+    private func add(_ items: [NewCover], entry: AuditEntry, actor: String, now: Date, swap: Bool) throws(StoreError) -> [Int] {
         try write { db in
             var ids: [Int] = []
             for item in items {
@@ -17,6 +36,9 @@ extension SQLiteStore {
                         """, arguments: [item.person, item.start.millis, item.end.millis, item.reason, actor, now.millis])
                 }
                 ids.append(Int(db.lastInsertedRowID))
+            }
+            if swap, let first = ids.first {
+                try db.execute(sql: "UPDATE override SET swap = ? WHERE id >= ? AND id <= ?", arguments: [first, first, ids[ids.count - 1]])
             }
             let idText = ids.map { "#\($0)" }.joined(separator: ", ")
             try Self.log(db, at: now, actor: actor, AuditEntry(entry.kind, ids.isEmpty ? entry.detail : "\(entry.detail) (\(idText))"))

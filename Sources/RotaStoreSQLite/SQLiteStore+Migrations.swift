@@ -69,6 +69,11 @@ extension SQLiteStore {
             // Which host ticked last, as `rota status` says (several hosts share PostgreSQL; SQLite keeps it too).
             try db.execute(sql: "ALTER TABLE runner ADD COLUMN host TEXT")
         }
+        migrator.registerMigration("v9-swaps") { db in
+            // A swap is one thing: its overrides carry its id, so it is listed and removed whole.
+            try db.execute(sql: "ALTER TABLE override ADD COLUMN swap INTEGER")
+            try db.execute(sql: "CREATE INDEX override_by_swap ON override(swap) WHERE swap IS NOT NULL")
+        }
         return migrator
     }
 

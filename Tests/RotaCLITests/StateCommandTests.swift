@@ -54,6 +54,36 @@ struct StateCommandTests {
         #expect((log.json["events"] as? [[String: Any]])?.contains { $0["event"] as? String == "swap" } == true)
     }
 
+    @Test("a swap is one thing: one swap id, listed whole, removed whole; an unknown swap is 69")
+    func swapAsOneThing() throws {
+        let rota = try RotaRunner(files: ["team.yaml": officeRota])
+        let result = try rota.run(["swap", "--schedule", "always", "--between", "ann", "bob", "--from", "2026-03-06T09:00",
+                                   "--for", "6d", "--reason", "school holidays", "--json", "--now", "2026-03-01T00:00"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.json["swap"] as? Int == 1)
+        let human = try rota.run(["swap", "--schedule", "always", "--between", "ann", "bob", "--from", "2026-03-20T09:00",
+                                  "--to", "2026-03-24T09:00", "--now", "2026-03-01T00:00"])
+        #expect(human.stdout.hasPrefix("Swap #3: ann and bob traded"), "\(human.stdout)")
+        let list = try rota.run(["swap", "list", "--json", "--now", "2026-03-01T00:00"]).json["swaps"] as? [[String: Any]] ?? []
+        #expect(list.map { $0["id"] as? Int } == [1, 3])
+        #expect(list.first?["overrides"] as? [Int] == [1, 2])
+        #expect(list.first?["people"] as? [String] == ["ann", "bob"])
+        #expect(list.first?["reason"] as? String == "school holidays")
+        let table = try rota.run(["swap", "list", "--now", "2026-03-01T00:00"])
+        #expect(table.stdout.contains("#1    always    ann ↔ bob"), "\(table.stdout)")
+        let removed = try rota.run(["swap", "remove", "1", "--json", "--now", "2026-03-01T00:00"])
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(removed.json["removed"] as? [Int] == [1, 2])
+        let overrides = try rota.run(["override", "list", "--json", "--now", "2026-03-01T00:00"]).json["overrides"] as? [[String: Any]] ?? []
+        #expect(overrides.map { $0["id"] as? Int } == [3, 4])
+        let shifts = try rota.run(["shifts", "--json", "--schedule", "always", "--from", "2026-03-06T09:00", "--to", "2026-03-12T09:00", "--now", "2026-03-01T00:00"])
+        #expect((shifts.json["shifts"] as? [[String: Any]])?.map { $0["person"] as? String } == ["bob", "ann"], "the trade is undone")
+        let again = try rota.run(["swap", "remove", "1", "--now", "2026-03-01T00:00"])
+        #expect(again.status == 69)
+        #expect(again.stderr.contains("no swap #1"), "\(again.stderr)")
+        #expect(try rota.run(["log", "--now", "2026-03-01T00:00"]).stdout.contains("removed swap #1 on always between ann and bob"))
+    }
+
     @Test("every change is in the log with actor and time; --as names the actor")
     func auditLog() throws {
         let rota = try RotaRunner(files: ["team.yaml": officeRota])

@@ -98,6 +98,26 @@ struct StoreConformance {
         #expect(events.last == "override.remove")
     }
 
+    @Test("a swap's overrides carry its id (its first override's); removing the swap removes them all at once, then not found", arguments: Backend.all)
+    func swaps(_ backend: Backend) async throws {
+        let (store, another) = try await backend.fresh()
+        let other = try await another()
+        _ = try await store.addCovers([NewCover(schedule: "s", person: "cid", start: at(0), end: at(10))], entry: AuditEntry(.overrideAdd, "a"),
+                                      actor: "t", now: at(0))
+        let ids = try await other.addSwap([NewCover(schedule: "s", person: "ann", start: at(0), end: at(60)),
+                                           NewCover(schedule: "s", person: "bob", start: at(60), end: at(120))],
+                                          entry: AuditEntry(.swap, "ann and bob"), actor: "t", now: at(0))
+        let stored = try await store.covers(.override, endingAfter: nil)
+        #expect(stored.map(\.swap) == [nil, ids[0], ids[0]])
+        let removed = try await store.removeSwap(ids[0], actor: "t", now: at(1))
+        #expect(removed.map(\.id) == ids)
+        #expect(try await other.covers(.override, endingAfter: nil).map(\.person) == ["cid"])
+        await #expect(throws: StoreError.notFound("no swap #\(ids[0])")) { try await other.removeSwap(ids[0], actor: "t", now: at(2)) }
+        let last = try await store.events(since: nil).last
+        #expect(last?.event == "swap.remove")
+        #expect(last?.detail.contains("removed swap #\(ids[0]) on s between ann and bob") == true)
+    }
+
     @Test("raising with a dedup key from many connections at once makes one open alert", arguments: Backend.all)
     func deduplication(_ backend: Backend) async throws {
         let (store, another) = try await backend.fresh()
