@@ -4,31 +4,55 @@ import RotaEngine
 import RotaStore
 
 extension Workspace {
-    /// Puts `person` on call for `schedule` in the window, beating every layer.
-    public func addOverride(schedule id: String, person name: String, window: Window, reason: String?, as actorName: String?) async throws -> Int {
+    /// Puts `person` on call for `schedule` in the window, beating every layer. The warnings
+    /// (overlapping overrides, a change in the past) are logged with it and returned.
+    public func addOverride(schedule id: String, person name: String, window: Window, reason: String?,
+                            as actorName: String?) async throws -> (id: Int, warnings: [String]) {
         let schedule = try schedule(id)
         let person = try person(name)
         let actor = try actor(as: actorName)
         var detail = "override: \(person.id) covers \(schedule.id) from \(TimeText.utc(window.from)) to \(TimeText.utc(window.to))"
         if let reason { detail += " (\(reason))" }
+        let warnings = try await warnings(.override(schedule: schedule.id, Override(person: person.id, start: window.from, end: window.to)),
+                                          person: person.id)
+        detail += Self.logged(warnings)
         let ids = try await changing("override by \(actor)", key: { "override-\($0[0])" }) {
             try await store.addCovers([NewCover(schedule: schedule.id, person: person.id, start: window.from, end: window.to, reason: reason)],
                                       entry: AuditEntry(.overrideAdd, detail), actor: actor, now: now)
         }
-        return ids[0]
+        return (ids[0], warnings)
     }
 
     /// Records that `person` is away in the window: the next member in each rotation covers.
-    public func addLeave(person name: String, window: Window, reason: String?, as actorName: String?) async throws -> Int {
+    /// The warnings (who covers instead, hours left with nobody, the person's own overrides, a
+    /// change in the past) are logged with it and returned.
+    public func addLeave(person name: String, window: Window, reason: String?, as actorName: String?) async throws -> (id: Int, warnings: [String]) {
         let person = try person(name)
         let actor = try actor(as: actorName)
         var detail = "leave: \(person.id) away from \(TimeText.utc(window.from)) to \(TimeText.utc(window.to))"
         if let reason { detail += " (\(reason))" }
+        let warnings = try await warnings(.leave(Leave(person: person.id, start: window.from, end: window.to)), person: person.id)
+        detail += Self.logged(warnings)
         let ids = try await changing("leave of \(person.id)", key: { "leave-\($0[0])" }) {
             try await store.addCovers([NewCover(schedule: nil, person: person.id, start: window.from, end: window.to, reason: reason)],
                                       entry: AuditEntry(.leaveAdd, detail), actor: actor, now: now)
         }
-        return ids[0]
+        return (ids[0], warnings)
+    }
+
+    /// What a change puts at risk, in each schedule's zone (`--tz` when given).
+    func warnings(_ change: ChangeWarnings.Change, person: String) async throws -> [String] {
+        let span: (from: Date, to: Date) = switch change {
+        case .override(_, let cover): (cover.start, cover.end)
+        case .leave(let away): (away.start, away.end)
+        }
+        let before = try await timetable(from: span.from, to: span.to)
+        return ChangeWarnings.review(change, before: before, now: now) { shownZone(schedule: $0, person: person) }
+    }
+
+    /// Warnings as the audit log keeps them, after the change's own words.
+    static func logged(_ warnings: [String]) -> String {
+        warnings.isEmpty ? "" : "; warnings: " + warnings.joined(separator: "; ")
     }
 
     /// Trades on-call time: in the window, A's stretches go to B and B's to A, as overrides.

@@ -166,7 +166,8 @@ struct SurgeEndToEndTests {
         #expect(surges.count == 1, "raised once")
         let count = surges.first?["count"] as? Int ?? 0
         #expect((181...200).contains(count), "every arrival from the 20th on counts into it: \(count)")
-        #expect((surges.first?["summary"] as? String ?? "").hasPrefix("Surge storm: "))
+        let summary = surges.first?["summary"] as? String ?? ""
+        #expect(summary.hasPrefix("Surge storm: "))
         let delivered = team.delivered()
         #expect(delivered.filter { $0 == "bob 1.1" }.count == 200, "the surge holds back none of the storm's own pages")
         #expect(delivered.filter { $0 == "ceo 1.1" }.count == 1, "the surge's escalation reached the CEO once")
