@@ -5,25 +5,11 @@ clients (wrk) for a fixed time. Prints the server's own time per request (p50/p9
 request log), the clients' latency, requests/s and the page's size in bytes.
 Run: python3 bench/board.py [--seconds N] [--binary PATH]   (needs wrk, a Debian package)
 """
-import argparse, os, re, signal, socket, statistics, subprocess, sys, tempfile, time
+import argparse, os, re, signal, statistics, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from schedules import organisation  # noqa: E402
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-def wait_port(port, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit(f"nothing listens on {port}")
+from serve import free_port, wait_port  # noqa: E402
 
 def percentile(values, p):
     values = sorted(values)

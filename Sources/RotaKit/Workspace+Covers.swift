@@ -64,7 +64,7 @@ extension Workspace {
         let shifts = try await timetable(from: window.from, to: window.to).shifts(schedule: schedule.id, from: window.from, to: window.to)
         let trades = SwapTrades.trades(between: a.id, and: b.id, in: shifts)
         guard !trades.isEmpty else {
-            throw RotaError.invalidData("neither \(a.id) nor \(b.id) is on call in \(schedule.id) between \(TimeText.utc(window.from)) and \(TimeText.utc(window.to)); nothing to swap")
+            throw RotaError.invalidData("neither \(a.id) nor \(b.id) is on call in \(schedule.id) between \(HumanTime.format(window.from, in: shownZone(schedule: schedule.id))) and \(HumanTime.format(window.to, in: shownZone(schedule: schedule.id))); nothing to swap")
         }
         var detail = "swap: \(a.id) and \(b.id) trade \(schedule.id) from \(TimeText.utc(window.from)) to \(TimeText.utc(window.to))"
         if let reason { detail += " (\(reason))" }

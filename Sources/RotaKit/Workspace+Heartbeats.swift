@@ -33,7 +33,7 @@ extension Workspace {
         for (heartbeat, lastPing, state) in try await heartbeats() {
             guard case .missed = state, let lastPing, rota.service(heartbeat.service) != nil,
                   try await storeCall({ try await store.openAlert(service: heartbeat.service, dedupKey: heartbeat.dedupKey) }) == nil else { continue }
-            _ = try await raise(service: heartbeat.service, summary: "Heartbeat \(heartbeat.id) missed: last ping \(TimeText.utc(lastPing))",
+            _ = try await raise(service: heartbeat.service, summary: "Heartbeat \(heartbeat.id) missed: last ping \(HumanTime.format(lastPing, in: inputZone))",
                                 details: "Expected every \(heartbeat.every / 60) min, with \(heartbeat.grace / 60) min of grace.",
                                 severity: .high, dedupKey: heartbeat.dedupKey, actorID: "heartbeat", pageNow: false)
         }

@@ -26,7 +26,7 @@ extension Workspace {
         let paged = try await storeCall { try await store.pagedPeople(alert: alert.id) }
         let kept = alert.definition.flatMap(RotaModelCodec.decode)
         let subject = "Alert #\(alert.id) \(verb) by \(actor)"
-        let text = "\(subject) at \(TimeText.utc(now)): \(alert.summary)\nNothing more is paged for it\(verb == "acknowledged" ? " while it stays acknowledged" : "").\n"
+        let text = "\(subject) at \(HumanTime.format(now, in: inputZone)): \(alert.summary)\nNothing more is paged for it\(verb == "acknowledged" ? " while it stays acknowledged" : "").\n"
         // Whoever answered knows already.
         return paged.filter { $0 != actor && "\($0) (link)" != actor }.flatMap { person in
             AlertDefinition.contacts(of: person, in: rota, kept: kept).contacts.enumerated().map { index, contact in
@@ -90,7 +90,7 @@ extension Workspace {
             }
             let notice = ShiftNotice(key: "test|\(person.id)|\(TimeText.utc(now))", kind: .changes, person: person.id,
                                      subject: "rota test page for \(person.name)",
-                                     text: "This is a test page from rota, sent by \(actor) at \(TimeText.utc(now)). Nothing is wrong.\n")
+                                     text: "This is a test page from rota, sent by \(actor) at \(HumanTime.format(now, in: shownZone(person: person.id))). Nothing is wrong.\n")
             let result: DeliveryResult
             if let whole = addressBook.resolve(contact) {
                 result = await engine.deliverer.deliver(notice, via: whole, settings: rota.settings, now: now)

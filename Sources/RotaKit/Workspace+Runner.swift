@@ -22,7 +22,7 @@ extension Workspace {
         }
         defer { lock?.release() }
         if isPreview {
-            logger.warning("--now \(TimeText.utc(now)) is ahead of the system clock: real pages go out for everything due until then, and no revision of the rota files is recorded (use --dry-run to only look)")
+            logger.warning("--now \(HumanTime.format(now, in: inputZone, year: true)) is ahead of the system clock: real pages go out for everything due until then, and no revision of the rota files is recorded (use --dry-run to only look)")
         }
         try await raiseMissedHeartbeats()
         let engine = engine()

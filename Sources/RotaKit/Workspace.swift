@@ -110,8 +110,8 @@ public struct Workspace: Sendable {
             if store.isShared {
                 let stored = try await storeCall { try await store.revisions() }
                 if let newest = stored.last, newest.fingerprint != fingerprint, stored.dropLast().contains(where: { $0.fingerprint == fingerprint }) {
-                    logger.warning("the rota files in \(options.directory) are an earlier revision than the newest stored (revision \(newest.id), in force since \(TimeText.utc(newest.effectiveAt))); going by revision \(newest.id) — update this host's rota files")
                     rota = try await decode(revision: newest.id, store: store)
+                    logger.warning("the rota files in \(options.directory) are an earlier revision than the newest stored (revision \(newest.id), in force since \(HumanTime.format(newest.effectiveAt, in: rota.settings.zone, year: true))); going by revision \(newest.id) — update this host's rota files")
                     fingerprint = newest.fingerprint
                     stale = true
                 }
@@ -123,8 +123,8 @@ public struct Workspace: Sendable {
                 throw RotaError.invalidData("the rota files are invalid (\(failure.diagnostics.count) problem(s)) and no valid revision is stored; run 'rota validate'")
             }
             for item in failure.diagnostics { logger.warning("\(item)") }
-            logger.warning("the rota files are invalid; using the last valid revision (\(last.id), in force since \(TimeText.utc(last.effectiveAt)))")
             rota = try await decode(revision: last.id, store: store)
+            logger.warning("the rota files are invalid; using the last valid revision (\(last.id), in force since \(HumanTime.format(last.effectiveAt, in: rota.settings.zone, year: true)))")
             fingerprint = last.fingerprint
         }
 
@@ -272,7 +272,7 @@ public struct Workspace: Sendable {
         } else {
             end = start.addingTimeInterval(Double(days ?? defaultDays) * 86400)
         }
-        return try Window(from: start, to: end)
+        return try Window(from: start, to: end, zone: inputZone)
     }
 
     public func schedule(_ id: String) throws -> Schedule {
@@ -325,9 +325,10 @@ public struct Window: Sendable {
 
     public static let maxDays = 3660
 
-    public init(from: Date, to: Date) throws {
+    /// `zone` is where an error shows the times.
+    public init(from: Date, to: Date, zone: Zone = .utc) throws {
         guard from < to else {
-            throw RotaError.usage("--to (\(TimeText.utc(to))) must be after --from (\(TimeText.utc(from)))")
+            throw RotaError.usage("--to (\(HumanTime.format(to, in: zone, year: true))) must be after --from (\(HumanTime.format(from, in: zone, year: true)))")
         }
         guard to.timeIntervalSince(from) <= Double(Self.maxDays) * 86400 else {
             throw RotaError.usage("the window from --from to --to spans more than \(Self.maxDays) days; ask for a shorter one")

@@ -118,7 +118,7 @@ struct HeartbeatEndToEndTests {
         try team.run(["tick"], at: "2026-03-03T10:11:00Z")
         let alerts = try team.run(["alert", "list", "--json"], at: "2026-03-03T10:12:00Z").json["alerts"] as? [[String: Any]] ?? []
         #expect(alerts.count == 1)
-        #expect(alerts.first?["summary"] as? String == "Heartbeat backup missed: last ping 2026-03-03T09:00:00Z")
+        #expect(alerts.first?["summary"] as? String == "Heartbeat backup missed: last ping Tue 03 Mar 10:00 +01:00")
         #expect(alerts.first?["dedup_key"] as? String == "heartbeat:backup")
         #expect(alerts.first?["count"] as? Int == 1, "raised once, not counted up every tick")
         #expect(team.delivered() == ["bob 1.1"])

@@ -31,6 +31,7 @@ struct SharedHostTests {
         // The rota files and the pager must be readable and runnable by the other logins (the pager writes beside them).
         chmod(team.rota.directory.path, 0o777)
         chmod(team.rota.rotas, 0o755)
+        for file in try FileManager.default.contentsOfDirectory(atPath: team.rota.rotas) { chmod(team.rota.rotas + "/" + file, 0o644) }
         let environment = ["ROTA_DB": state + "/rota.db"]
         team.rota.baseEnvironment = environment
         let daemon = 1, nobody = 65534

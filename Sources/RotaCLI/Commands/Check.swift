@@ -43,7 +43,7 @@ extension RotaCommand {
             if global.json {
                 global.print(Documents.check(report))
             } else {
-                let span = "\(TimeText.utc(window.from)) – \(TimeText.utc(window.to))"
+                let span = "\(HumanTime.format(window.from, in: workspace.inputZone)) – \(HumanTime.format(window.to, in: workspace.inputZone))"
                 func table(_ gaps: [Gap]) -> String {
                     var table = Table("SCHEDULE", "FROM", "TO", "HOURS")
                     for gap in gaps {

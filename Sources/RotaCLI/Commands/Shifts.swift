@@ -96,7 +96,7 @@ extension RotaCommand {
             case .table:
                 let shifts = try await shifts()
                 guard !shifts.isEmpty else {
-                    Console.out("No shifts between \(TimeText.utc(window.from)) and \(TimeText.utc(window.to)).")
+                    Console.out("No shifts between \(HumanTime.format(window.from, in: workspace.inputZone)) and \(HumanTime.format(window.to, in: workspace.inputZone)).")
                     return
                 }
                 var table = Table("SCHEDULE", "PERSON", "START", "END")

@@ -45,7 +45,7 @@ extension RotaCommand {
                     + report.failed.map { Documents.tickPage($0.page, status: $0.forGood ? "failed_for_good" : "failed", error: $0.error) }
                 global.print(Documents.tick(at: workspace.now, pages: pages, errors: errors))
             } else if verbose {
-                Console.out("tick at \(TimeText.utc(workspace.now)): \(report.sent.count) page(s) sent, \(report.failed.count) failed")
+                Console.out("tick at \(HumanTime.format(workspace.now, in: workspace.inputZone)): \(report.sent.count) page(s) sent, \(report.failed.count) failed")
                 for item in report.sent {
                     Console.out("  sent: \(Self.describe(item.page))\(item.page.late ? " late" : "")")
                 }
@@ -64,7 +64,7 @@ extension RotaCommand {
                                             errors: [], dryRun: true))
                 return
             }
-            Console.out("dry run at \(TimeText.utc(workspace.now)): \(pages.count) page(s) would be sent; nothing was changed")
+            Console.out("dry run at \(HumanTime.format(workspace.now, in: workspace.inputZone)): \(pages.count) page(s) would be sent; nothing was changed")
             for page in pages { Console.out("  would send: \(Self.describe(page))\(page.late ? " late" : "")") }
         }
 
