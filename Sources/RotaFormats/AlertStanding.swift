@@ -47,7 +47,7 @@ public struct AlertStanding: Sendable {
             if level == 1 && progress.round > progress.cycleFirstRound { words = "round \(progress.round - progress.cycleFirstRound + 1) from " + words }
             else if level == 1 && progress.round > 1 { words = "again after the ack timeout: " + words }
             words += due <= now ? " now (due \(HumanTime.format(due, in: zone)))" : " at \(HumanTime.format(due, in: zone))"
-            if let held = alert.held, level == 1, progress.round == 1, due > now { words += " (waits: \(held))" }
+            if let held = alert.held, level == 1, progress.round == 1, due > now { words += " (waits: \(HumanTime.rewritingInstants(in: held, zone: zone)))" }
             next = words
             nextAt = due
         }

@@ -12,7 +12,7 @@ struct RulesTests {
         try team.run(["alert", "raise", "--service", "web", "--summary", "during"], at: "2026-03-03T09:10:00Z")
         try team.run(["alert", "raise", "--service", "web", "--summary", "also during"], at: "2026-03-03T09:20:00Z")
         let list = try team.run(["alert", "list"], at: "2026-03-03T09:21:00Z")
-        #expect(list.stdout.contains("in maintenance until 2026-03-03T10:00:00Z"))
+        #expect(list.stdout.contains("in maintenance until Tue 03 Mar 2026 11:00 +01:00"), "\(list.stdout)")
         let status = try team.run(["status", "--json"], at: "2026-03-03T09:21:00Z").json["waiting"] as? [[String: Any]] ?? []
         #expect(status.count == 2)
         try team.cron(from: "2026-03-03T09:21:00Z", minutes: 20)
@@ -53,7 +53,7 @@ struct RulesTests {
         try team.run(["alert", "raise", "--service", "web", "--summary", "high"], at: "2026-03-03T22:00:00Z")
         #expect(team.delivered().count == 1)
         let show = try team.run(["alert", "show", "1"], at: "2026-03-03T22:01:00Z")
-        #expect(show.stdout.contains("low severity: waits for daytime at 2026-03-04T07:00:00Z"))
+        #expect(show.stdout.contains("low severity: waits for daytime at Wed 04 Mar 2026 08:00 +01:00"), "\(show.stdout)")
         try team.run(["resolve", "2"], at: "2026-03-03T22:02:00Z")
         try team.run(["tick"], at: "2026-03-04T06:59:00Z")
         #expect(team.delivered().count == 1)

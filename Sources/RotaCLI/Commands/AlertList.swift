@@ -28,7 +28,7 @@ extension RotaCommand.AlertGroup {
             for standing in standings {
                 let alert = standing.alert
                 let summary = alert.summary.count > 40 ? String(alert.summary.prefix(39)) + "…" : alert.summary
-                let status = alert.status.rawValue + (Self.waiting(alert, now: workspace.now).map { " (\($0))" } ?? "")
+                let status = alert.status.rawValue + (Self.waiting(alert, now: workspace.now, zone: zone).map { " (\($0))" } ?? "")
                 table.add("\(alert.id)", status, alert.severity, "\(alert.count)", alert.service, HumanTime.format(alert.createdAt, in: zone),
                           summary, standing.next)
             }
@@ -36,10 +36,10 @@ extension RotaCommand.AlertGroup {
         }
 
         /// What a triggered alert's level 1 still waits for (a maintenance window, daytime), if anything.
-        static func waiting(_ alert: StoredAlert, now: Date) -> String? {
+        static func waiting(_ alert: StoredAlert, now: Date, zone: Zone) -> String? {
             guard alert.status == .triggered, alert.progress.round == 1, alert.progress.nextLevel == 1,
                   let due = alert.progress.nextDueAt, due > now, let held = alert.held else { return nil }
-            return held
+            return HumanTime.rewritingInstants(in: held, zone: zone)
         }
     }
 }

@@ -25,7 +25,7 @@ extension RotaCommand.AlertGroup {
                          "Status: \(alert.status.rawValue), severity \(alert.severity), raised \(HumanTime.format(alert.createdAt, in: zone, year: true)), count \(alert.count)"]
             if let at = alert.acknowledgedAt { lines.append("Acknowledged \(HumanTime.format(at, in: zone)) by \(alert.acknowledgedBy ?? "?")") }
             if let at = alert.resolvedAt { lines.append("Resolved \(HumanTime.format(at, in: zone)) by \(alert.resolvedBy ?? "?")") }
-            if let waiting = List.waiting(alert, now: workspace.now) { lines.append("Level 1 waits: \(waiting)") }
+            if let waiting = List.waiting(alert, now: workspace.now, zone: zone) { lines.append("Level 1 waits: \(waiting)") }
             let standing = AlertStanding(alert, pages: pages, rota: workspace.rota, now: workspace.now, zone: zone)
             lines.append("Round \(alert.progress.round), level reached \(standing.levelReached.map(String.init) ?? "none yet"); paged: "
                          + (standing.paged.isEmpty ? "nobody yet" : standing.paged.joined(separator: ", ")))

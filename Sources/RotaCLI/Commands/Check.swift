@@ -43,7 +43,7 @@ extension RotaCommand {
             if global.json {
                 global.print(Documents.check(report))
             } else {
-                let span = "\(HumanTime.format(window.from, in: workspace.inputZone)) – \(HumanTime.format(window.to, in: workspace.inputZone))"
+                let span = "from \(HumanTime.format(window.from, in: workspace.inputZone)) to \(HumanTime.format(window.to, in: workspace.inputZone))"
                 func table(_ gaps: [Gap]) -> String {
                     var table = Table("SCHEDULE", "FROM", "TO", "HOURS")
                     for gap in gaps {
@@ -56,9 +56,9 @@ extension RotaCommand {
                 if !report.gaps.isEmpty {
                     Console.out("\(report.gaps.count) gap(s) with nobody on call, \(span):\n" + table(report.gaps))
                 } else if report.expectedGaps.isEmpty {
-                    Console.out("No gaps: every schedule has someone on call from \(span).")
+                    Console.out("No gaps: every schedule has someone on call \(span).")
                 } else {
-                    Console.out("No unexpected gaps from \(span).")
+                    Console.out("No unexpected gaps \(span).")
                 }
                 if !report.expectedGaps.isEmpty {
                     Console.out("\(report.expectedGaps.count) expected gap(s) in schedules that cover business hours only (expect_gaps: true):\n"

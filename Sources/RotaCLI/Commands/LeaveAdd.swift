@@ -30,7 +30,7 @@ extension RotaCommand.LeaveGroup {
                 global.print(Documents.id(id))
             } else {
                 let zone = workspace.shownZone(person: try workspace.person(person).id)
-                Console.out("Leave #\(id): \(person) away from \(HumanTime.format(window.from, in: zone)) to \(HumanTime.format(window.to, in: zone)).")
+                Console.out("Leave #\(id): \(try workspace.person(person).id) away from \(HumanTime.format(window.from, in: zone)) to \(HumanTime.format(window.to, in: zone)).")
             }
         }
     }

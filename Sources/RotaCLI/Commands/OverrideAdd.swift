@@ -31,7 +31,7 @@ extension RotaCommand.OverrideGroup {
                 global.print(Documents.id(id))
             } else {
                 let zone = workspace.shownZone(schedule: try workspace.schedule(schedule).id)
-                Console.out("Override #\(id): \(person) covers \(schedule) from \(HumanTime.format(window.from, in: zone)) to \(HumanTime.format(window.to, in: zone)).")
+                Console.out("Override #\(id): \(try workspace.person(person).id) covers \(schedule) from \(HumanTime.format(window.from, in: zone)) to \(HumanTime.format(window.to, in: zone)).")
             }
         }
     }

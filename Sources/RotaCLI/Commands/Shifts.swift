@@ -61,6 +61,14 @@ extension RotaCommand {
             func shifts() async throws -> [Shift] {
                 try await workspace.shifts(schedules: schedules, person: who, window: window, whole: chosenFormat == .ical)
             }
+            // A table row; a shift cut by the window is marked (… before: it began earlier; after: it goes on).
+            var clipped = false
+            func add(_ table: inout Table, _ schedule: String, _ person: String, _ start: Date, _ end: Date, in zone: Zone) {
+                clipped = clipped || start < window.from || end > window.to
+                table.add(schedule, person, (start < window.from ? "…" : "") + HumanTime.format(max(start, window.from), in: zone),
+                          HumanTime.format(min(end, window.to), in: zone) + (end > window.to ? "…" : ""))
+            }
+            let clipNote = "… the shift began before or goes on after the window ('--format ical' gives whole shifts)."
             switch chosenFormat {
             case .ical:
                 Console.out(document: ICalendar.render(try await shifts(), rota: workspace.rota, now: workspace.now))
@@ -69,32 +77,24 @@ extension RotaCommand {
             case .csv:
                 Console.out(CSV.shifts(try await shifts()))
             case .table where who == nil:
-                // Every schedule's shifts with its gaps as rows of their own; a shift cut by the
-                // window is marked (… before: it began earlier; after: it goes on).
+                // Every schedule's shifts with its gaps as rows of their own.
                 let roster = try await workspace.roster(schedules: schedules, window: window)
                 guard roster.contains(where: { !$0.shifts.isEmpty || !$0.gaps.isEmpty }) else {
                     Console.out("No schedules.")
                     return
                 }
                 var table = Table("SCHEDULE", "PERSON", "START", "END")
-                var clipped = false
                 for entry in roster {
                     let zone = workspace.shownZone(schedule: entry.schedule)
                     let rows = entry.shifts.map { (start: $0.start, end: $0.end, person: $0.person) }
                         + entry.gaps.map { (start: $0.start, end: $0.end, person: "— nobody —") }
-                    for row in rows.sorted(by: { $0.start < $1.start }) {
-                        let start = max(row.start, window.from), end = min(row.end, window.to)
-                        clipped = clipped || row.start < window.from || row.end > window.to
-                        table.add(entry.schedule, row.person, (row.start < window.from ? "…" : "") + HumanTime.format(start, in: zone),
-                                  HumanTime.format(end, in: zone) + (row.end > window.to ? "…" : ""))
-                    }
+                    for row in rows.sorted(by: { $0.start < $1.start }) { add(&table, entry.schedule, row.person, row.start, row.end, in: zone) }
                 }
                 Console.out(table.rendered())
-                if clipped {
-                    Console.out("… the shift began before or goes on after the window ('--format ical' gives whole shifts).")
-                }
+                if clipped { Console.out(clipNote) }
             case .table:
-                let shifts = try await shifts()
+                // One person's whole shifts, marked where the window cuts them (as `rota next` tells them).
+                let shifts = try await workspace.shifts(schedules: schedules, person: who, window: window, whole: true)
                 guard !shifts.isEmpty else {
                     Console.out("No shifts between \(HumanTime.format(window.from, in: workspace.inputZone)) and \(HumanTime.format(window.to, in: workspace.inputZone)).")
                     return
@@ -103,9 +103,10 @@ extension RotaCommand {
                 for shift in shifts {
                     // Staff see their own shifts in their own zone; everyone else in the schedule's.
                     let zone = who?.timezone.flatMap { workspace.options.zone == nil ? $0 : nil } ?? workspace.shownZone(schedule: shift.schedule)
-                    table.add(shift.schedule, shift.person, HumanTime.format(shift.start, in: zone), HumanTime.format(shift.end, in: zone))
+                    add(&table, shift.schedule, shift.person, shift.start, shift.end, in: zone)
                 }
                 Console.out(table.rendered())
+                if clipped { Console.out(clipNote) }
             }
         }
     }
