@@ -47,10 +47,12 @@ extension Workspace {
         }
     }
 
-    /// One schedule's timeline over any window (the schedule page's weeks).
-    public func timeline(schedule id: String, from: Date, to: Date) async throws -> Timeline {
-        let window = try Window(from: from, to: to)
-        return timeline(try schedule(id), window: window, sources: try await timelineSources(window), whole: true)
+    /// One schedule's timelines over several windows (the schedule page's weeks), from one read of the store.
+    public func timelines(schedule id: String, windows: [(from: Date, to: Date)]) async throws -> [Timeline] {
+        let schedule = try schedule(id)
+        guard let first = windows.map(\.from).min(), let last = windows.map(\.to).max() else { return [] }
+        let sources = try await timelineSources(try Window(from: first, to: last))
+        return try windows.map { timeline(schedule, window: try Window(from: $0.from, to: $0.to), sources: sources, whole: true) }
     }
 
     private typealias TimelineSources = (timetable: Timetable, overrides: [StoredCover])
@@ -97,10 +99,10 @@ extension Workspace {
         return hasher.finalize()
     }
 
-    /// The open alerts (and resolved ones when asked) with where each stands, times in `zone` (else the rota's).
-    public func alertStandings(includeResolved: Bool = false, zone: Zone? = nil) async throws -> [AlertStanding] {
+    /// The open alerts with where each stands (who was paged: each alert's pages are read), times in `zone` (else the rota's).
+    public func alertStandings(zone: Zone? = nil) async throws -> [AlertStanding] {
         var standings: [AlertStanding] = []
-        for alert in try await alerts(includeResolved: includeResolved) {
+        for alert in try await alerts(includeResolved: false) {
             let pages = try await storeCall { try await store.pages(alert: alert.id) }
             standings.append(AlertStanding(alert, pages: pages, rota: rota, now: now, zone: zone ?? inputZone))
         }
@@ -122,13 +124,8 @@ extension Workspace {
         let window = try Window(from: now, to: now.addingTimeInterval(Double(days) * 86400))
         let shifts = try await shifts(schedules: [], person: person, window: window, whole: true)
         let signer = try tokenSigner()
-        var alerts: [(AlertStanding, String)] = []
-        for alert in try await self.alerts(includeResolved: false) {
-            let pages = try await storeCall { try await store.pages(alert: alert.id) }
-            guard pages.contains(where: { $0.person == person.id && $0.status == .sent && $0.noticeKey == nil }) else { continue }
-            alerts.append((AlertStanding(alert, pages: pages, rota: rota, now: now, zone: person.timezone ?? inputZone),
-                           linkToken(alert: alert.id, person: person.id, signer: signer)))
-        }
+        let alerts = try await alertStandings(zone: person.timezone ?? inputZone).filter { $0.paged.contains(person.id) }
+            .map { ($0, linkToken(alert: $0.alert.id, person: person.id, signer: signer)) }
         let base = rota.settings.server.publicURL
         return PersonBoard(person: person, shifts: shifts, alerts: alerts,
                            calendarURL: base.map { "\($0)/calendar/\(token).ics" })

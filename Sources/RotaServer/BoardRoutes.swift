@@ -88,9 +88,7 @@ struct BoardRoutes: Sendable {
         guard let row = try await workspace.boardRows(schedules: [id], days: Board.scheduleDays, whole: true).first else {
             throw RotaError.notFound("no schedule '\(id)'")
         }
-        let weeks = try await Board.weeks(of: row, now: workspace.now).asyncMap { week in
-            try await workspace.timeline(schedule: id, from: week.from, to: week.to)
-        }
+        let weeks = try await workspace.timelines(schedule: id, windows: Board.weeks(of: row, now: workspace.now))
         return Self.page(.ok, Board.schedule(row, weeks: weeks, pagers: workspace.pagers(of: id), now: workspace.now))
     }
 
@@ -146,14 +144,5 @@ final class BoardCache: Sendable {
 
     func keep(_ html: String, key: Int, until: Date) {
         kept.withLock { $0 = (key, until, html) }
-    }
-}
-
-extension Array {
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var result: [T] = []
-        result.reserveCapacity(count)
-        for element in self { result.append(try await transform(element)) }
-        return result
     }
 }
