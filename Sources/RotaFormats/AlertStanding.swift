@@ -21,26 +21,21 @@ public struct AlertStanding: Sendable {
         var seen = Set<String>()
         paged = sent.sorted { ($0.sentAt ?? $0.dueAt, $0.id) < ($1.sentAt ?? $1.dueAt, $1.id) }.map(\.person).filter { seen.insert($0).inserted }
         levelReached = sent.filter { $0.round == alert.progress.round }.map(\.level).max()
+        (next, nextAt) = Self.next(alert, rota: rota, now: now, zone: zone)
+    }
+
+    /// The next step for an alert and when it is due, in words: all `alert list` needs (no pages read).
+    public static func next(_ alert: StoredAlert, rota: Rota, now: Date, zone: Zone) -> (words: String, at: Date?) {
         let progress = alert.progress
         switch progress.status {
         case .resolved:
-            next = "nothing: resolved"
-            nextAt = nil
+            return ("nothing: resolved", nil)
         case .acknowledged:
             let timeout = rota.service(alert.service)?.ackTimeout
-            if let wake = progress.wakeUp(ackTimeout: timeout) {
-                next = "re-pages at \(HumanTime.format(wake, in: zone)) (ack timeout \(DurationText.format(seconds: timeout ?? 0)))"
-                nextAt = wake
-            } else {
-                next = "nothing while acknowledged"
-                nextAt = nil
-            }
+            guard let wake = progress.wakeUp(ackTimeout: timeout) else { return ("nothing while acknowledged", nil) }
+            return ("re-pages at \(HumanTime.format(wake, in: zone)) (ack timeout \(DurationText.format(seconds: timeout ?? 0)))", wake)
         case .triggered:
-            guard let level = progress.nextLevel, let due = progress.nextDueAt else {
-                next = "nothing more: every level has been paged"
-                nextAt = nil
-                return
-            }
+            guard let level = progress.nextLevel, let due = progress.nextDueAt else { return ("nothing more: every level has been paged", nil) }
             let targets = rota.escalation(alert.escalation).flatMap { level <= $0.levels.count ? $0.levels[level - 1].targets : nil } ?? []
             var words = "level \(level)"
             if !targets.isEmpty { words += " (" + targets.map(Self.words).joined(separator: ", ") + ")" }
@@ -48,8 +43,7 @@ public struct AlertStanding: Sendable {
             else if level == 1 && progress.round > 1 { words = "again after the ack timeout: " + words }
             words += due <= now ? " now (due \(HumanTime.format(due, in: zone)))" : " at \(HumanTime.format(due, in: zone))"
             if let held = alert.held, level == 1, progress.round == 1, due > now { words += " (waits: \(HumanTime.rewritingInstants(in: held, zone: zone)))" }
-            next = words
-            nextAt = due
+            return (words, due)
         }
     }
 

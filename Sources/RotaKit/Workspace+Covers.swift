@@ -42,11 +42,7 @@ extension Workspace {
 
     /// What a change puts at risk, in each schedule's zone (`--tz` when given).
     func warnings(_ change: ChangeWarnings.Change, person: String) async throws -> [String] {
-        let span: (from: Date, to: Date) = switch change {
-        case .override(_, let cover): (cover.start, cover.end)
-        case .leave(let away): (away.start, away.end)
-        }
-        let before = try await timetable(from: span.from, to: span.to)
+        let before = try await timetable(from: change.start, to: change.end)
         return ChangeWarnings.review(change, before: before, now: now) { shownZone(schedule: $0, person: person) }
     }
 

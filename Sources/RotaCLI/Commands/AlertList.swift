@@ -23,14 +23,12 @@ extension RotaCommand.AlertGroup {
             }
             guard !alerts.isEmpty else { Console.out(all ? "No alerts." : "No open alerts."); return }
             let zone = workspace.inputZone
-            let standings = try await workspace.alertStandings(includeResolved: all, zone: zone)
             var table = Table("ID", "STATUS", "SEV", "COUNT", "SERVICE", "RAISED", "SUMMARY", "NEXT")
-            for standing in standings {
-                let alert = standing.alert
+            for alert in alerts {
                 let summary = alert.summary.count > 40 ? String(alert.summary.prefix(39)) + "…" : alert.summary
                 let status = alert.status.rawValue + (Self.waiting(alert, now: workspace.now, zone: zone).map { " (\($0))" } ?? "")
                 table.add("\(alert.id)", status, alert.severity, "\(alert.count)", alert.service, HumanTime.format(alert.createdAt, in: zone),
-                          summary, standing.next)
+                          summary, AlertStanding.next(alert, rota: workspace.rota, now: workspace.now, zone: zone).words)
             }
             Console.out(table.rendered())
         }

@@ -70,7 +70,7 @@ extension RotaCommand {
                 if global.json {
                     global.print(.object([("swaps", .array(swaps.map { swap in
                         .object([("id", .int(swap.id)), ("schedule", .text(swap.overrides.first?.schedule)),
-                                 ("people", .array(Self.people(swap.overrides).map { .string($0) })),
+                                 ("people", .array(SwapText.people(swap.overrides).map { .string($0) })),
                                  ("from", .instant(swap.overrides.map(\.start).min())), ("to", .instant(swap.overrides.map(\.end).max())),
                                  ("overrides", .array(swap.overrides.map { .int($0.id) })), ("reason", .text(swap.overrides.first?.reason))])
                     }))]))
@@ -81,16 +81,12 @@ extension RotaCommand {
                 for swap in swaps {
                     let schedule = swap.overrides.first?.schedule ?? "?"
                     let zone = workspace.shownZone(schedule: schedule)
-                    table.add("#\(swap.id)", schedule, Self.people(swap.overrides).joined(separator: " ↔ "),
+                    table.add("#\(swap.id)", schedule, SwapText.people(swap.overrides).joined(separator: " ↔ "),
                               swap.overrides.map(\.start).min().map { HumanTime.format($0, in: zone) } ?? "",
                               swap.overrides.map(\.end).max().map { HumanTime.format($0, in: zone) } ?? "",
                               swap.overrides.map { "#\($0.id)" }.joined(separator: " "), swap.overrides.first?.reason ?? "")
                 }
                 Console.out(table.rendered())
-            }
-
-            static func people(_ overrides: [StoredCover]) -> [String] {
-                overrides.reduce(into: [String]()) { if !$0.contains($1.person) { $0.append($1.person) } }
             }
         }
 

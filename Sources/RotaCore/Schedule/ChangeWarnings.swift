@@ -9,14 +9,14 @@ public enum ChangeWarnings {
         case override(schedule: String, Override)
         case leave(Leave)
 
-        var start: Date {
+        public var start: Date {
             switch self {
             case .override(_, let cover): cover.start
             case .leave(let away): away.start
             }
         }
 
-        var end: Date {
+        public var end: Date {
             switch self {
             case .override(_, let cover): cover.end
             case .leave(let away): away.end
