@@ -134,7 +134,9 @@ struct BoardTests {
         let page = try #require(seen["person"] as? [String: Any])
         #expect(page["buttons"] as? [String] == ["Acknowledge #1"])
         let clicked = try #require(seen["after_click"] as? [String: Any])
+        #expect(clicked["error"] == nil, "after Acknowledge the browser showed: \(clicked)")
         #expect((clicked["url"] as? String)?.hasSuffix(path(person.stdout)) == true, "back on the person's page")
+        #expect((clicked["text"] as? String)?.contains("acknowledged") == true, "\(clicked)")
         let shownAlert = try rota.run(["alert", "show", "1", "--json"]).json
         #expect(shownAlert["status"] as? String == "acknowledged")
         #expect(shownAlert["acknowledged_by"] as? String == "ann (link)")

@@ -11,6 +11,8 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 
 def browser(width):
@@ -77,7 +79,14 @@ def main():
                           "buttons": [b.text for b in buttons]}
         if buttons:
             buttons[0].click()
-            seen["after_click"] = {"url": driver.current_url, "text": driver.find_element(By.TAG_NAME, "main").text}
+            # A form's POST and its 303 are a navigation that click() does not wait for: wait (bounded)
+            # until the old page is gone and the new one has its <main>, else report what was there.
+            try:
+                WebDriverWait(driver, 60).until(expected_conditions.staleness_of(buttons[0]))
+                WebDriverWait(driver, 60).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "main")))
+                seen["after_click"] = {"url": driver.current_url, "text": driver.find_element(By.TAG_NAME, "main").text}
+            except Exception as error:  # the Swift test fails with what the browser showed
+                seen["after_click"] = {"url": driver.current_url, "error": repr(error), "source": driver.page_source[:4000]}
     finally:
         driver.quit()
     print(json.dumps(seen))
