@@ -2,8 +2,9 @@
 """Benchmark of the board (issue 12): GET / for the 200-schedule organisation of
 bench/schedules.py (200 schedules x 3 layers x 6 members, five zones), 8 concurrent keep-alive
 clients (wrk) for a fixed time. Prints the server's own time per request (p50/p99, from its
-request log), the clients' latency, requests/s and the page's size in bytes.
-Run: python3 bench/board.py [--seconds N] [--binary PATH]   (needs wrk, a Debian package)
+request log), the clients' latency, requests/s and the page's size in bytes. With --alerts N,
+N open alerts (each paged to two schedules) are on the board too.
+Run: python3 bench/board.py [--seconds N] [--alerts N] [--binary PATH]   (needs wrk, a Debian package)
 """
 import argparse, os, re, signal, statistics, subprocess, sys, tempfile
 
@@ -18,6 +19,7 @@ def percentile(values, p):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--alerts", type=int, default=0)
     parser.add_argument("--binary", default=".build/release/rota")
     args = parser.parse_args()
     binary = os.path.abspath(args.binary)
@@ -28,10 +30,17 @@ def main():
         path = os.path.join(rotas, "org.yaml")
         text = open(path).read().replace("settings:\n  timezone: Europe/Paris\n",
                                          "settings:\n  timezone: Europe/Paris\n  server: {tick_every: 0, board: public}\n", 1)
+        if args.alerts:
+            text += ("escalations:\n  - id: e\n    levels:\n"
+                     "      - {notify: [schedule:s000, schedule:s001], escalate_after: 30m}\n"
+                     "      - {notify: [schedule:s002]}\nservices:\n  - {id: web, escalation: e}\n")
         open(path, "w").write(text)
         env = dict(os.environ, ROTA_DIR=rotas, ROTA_DB=os.path.join(work, "state.db"),
                    ROTA_SERVER_SECRET="bench-secret-0123456789")
         subprocess.run([binary, "validate"], env=env, check=True, stdout=subprocess.DEVNULL)
+        for index in range(args.alerts):  # each raise pages level 1 (/bin/true) at once
+            subprocess.run([binary, "alert", "raise", "--service", "web", "--summary", f"alert {index}",
+                            "--dedup-key", f"k{index}"], env=env, check=True, stdout=subprocess.DEVNULL)
         port = free_port()
         log = open(os.path.join(work, "serve.log"), "w+")
         server = subprocess.Popen([binary, "serve", "--listen", f"127.0.0.1:{port}"], env=env, stderr=log)
@@ -54,7 +63,7 @@ def main():
         times = [float(m.group(1)) * 1000 for m in re.finditer(r"GET / 200 ([0-9.]+) seconds", log.read())]
         rate = re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1)
         client = {p: re.search(rf"\s{p}%\s+([0-9.]+\w+)", out).group(1) for p in ("50", "99")}
-        print(f"GET / on 200 schedules, 8 clients, {args.seconds} s: {len(times)} requests, {rate} req/s")
+        print(f"GET / on 200 schedules and {args.alerts} open alerts, 8 clients, {args.seconds} s: {len(times)} requests, {rate} req/s")
         print(f"  server time  p50 {statistics.median(times):.1f} ms  p99 {percentile(times, 99):.1f} ms  (target p99 < 50 ms)")
         print(f"  slowest {max(times):.1f} ms (a recomputation: each minute, at a handoff, or after a change)")
         print(f"  cold (the first request: every schedule computed and rendered) {cold:.1f} ms")

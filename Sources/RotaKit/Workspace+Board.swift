@@ -99,14 +99,11 @@ extension Workspace {
         return hasher.finalize()
     }
 
-    /// The open alerts with where each stands (who was paged: each alert's pages are read), times in `zone` (else the rota's).
+    /// The open alerts with where each stands (who was paged: the pages of all of them in one read), times in `zone` (else the rota's).
     public func alertStandings(zone: Zone? = nil) async throws -> [AlertStanding] {
-        var standings: [AlertStanding] = []
-        for alert in try await alerts(includeResolved: false) {
-            let pages = try await storeCall { try await store.pages(alert: alert.id) }
-            standings.append(AlertStanding(alert, pages: pages, rota: rota, now: now, zone: zone ?? inputZone))
-        }
-        return standings
+        let open = try await alerts(includeResolved: false)
+        let pages = Dictionary(grouping: try await storeCall { try await store.openAlertPages() }, by: \.alertID)
+        return open.map { AlertStanding($0, pages: pages[$0.id] ?? [], rota: rota, now: now, zone: zone ?? inputZone) }
     }
 
     /// The escalation levels that page a schedule, with the services escalating by them.

@@ -64,6 +64,8 @@ public protocol AlertStore: Sendable {
     /// Alerts whose wake-up time has come, read without writing (dry runs).
     func dueAlerts(now: Date) async throws(StoreError) -> [StoredAlert]
     func pages(alert id: Int) async throws(StoreError) -> [StoredPage]
+    /// The pages of every open alert in one read (the board's "who was paged"), by alert then due time.
+    func openAlertPages() async throws(StoreError) -> [StoredPage]
     /// Arrivals (raises, new or deduplicated) on these services at or after `since`.
     func arrivals(services: [String], since: Date) async throws(StoreError) -> Int
     /// Everyone paged (or being paged) for an alert, first paged first.

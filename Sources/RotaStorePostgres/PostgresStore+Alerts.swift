@@ -194,6 +194,15 @@ extension PostgresStore {
         }
     }
 
+    public func openAlertPages() async throws(StoreError) -> [StoredPage] {
+        try await read { db in
+            try await db.rows("""
+                SELECT page.* FROM page JOIN alert ON alert.id = page.alert_id
+                WHERE alert.status <> 'resolved' ORDER BY page.alert_id, page.due_at, page.id
+                """, logger: self.logger).map(StoredPage.init)
+        }
+    }
+
     public func pagedPeople(alert id: Int) async throws(StoreError) -> [String] {
         try await read { db in
             try await db.rows("""

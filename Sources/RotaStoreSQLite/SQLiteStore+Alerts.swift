@@ -157,6 +157,15 @@ extension SQLiteStore {
         try read { db in try StoredPage.fetchAll(db, sql: "SELECT * FROM page WHERE alert_id = ? ORDER BY due_at, id", arguments: [id]) }
     }
 
+    public func openAlertPages() async throws(StoreError) -> [StoredPage] {
+        try read { db in
+            try StoredPage.fetchAll(db, sql: """
+                SELECT page.* FROM page JOIN alert ON alert.id = page.alert_id
+                WHERE alert.status != 'resolved' ORDER BY page.alert_id, page.due_at, page.id
+                """)
+        }
+    }
+
     public func pagedPeople(alert id: Int) async throws(StoreError) -> [String] {
         try read { db in
             try String.fetchAll(db, sql: "SELECT person FROM page WHERE alert_id = ? AND status IN ('sending', 'sent') GROUP BY person ORDER BY MIN(due_at)",

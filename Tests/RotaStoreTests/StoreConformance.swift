@@ -149,6 +149,12 @@ struct StoreConformance {
         #expect(pages.count == 1)
         #expect(pages.first?.contactKey == "command:ann")
         #expect(try await store.events(alert: raised.id).map(\.event) == ["alert.raised", "level.due"])
+        // The pages of every open alert in one read: a resolved alert's pages are left out.
+        let second = try await store.raise(newAlert("b"), actor: "t", now: at(1)).alert
+        try await store.advanceAlerts(now: at(1), only: second.id, actor: "rota") { decision($0) }
+        #expect(try await store.openAlertPages().map(\.alertID) == [raised.id, second.id])
+        _ = try await store.resolve(id: raised.id, actor: "t", now: at(2), notices: [])
+        #expect(try await store.openAlertPages().map(\.alertID) == [second.id])
     }
 
     @Test("a row is claimed by one runner at a time; a lapsed claim is taken over; a stale finish changes nothing", arguments: Backend.all)
