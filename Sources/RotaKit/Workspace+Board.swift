@@ -141,21 +141,30 @@ extension Workspace {
             throw RotaError.usage("settings.server.public_url is not set: a sign-in link needs to say where rota serve is reached")
         }
         let expires = now.addingTimeInterval(Self.boardLinkLifetime)
-        return ("\(base)/board/signin/" + (try tokenSigner().sign(.board, ["signin", String(Int(expires.timeIntervalSince1970))])), expires)
+        return ("\(base)/board/signin/" + (try boardToken("signin", expires: expires, signer: tokenSigner())), expires)
     }
 
     /// The cookie value a valid sign-in token earns, or nil when it is forged or expired.
     public func boardSession(signIn token: String) throws -> String? {
         let signer = try tokenSigner()
-        guard let fields = signer.verify(.board, token), fields.count == 2, fields[0] == "signin",
-              let expires = Double(fields[1]), now.timeIntervalSince1970 < expires else { return nil }
-        return signer.sign(.board, ["session", String(Int(now.addingTimeInterval(Self.boardSessionLifetime).timeIntervalSince1970))])
+        guard boardToken(token, is: "signin", signer: signer) else { return nil }
+        return boardToken("session", expires: now.addingTimeInterval(Self.boardSessionLifetime), signer: signer)
     }
 
     /// Whether a board cookie is one this server signed and still valid.
     public func boardSessionValid(_ cookie: String) -> Bool {
-        guard let signer = try? tokenSigner(), let fields = signer.verify(.board, cookie), fields.count == 2, fields[0] == "session",
-              let expires = Double(fields[1]) else { return false }
+        guard let signer = try? tokenSigner() else { return false }
+        return boardToken(cookie, is: "session", signer: signer)
+    }
+
+    /// A board token: its kind (a sign-in link's or a cookie's) and when it expires, signed.
+    private func boardToken(_ kind: String, expires: Date, signer: TokenSigner) -> String {
+        signer.sign(.board, [kind, String(Int(expires.timeIntervalSince1970))])
+    }
+
+    /// Whether `token` is a board token of this kind that this server signed and that has not expired.
+    private func boardToken(_ token: String, is kind: String, signer: TokenSigner) -> Bool {
+        guard let fields = signer.verify(.board, token), fields.count == 2, fields[0] == kind, let expires = Double(fields[1]) else { return false }
         return now.timeIntervalSince1970 < expires
     }
 }

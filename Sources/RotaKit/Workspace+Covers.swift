@@ -72,9 +72,9 @@ extension Workspace {
     }
 
     /// The swaps whose overrides are current or to come (or all), each with its overrides.
-    public func swaps(all: Bool) async throws -> [(id: Int, overrides: [StoredCover])] {
+    public func swaps(all: Bool) async throws -> [StoredSwap] {
         let overrides = try await covers(.override, all: all).filter { $0.swap != nil }
-        return Dictionary(grouping: overrides, by: { $0.swap ?? 0 }).map { ($0.key, $0.value.sorted { $0.start < $1.start }) }
+        return Dictionary(grouping: overrides, by: { $0.swap ?? 0 }).map { StoredSwap(id: $0.key, overrides: $0.value.sorted { $0.start < $1.start }) }
             .sorted { $0.id < $1.id }
     }
 

@@ -84,7 +84,6 @@ struct BoardRoutes: Sendable {
     }
 
     private func schedule(_ workspace: Workspace, id: String) async throws -> Response {
-        _ = try workspace.schedule(id)
         guard let row = try await workspace.boardRows(schedules: [id], days: Board.scheduleDays, whole: true).first else {
             throw RotaError.notFound("no schedule '\(id)'")
         }

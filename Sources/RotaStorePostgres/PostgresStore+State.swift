@@ -69,7 +69,7 @@ extension PostgresStore {
             let covers = try await db.rows("DELETE FROM override WHERE swap = \(Int64(id)) RETURNING *", logger: self.logger)
                 .map { try StoredCover($0, kind: .override) }.sorted { $0.id < $1.id }
             guard !covers.isEmpty else { throw StoreError.notFound("no swap #\(id)") }
-            try await self.log(db, at: now, actor: actor, AuditEntry(.swapRemove, SwapText.removed(id, covers)))
+            try await self.log(db, at: now, actor: actor, AuditEntry(.swapRemove, StoredSwap(id: id, overrides: covers).removedText))
             return covers
         }
     }

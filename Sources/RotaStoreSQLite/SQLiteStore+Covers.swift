@@ -17,7 +17,7 @@ extension SQLiteStore {
                 .map { StoredCover(row: $0, kind: .override) }
             guard !covers.isEmpty else { throw StoreError.notFound("no swap #\(id)") }
             try db.execute(sql: "DELETE FROM override WHERE swap = ?", arguments: [id])
-            try Self.log(db, at: now, actor: actor, AuditEntry(.swapRemove, SwapText.removed(id, covers)))
+            try Self.log(db, at: now, actor: actor, AuditEntry(.swapRemove, StoredSwap(id: id, overrides: covers).removedText))
             return covers
         }
     }

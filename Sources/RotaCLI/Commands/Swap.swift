@@ -69,22 +69,20 @@ extension RotaCommand {
                 let swaps = try await workspace.swaps(all: all)
                 if global.json {
                     global.print(.object([("swaps", .array(swaps.map { swap in
-                        .object([("id", .int(swap.id)), ("schedule", .text(swap.overrides.first?.schedule)),
-                                 ("people", .array(SwapText.people(swap.overrides).map { .string($0) })),
-                                 ("from", .instant(swap.overrides.map(\.start).min())), ("to", .instant(swap.overrides.map(\.end).max())),
-                                 ("overrides", .array(swap.overrides.map { .int($0.id) })), ("reason", .text(swap.overrides.first?.reason))])
+                        .object([("id", .int(swap.id)), ("schedule", .text(swap.schedule)), ("people", .array(swap.people.map { .string($0) })),
+                                 ("from", .instant(swap.start)), ("to", .instant(swap.end)),
+                                 ("overrides", .array(swap.overrides.map { .int($0.id) })), ("reason", .text(swap.reason))])
                     }))]))
                     return
                 }
                 guard !swaps.isEmpty else { Console.out(all ? "No swaps." : "No current or future swaps."); return }
                 var table = Table("SWAP", "SCHEDULE", "BETWEEN", "FROM", "TO", "OVERRIDES", "REASON")
                 for swap in swaps {
-                    let schedule = swap.overrides.first?.schedule ?? "?"
+                    let schedule = swap.schedule ?? "?"
                     let zone = workspace.shownZone(schedule: schedule)
-                    table.add("#\(swap.id)", schedule, SwapText.people(swap.overrides).joined(separator: " ↔ "),
-                              swap.overrides.map(\.start).min().map { HumanTime.format($0, in: zone) } ?? "",
-                              swap.overrides.map(\.end).max().map { HumanTime.format($0, in: zone) } ?? "",
-                              swap.overrides.map { "#\($0.id)" }.joined(separator: " "), swap.overrides.first?.reason ?? "")
+                    table.add("#\(swap.id)", schedule, swap.people.joined(separator: " ↔ "),
+                              swap.start.map { HumanTime.format($0, in: zone) } ?? "", swap.end.map { HumanTime.format($0, in: zone) } ?? "",
+                              swap.overrides.map { "#\($0.id)" }.joined(separator: " "), swap.reason ?? "")
                 }
                 Console.out(table.rendered())
             }
