@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import RotaCore
 import RotaFormats
 import RotaKit
@@ -39,14 +40,25 @@ struct BoardRoutes: Sendable {
                 ], now: workspace.now, zone: zone))
             }
         }
+        return await rendering(workspace) { try await page(workspace) }
+    }
+
+    private func rendering(_ workspace: Workspace, _ page: () async throws -> Response) async -> Response {
+        await Self.rendering(workspace, logger: state.logger, page)
+    }
+
+    /// Every HTML page's answer when it cannot be made (the board's and the ack link's): a missing
+    /// thing is 404's page, a store that did not answer 503's, never an empty 500, so a phone
+    /// shows what happened.
+    static func rendering(_ workspace: Workspace, logger: Logger, _ page: () async throws -> Response) async -> Response {
         do {
-            return try await page(workspace)
+            return try await page()
         } catch RotaError.notFound(let what) {
-            return Self.page(.notFound, Board.message("Not found", [what], now: workspace.now, zone: zone))
+            return Self.page(.notFound, Board.message("Not found", [what], now: workspace.now, zone: workspace.inputZone))
         } catch {
-            state.logger.error("board page failed: \(error)")
-            return Self.page(.serviceUnavailable, Board.message("The board is unavailable", ["The database did not answer; try again in a moment."],
-                                                                now: workspace.now, zone: zone))
+            logger.error("page failed: \(error)")
+            return Self.page(.serviceUnavailable, Board.message("rota is unavailable", ["The database did not answer; try again in a moment."],
+                                                                now: workspace.now, zone: workspace.inputZone))
         }
     }
 
@@ -93,11 +105,13 @@ struct BoardRoutes: Sendable {
 
     private func person(_ token: String) async throws -> Response {
         let workspace = await state.current()
-        guard let board = try await workspace.personBoard(token: token) else {
-            return Self.page(.notFound, Board.message("No such page", ["This link was revoked or is not valid. Ask for a new one: rota feed url --person YOU."],
-                                                      now: workspace.now, zone: workspace.inputZone))
+        return await rendering(workspace) {
+            guard let board = try await workspace.personBoard(token: token) else {
+                return Self.page(.notFound, Board.message("No such page", ["This link was revoked or is not valid. Ask for a new one: rota feed url --person YOU."],
+                                                          now: workspace.now, zone: workspace.inputZone))
+            }
+            return Self.page(.ok, Board.person(board, rota: workspace.rota, token: token, now: workspace.now, zone: workspace.inputZone))
         }
-        return Self.page(.ok, Board.person(board, rota: workspace.rota, token: token, now: workspace.now, zone: workspace.inputZone))
     }
 
     /// A button on a person's page: the answer token is signed and names this person and the alert (the CSRF defence).
@@ -111,11 +125,13 @@ struct BoardRoutes: Sendable {
         guard let action, let answer = Routes.formValue(form, "answer") else {
             return Routes.text(.badRequest, "action must be ack or resolve, with the answer token of the page\n")
         }
-        guard try await workspace.answer(personToken: token, answer: answer, action: action) else {
-            return Self.page(.forbidden, Board.message("This button is not valid", ["It was forged, is for someone else, or is older than 7 days. Reload the page."],
-                                                       now: workspace.now, zone: workspace.inputZone))
+        return await rendering(workspace) {
+            guard try await workspace.answer(personToken: token, answer: answer, action: action) else {
+                return Self.page(.forbidden, Board.message("This button is not valid", ["It was forged, is for someone else, or is older than 7 days. Reload the page."],
+                                                           now: workspace.now, zone: workspace.inputZone))
+            }
+            return Response(status: .seeOther, headers: [.location: "/me/\(token)", .cacheControl: "no-store"])
         }
-        return Response(status: .seeOther, headers: [.location: "/me/\(token)", .cacheControl: "no-store"])
     }
 
     /// An HTML answer with the board's headers: never cached, no referrer (tokens are in URLs),

@@ -133,16 +133,18 @@ struct Routes: Sendable {
 
     private func link(_ token: String, action: IngestEvent.Action?) async throws -> Response {
         let workspace = await state.current()
-        guard let (id, person) = try workspace.resolveLink(token) else {
-            return BoardRoutes.page(.forbidden, AlertPage.forbidden(now: workspace.now, zone: workspace.inputZone))
+        return await BoardRoutes.rendering(workspace, logger: state.logger) {
+            guard let (id, person) = try workspace.resolveLink(token) else {
+                return BoardRoutes.page(.forbidden, AlertPage.forbidden(now: workspace.now, zone: workspace.inputZone))
+            }
+            if let action {
+                _ = try await workspace.answer(link: token, action: action)
+                return Response(status: .seeOther, headers: [.location: "/a/\(token)"])
+            }
+            let detail = try await workspace.alertDetail(id)
+            let standing = AlertStanding(detail.alert, pages: detail.pages, rota: workspace.rota, now: workspace.now, zone: workspace.inputZone)
+            return BoardRoutes.page(.ok, AlertPage.render(standing, person: person, token: token, now: workspace.now, zone: workspace.inputZone))
         }
-        if let action {
-            _ = try await workspace.answer(link: token, action: action)
-            return Response(status: .seeOther, headers: [.location: "/a/\(token)"])
-        }
-        let detail = try await workspace.alertDetail(id)
-        let standing = AlertStanding(detail.alert, pages: detail.pages, rota: workspace.rota, now: workspace.now, zone: workspace.inputZone)
-        return BoardRoutes.page(.ok, AlertPage.render(standing, person: person, token: token, now: workspace.now, zone: workspace.inputZone))
     }
 
     private func calendar(_ file: String) async throws -> Response {

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import RotaCore
+import RotaTestSupport
 import Testing
 
 /// Whether Debian's chromium, chromium-driver and selenium are here. Without them the browser
@@ -26,8 +27,8 @@ private let browserAvailable: Bool = {
 
 /// A rota in Paris: a 24/7 weekly rota and an office-hours one (so it has gaps), hostile text in
 /// a schedule's name, and a person paged through a recorder.
-private func boardRota() throws -> RotaRunner {
-    let rota = try RotaRunner(files: [:])
+private func boardRota(database: String? = nil) throws -> RotaRunner {
+    let rota = try RotaRunner(files: [:], database: database)
     let dir = rota.directory.path
     try "#!/bin/sh\ncat >> \(dir)/pages.txt\n".write(toFile: "\(dir)/pager.sh", atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/pager.sh")
@@ -183,6 +184,65 @@ struct BoardTests {
         defer { open.stop() }
         #expect(try await open.request("GET", "/").status == 200)
         #expect(try await open.request("GET", "/schedules/nope").status == 404)
+    }
+
+    @Test("with its database stopped, every page (the board, a person's page and its buttons, an ack link) says so with 503's page; restarted, they answer again",
+          .enabled(if: PrivatePostgres.possible))
+    func pagesWithTheDatabaseDown() async throws {
+        let database = try PrivatePostgres()
+        defer { database.remove() }
+        let rota = try boardRota(database: database.address)
+        try rota.write("r.yaml", try String(contentsOfFile: rota.rotas + "/r.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "tick_every: 1s}", with: "tick_every: 1s, board: public}"))
+        #expect(try rota.run(["alert", "raise", "--service", "web", "--summary", "disk full"], environment: ServeProcess.environment).status == 0)
+        let ann = path(try rota.run(["board", "url", "--person", "ann"], environment: ServeProcess.environment).stdout)
+        let server = try ServeProcess(rota)
+        defer { server.stop() }
+        // The runner pages ann (bounded wait); the page carries her ack link.
+        var link: String?
+        for _ in 0..<600 where link == nil {
+            let pages = (try? String(contentsOfFile: rota.directory.path + "/pages.txt", encoding: .utf8)) ?? ""
+            link = pages.firstRange(of: /\/a\/[A-Za-z0-9._~-]+/).map { String(pages[$0]) }
+            if link == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let ack = try #require(link, "ann was paged with an ack link")
+        let answer = try await server.request("GET", ann).body.firstMatch(of: /name="answer" value="([^"]+)"/).map { String($0.1) }
+        let button = "action=ack&answer=\(try #require(answer))"
+        let form = "application/x-www-form-urlencoded"
+        for path in ["/", "/schedules/office", ann, ack] {
+            #expect(try await server.request("GET", path).status == 200, "\(path) while the database is up")
+        }
+
+        // The connection pool holds requests while it retries, for up to a minute (postgres-nio's
+        // circuit breaker), then fails them at once: wait for the first answer, bounded.
+        try database.stop()
+        var first = try await server.request("GET", "/", timeout: 120)
+        for _ in 0..<5 where first.status == 200 {  // a page the pool answered just before the stop
+            try await Task.sleep(for: .seconds(1))
+            first = try await server.request("GET", "/", timeout: 120)
+        }
+        #expect(first.status == 503, "\(first.body)")
+        for path in ["/", "/schedules/office", ann, ack] {
+            let down = try await server.request("GET", path)
+            #expect(down.status == 503, "\(path): \(down.body)")
+            #expect(down.body.contains("The database did not answer; try again in a moment."), "\(path)")
+        }
+        for path in [ann, ack] {
+            let down = try await server.request("POST", path, body: path == ann ? button : "action=ack", contentType: form)
+            #expect(down.status == 503, "POST \(path): \(down.body)")
+        }
+
+        // Back: the pool reconnects on its next attempt (its backoff is at most a minute): bounded wait.
+        try database.start()
+        var again = try await server.request("GET", ann)
+        for _ in 0..<180 where again.status != 200 {
+            try await Task.sleep(for: .seconds(1))
+            again = try await server.request("GET", ann)
+        }
+        #expect(again.status == 200, "a person's page answers again")
+        let pressed = try await server.request("POST", ann, body: button, contentType: form)
+        #expect(pressed.status == 200 && pressed.body.contains("acknowledged"), "its 303 followed back to the page: \(pressed.body)")
+        #expect(try rota.run(["alert", "show", "1", "--json"]).json["acknowledged_by"] as? String == "ann (link)")
     }
 
     func instant(_ text: String) -> Date? {

@@ -53,9 +53,10 @@ final class ServeProcess {
 
     /// One request; the answer's status and body.
     func request(_ method: String, _ path: String, body: String? = nil, token: String? = nil,
-                 contentType: String = "application/json") async throws -> (status: Int, body: String) {
+                 contentType: String = "application/json", timeout: TimeInterval = 60) async throws -> (status: Int, body: String) {
         var request = URLRequest(url: URL(string: path.hasPrefix("http") ? path : url + path)!)
         request.httpMethod = method
+        request.timeoutInterval = timeout
         if let body {
             request.httpBody = Data(body.utf8)
             request.setValue(contentType, forHTTPHeaderField: "Content-Type")
