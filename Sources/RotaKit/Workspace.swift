@@ -53,6 +53,9 @@ public struct Workspace: Sendable {
     /// Zone for times typed without an offset.
     public let inputZone: Zone
     public let addressBook: AddressBook
+    /// When this view goes by a stored revision instead of the rota files, why, in words for
+    /// people (the board shows it); nil when it goes by the files.
+    public let standIn: String?
     let fingerprint: String
     let logger: Logger
 
@@ -90,7 +93,7 @@ public struct Workspace: Sendable {
         guard options.now == nil, options.environment["ROTA_NOW"]?.isEmpty ?? true else { return self }
         let clock = Date().wholeMilliseconds
         return Workspace(options: options, store: store, rota: rota, now: clock, clock: clock, inputZone: inputZone,
-                         addressBook: addressBook, fingerprint: fingerprint, logger: logger)
+                         addressBook: addressBook, standIn: standIn, fingerprint: fingerprint, logger: logger)
     }
 
     private static func load(_ options: WorkspaceOptions, store: any Store, recording: Bool, logger: Logger) async throws -> Workspace {
@@ -100,6 +103,7 @@ public struct Workspace: Sendable {
         var rota: Rota
         var fingerprint: String
         var stale = false
+        var standIn: String?
         switch loaded {
         case .success(let files):
             rota = files.rota
@@ -111,7 +115,8 @@ public struct Workspace: Sendable {
                 let stored = try await storeCall { try await store.revisions() }
                 if let newest = stored.last, newest.fingerprint != fingerprint, stored.dropLast().contains(where: { $0.fingerprint == fingerprint }) {
                     rota = try await decode(revision: newest.id, store: store)
-                    logger.warning("the rota files in \(options.directory) are an earlier revision than the newest stored (revision \(newest.id), in force since \(HumanTime.format(newest.effectiveAt, in: rota.settings.zone, year: true))); going by revision \(newest.id) — update this host's rota files")
+                    standIn = "the rota files in \(options.directory) are an earlier revision than the newest stored (revision \(newest.id), in force since \(HumanTime.format(newest.effectiveAt, in: rota.settings.zone, year: true))); going by revision \(newest.id) — update this host's rota files"
+                    logger.warning("\(standIn ?? "")")
                     fingerprint = newest.fingerprint
                     stale = true
                 }
@@ -124,7 +129,8 @@ public struct Workspace: Sendable {
             }
             for item in failure.diagnostics { logger.warning("\(item)") }
             rota = try await decode(revision: last.id, store: store)
-            logger.warning("the rota files are invalid; using the last valid revision (\(last.id), in force since \(HumanTime.format(last.effectiveAt, in: rota.settings.zone, year: true)))")
+            standIn = "the rota files are invalid (\(failure.diagnostics.count) problem(s): run 'rota validate'); using the last valid revision (\(last.id), in force since \(HumanTime.format(last.effectiveAt, in: rota.settings.zone, year: true)))"
+            logger.warning("\(standIn ?? "")")
             fingerprint = last.fingerprint
         }
 
@@ -164,7 +170,7 @@ public struct Workspace: Sendable {
             }
         }
         return Workspace(options: options, store: store, rota: rota, now: now, clock: clock, inputZone: inputZone,
-                         addressBook: addressBook, fingerprint: fingerprint, logger: logger)
+                         addressBook: addressBook, standIn: standIn, fingerprint: fingerprint, logger: logger)
     }
 
     /// A stored revision's rota; its webhooks are reduced (the store never holds them whole).

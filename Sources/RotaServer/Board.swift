@@ -21,10 +21,14 @@ enum Board {
     static let scheduleDays = 28
 
     /// A whole page: the layout around one of the templates.
-    static func page(_ template: String, title: String, values: [String: Any], now: Date, zone: Zone, nav: String = "") -> String {
+    /// `warning`: what the page must say first (the workspace's stand-in for invalid rota files).
+    static func page(_ template: String, title: String, values: [String: Any], now: Date, zone: Zone, nav: String = "",
+                     warning: String? = nil) -> String {
         let body = library.render(values, withTemplate: template) ?? ""
-        return library.render(["title": title, "style": BoardTemplates.style, "body": body, "home": "/", "nav": nav,
-                               "nowISO": TimeText.utc(now), "nowText": HumanTime.format(now, in: zone)], withTemplate: "layout") ?? ""
+        var layout: [String: Any] = ["title": title, "style": BoardTemplates.style, "body": body, "home": "/", "nav": nav,
+                                     "nowISO": TimeText.utc(now), "nowText": HumanTime.format(now, in: zone)]
+        if let warning { layout["warning"] = shown(warning) }
+        return library.render(layout, withTemplate: "layout") ?? ""
     }
 
     static func message(_ heading: String, _ lines: [String], now: Date, zone: Zone) -> String {
@@ -33,11 +37,11 @@ enum Board {
 
     // MARK: GET /
 
-    static func overview(schedules: String, alerts: [AlertStanding], now: Date, zone: Zone) -> String {
+    static func overview(schedules: String, alerts: [AlertStanding], now: Date, zone: Zone, warning: String? = nil) -> String {
         let values: [String: Any] = [
             "schedules": schedules, "alerts": alerts.map { standing($0, now: now, zone: zone) }, "has_alerts": !alerts.isEmpty,
         ]
-        return page("board", title: "Board", values: values, now: now, zone: zone)
+        return page("board", title: "Board", values: values, now: now, zone: zone, warning: warning)
     }
 
     /// The board's schedules: the on-call table and the timeline (what the server keeps between requests).
@@ -105,7 +109,7 @@ enum Board {
 
     // MARK: GET /schedules/ID
 
-    static func schedule(_ row: BoardRow, weeks: [Timeline], pagers: [SchedulePager], now: Date) -> String {
+    static func schedule(_ row: BoardRow, weeks: [Timeline], pagers: [SchedulePager], now: Date, warning: String? = nil) -> String {
         let zone = row.schedule.zone
         var values = onCall(row)
         values["zone"] = zone.identifier
@@ -132,7 +136,7 @@ enum Board {
             ["level": pager.level, "escalation": shown(pager.escalation.id), "services": pager.services.map(shown).joined(separator: ", ")]
         }
         values["has_pagers"] = !pagers.isEmpty
-        return page("schedule", title: row.schedule.name, values: values, now: now, zone: zone)
+        return page("schedule", title: row.schedule.name, values: values, now: now, zone: zone, warning: warning)
     }
 
     /// The schedule's 28 days cut into weeks from today's local midnight, one row each.
@@ -147,7 +151,7 @@ enum Board {
 
     // MARK: GET /me/TOKEN
 
-    static func person(_ board: PersonBoard, rota: Rota, token: String, now: Date, zone: Zone) -> String {
+    static func person(_ board: PersonBoard, rota: Rota, token: String, now: Date, zone: Zone, warning: String? = nil) -> String {
         let shifts = board.shifts.map { shift -> [String: Any] in
             let shown = rota.schedule(shift.schedule)?.zone ?? zone
             return ["schedule": Board.shown(shift.schedule), "startISO": TimeText.utc(shift.start), "endISO": TimeText.utc(shift.end),
@@ -164,7 +168,7 @@ enum Board {
             "has_alerts": !board.alerts.isEmpty,
             "calendar": board.calendarURL ?? "",
         ]
-        return page("person", title: board.person.name, values: values, now: now, zone: zone)
+        return page("person", title: board.person.name, values: values, now: now, zone: zone, warning: warning)
     }
 
     // MARK: text

@@ -92,7 +92,7 @@ struct BoardRoutes: Sendable {
             state.boardCache.keep(schedules, key: key, until: min(now.addingTimeInterval(60), handoff))
         }
         let alerts = try await workspace.alertStandings()
-        return Self.page(.ok, Board.overview(schedules: schedules, alerts: alerts, now: now, zone: zone))
+        return Self.page(.ok, Board.overview(schedules: schedules, alerts: alerts, now: now, zone: zone, warning: workspace.standIn))
     }
 
     private func schedule(_ workspace: Workspace, id: String) async throws -> Response {
@@ -100,7 +100,8 @@ struct BoardRoutes: Sendable {
             throw RotaError.notFound("no schedule '\(id)'")
         }
         let weeks = try await workspace.timelines(schedule: id, windows: Board.weeks(of: row, now: workspace.now))
-        return Self.page(.ok, Board.schedule(row, weeks: weeks, pagers: workspace.pagers(of: id), now: workspace.now))
+        return Self.page(.ok, Board.schedule(row, weeks: weeks, pagers: workspace.pagers(of: id), now: workspace.now,
+                                                  warning: workspace.standIn))
     }
 
     private func person(_ token: String) async throws -> Response {
@@ -110,7 +111,8 @@ struct BoardRoutes: Sendable {
                 return Self.page(.notFound, Board.message("No such page", ["This link was revoked or is not valid. Ask for a new one: rota feed url --person YOU."],
                                                           now: workspace.now, zone: workspace.inputZone))
             }
-            return Self.page(.ok, Board.person(board, rota: workspace.rota, token: token, now: workspace.now, zone: workspace.inputZone))
+            return Self.page(.ok, Board.person(board, rota: workspace.rota, token: token, now: workspace.now, zone: workspace.inputZone,
+                                                      warning: workspace.standIn))
         }
     }
 

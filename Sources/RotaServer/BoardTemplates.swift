@@ -23,6 +23,7 @@ enum BoardTemplates {
         caption{text-align:left;color:var(--muted);padding:.2rem 0}
         .nobody{color:var(--gap-ink);font-weight:600}
         .muted{color:var(--muted)}
+        .warning{background:#fff4ce;border:1px solid #8a6d00;border-radius:4px;padding:.5rem .75rem}
         .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}
         .timeline{min-width:48rem;margin:.5rem 0 1rem}
         .row{display:grid;grid-template-columns:11rem 1fr;align-items:center;min-height:2.1rem}
@@ -57,6 +58,7 @@ enum BoardTemplates {
         </head><body>
         <header><a href="{{home}}">rota</a><nav aria-label="Site" class="muted">{{nav}}</nav></header>
         <main id="main">
+        {{#warning}}<p class="warning" role="alert"><strong>Warning:</strong> {{warning}}</p>{{/warning}}
         {{{body}}}
         </main>
         <footer class="muted"><small>Shown at <time datetime="{{nowISO}}">{{nowText}}</time>. Times in each schedule's zone.</small></footer>

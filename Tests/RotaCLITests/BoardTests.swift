@@ -186,6 +186,41 @@ struct BoardTests {
         #expect(try await open.request("GET", "/schedules/nope").status == 404)
     }
 
+    @Test("a rota file saved empty: the board still answers from the last valid revision and says so first; saved again, the warning goes")
+    func boardWithHalfEditedFiles() async throws {
+        let rota = try boardRota()
+        let good = try String(contentsOfFile: rota.rotas + "/r.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "tick_every: 1s}", with: "tick_every: 1s, board: public}")
+        try rota.write("r.yaml", good)
+        #expect(try rota.run(["validate"]).status == 0)
+        let server = try ServeProcess(rota)
+        defer { server.stop() }
+        let person = path(try rota.run(["board", "url", "--person", "ann"], environment: ServeProcess.environment).stdout)
+        #expect(try await server.request("GET", "/").body.contains("role=\"alert\"") == false)
+
+        try rota.write("r.yaml", "")
+        // The server reads the files again at its next tick (every second): bounded wait.
+        var page = try await server.request("GET", "/")
+        for _ in 0..<600 where !page.body.contains("the rota files are invalid") {
+            try await Task.sleep(for: .milliseconds(100))
+            page = try await server.request("GET", "/")
+        }
+        #expect(page.status == 200)
+        #expect(page.body.contains("<p class=\"warning\" role=\"alert\"><strong>Warning:</strong> the rota files are invalid (1 problem(s): run &#39;rota validate&#39;); using the last valid revision (1, in force since "),
+                "\(page.body.prefix(3000))")
+        #expect(page.body.contains("/schedules/office"), "the schedules are still shown")
+        for other in ["/schedules/office", person] {
+            #expect(try await server.request("GET", other).body.contains("the rota files are invalid"), "\(other)")
+        }
+
+        try rota.write("r.yaml", good)
+        for _ in 0..<600 where page.body.contains("the rota files are invalid") {
+            try await Task.sleep(for: .milliseconds(100))
+            page = try await server.request("GET", "/")
+        }
+        #expect(page.status == 200 && !page.body.contains("role=\"alert\""), "the warning goes with the files mended")
+    }
+
     @Test("with its database stopped, every page (the board, a person's page and its buttons, an ack link) says so with 503's page; restarted, they answer again",
           .enabled(if: PrivatePostgres.possible))
     func pagesWithTheDatabaseDown() async throws {
