@@ -67,8 +67,10 @@ let package = Package(
         ]),
         // Contacts (command, webhook, email), the address book, secrets loading.
         .target(name: "CRotaSpawn"),
+        // HTTP for webhooks through libcurl (loaded at run time; no headers needed to build).
+        .target(name: "CRotaHTTP"),
         .target(name: "RotaNotify", dependencies: [
-            "RotaCore", "CRotaSpawn",
+            "RotaCore", "CRotaSpawn", "CRotaHTTP",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "RotaCoreTests", dependencies: ["RotaCore"]),

@@ -50,6 +50,9 @@ public struct Engine: Sendable {
     public let deliverer: any Deliverer
     /// Deliveries running at once.
     public var parallel = 16
+    /// Deliveries running at once through one contact address (one webhook URL, one pager argv,
+    /// one mailbox): a dead or slow endpoint holds at most this many slots, never all of them.
+    public var perContact = 4
     /// How long a delivered page may wait to be recorded with others.
     public var recordWithin: Duration = .milliseconds(100)
 
@@ -69,13 +72,19 @@ public struct Engine: Sendable {
         rota.escalation(service.escalation).map { RotaModelCodec.encode(AlertDefinition.capture($0, from: rota)) }
     }
 
-    /// Everything due at `now`: plan the alerts, queue shift notices, deliver, note the tick.
+    /// Everything due at `now`: plan the alerts, queue shift notices, note the tick, deliver.
     public func tick(_ snapshot: RotaSnapshot, now: Date, clock: Date, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws(StoreError) -> DeliveryReport {
+        try await prepare(snapshot, now: now, clock: clock)
+        return try await deliver(snapshot, now: now, shouldStop: shouldStop)
+    }
+
+    /// The part of a tick that needs the runner lock: plan the alerts, queue shift notices, note
+    /// the tick. Delivery comes after, outside the lock: claims with leases keep each page to one
+    /// runner, so a stuck delivery never stops another runner from planning and paging.
+    public func prepare(_ snapshot: RotaSnapshot, now: Date, clock: Date) async throws(StoreError) {
         try await plan(snapshot, now: now)
         try await queueShiftNotices(snapshot, now: now)
-        let report = try await deliver(snapshot, now: now, shouldStop: shouldStop)
         try await store.recordTick(now: now, clock: clock)
-        return report
     }
 
     /// Plans every alert that is due (or only one), queueing its pages in the outbox.
@@ -123,10 +132,13 @@ public struct Engine: Sendable {
         var report = DeliveryReport()
         var kept: [Int: Rota] = [:]
         var finished: [FinishedPage] = []
+        // Deliveries in flight per contact address; one at its bound is not claimed from.
+        var busy: [String: Int] = [:]
         func record() async throws(StoreError) {
             guard !finished.isEmpty else { return }
             try await store.finishPages(finished, now: now)
             for item in finished {
+                if let key = item.page.contactKey { busy[key, default: 0] -= 1 }
                 switch item.result {
                 case .delivered: report.sent.append(.init(page: item.page))
                 case .retry(let error): report.failed.append(.init(page: item.page, error: error))
@@ -145,9 +157,11 @@ public struct Engine: Sendable {
                     let free = parallel - running
                     if !drained, !shouldStop(), free > 0, running == 0 || free >= parallel / 2 {
                         try await record()
-                        let claimed = try await store.claimPages(now: now, lease: lease, limit: free, only: alertID)
-                        if claimed.count < free { drained = true }
+                        let full = Set(busy.filter { $0.value >= perContact }.keys)
+                        let claimed = try await store.claimPages(now: now, lease: lease, limit: free, only: alertID, excluding: full)
+                        if claimed.count < free && full.isEmpty { drained = true }
                         for (page, alert) in claimed {
+                            if let key = page.contactKey { busy[key, default: 0] += 1 }
                             if let alert, kept[alert.id] == nil, let data = alert.definition { kept[alert.id] = RotaModelCodec.decode(data) }
                             let job = try await delivery(of: page, alert: alert, kept: alert.flatMap { kept[$0.id] }, snapshot: snapshot, now: now)
                             group.addTask { await job() }

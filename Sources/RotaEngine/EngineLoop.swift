@@ -5,9 +5,11 @@ import Synchronization
 
 /// The engine as a long-running service (for `rota serve`): a tick every `interval`, and at
 /// once when `trigger()` is called (an alert arrived). Ticks never overlap; a trigger during a
-/// tick runs one more tick after it. Each tick takes the runner lock that cron's `rota tick`
-/// takes, so either or both may run. `stop()` claims nothing more, lets the deliveries in
-/// flight finish and be recorded, and ends `run()`.
+/// tick runs one more tick after it. Each tick plans under the runner lock that cron's `rota
+/// tick` takes, so either or both may run, then hands its deliveries to a round of their own
+/// and goes on: a round waiting on a slow peer never delays the next tick's pages (at most
+/// `maxRounds` run at once). `stop()` claims nothing more, lets the deliveries in flight finish
+/// and be recorded, and ends `run()`.
 public actor EngineLoop {
     private let engine: Engine
     private let interval: Duration
@@ -18,6 +20,10 @@ public actor EngineLoop {
     private let stopping = StopFlag()
     private var pending = false
     private var wake: CheckedContinuation<Void, Never>?
+    /// Delivery rounds still running, by number.
+    private var rounds: [Int: Task<Void, Never>] = [:]
+    private var roundsStarted = 0
+    public var maxRounds = 8
 
     public init(engine: Engine, interval: Duration, snapshot: @escaping @Sendable (Date) async throws -> RotaSnapshot,
                 clock: @escaping @Sendable () -> Date, onError: @escaping @Sendable (any Error) -> Void,
@@ -43,7 +49,7 @@ public actor EngineLoop {
         trigger()
     }
 
-    /// Ticks until stopped or cancelled.
+    /// Ticks until stopped or cancelled; then waits for the delivery rounds in flight.
     public func run() async {
         while !stopping.isSet, !Task.isCancelled {
             pending = false
@@ -51,20 +57,37 @@ public actor EngineLoop {
             if pending { continue }
             await sleepOrTrigger()
         }
+        for round in rounds.values { await round.value }
     }
 
-    /// One tick under the runner lock (skipped when another runner holds it).
+    /// One tick: planned under the runner lock (skipped when another runner holds it), its
+    /// deliveries started in a round of their own.
     public func tickOnce() async {
         do {
-            guard let lock = try await engine.store.acquireRunnerLock() else { return }
-            defer { lock.release() }
             let now = clock().wholeMilliseconds
-            let flag = stopping
-            _ = try await engine.tick(try await snapshot(now), now: now, clock: now) { flag.isSet }
+            let snapshot: RotaSnapshot
+            do {
+                guard let lock = try await engine.store.acquireRunnerLock() else { return }
+                defer { lock.release() }
+                snapshot = try await self.snapshot(now)
+                try await engine.prepare(snapshot, now: now, clock: now)
+            }
             onTick()
+            guard rounds.count < maxRounds else { return }
+            roundsStarted += 1
+            let number = roundsStarted
+            let (engine, flag, onError) = (self.engine, stopping, self.onError)
+            rounds[number] = Task {
+                do { _ = try await engine.deliver(snapshot, now: now) { flag.isSet } } catch { onError(error) }
+                self.finished(round: number)
+            }
         } catch {
             onError(error)
         }
+    }
+
+    private func finished(round: Int) {
+        rounds[round] = nil
     }
 
     private func sleepOrTrigger() async {

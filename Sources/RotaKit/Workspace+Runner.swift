@@ -12,22 +12,28 @@ public struct RunnerHealth: Sendable {
 }
 
 extension Workspace {
-    /// One tick under the runner lock: nil when another runner holds it. `useLock` false lets
-    /// ticks run truly at once (tests of the outbox).
+    /// One tick: planning under the runner lock (nil when another runner holds it), then
+    /// delivery outside it, so a delivery stuck on a slow peer never keeps the next tick (cron's,
+    /// or another host's) from planning and paging; claims with leases keep each page to one
+    /// runner. `useLock` false lets ticks run truly at once (tests of the outbox).
     public func tick(useLock: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> DeliveryReport? {
         var lock: (any RunnerLock)?
         if useLock {
             guard let held = try await storeCall({ try await store.acquireRunnerLock() }) else { return nil }
             lock = held
         }
-        defer { lock?.release() }
         if isPreview {
             logger.warning("--now \(HumanTime.format(now, in: inputZone, year: true)) is ahead of the system clock: real pages go out for everything due until then, and no revision of the rota files is recorded (use --dry-run to only look)")
         }
-        try await raiseMissedHeartbeats()
         let engine = engine()
-        let snapshot = try await snapshot()
-        return try await storeCall { try await engine.tick(snapshot, now: now, clock: clock, shouldStop: shouldStop) }
+        let snapshot: RotaSnapshot
+        do {
+            defer { lock?.release() }
+            try await raiseMissedHeartbeats()
+            snapshot = try await self.snapshot()
+            try await storeCall { try await engine.prepare(snapshot, now: now, clock: clock) }
+        }
+        return try await storeCall { try await engine.deliver(snapshot, now: now, shouldStop: shouldStop) }
     }
 
     /// What a tick would page now; changes nothing.

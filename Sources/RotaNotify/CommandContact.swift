@@ -8,10 +8,10 @@ import Glibc
 /// The `command` contact: argv run directly (never a shell), the page in the environment and
 /// on stdin, within a time limit after which its whole process group is stopped.
 ///
-/// Each child is started and waited for on a thread of its own: it is killed (SIGKILL) when
-/// that thread dies, which is when rota itself is killed, since the thread lives until the
-/// child has been reaped. So a runner killed with SIGKILL takes its pagers with it, and a page
-/// is delivered again only where the at-least-once rule allows.
+/// Each child runs under a guardian (see `rota_spawn`) that kills the child's whole process
+/// group when rota dies, however it dies: a runner killed with SIGKILL takes its pagers and
+/// their children (a `curl` inside a pager script) with it, and a page is delivered again only
+/// where the at-least-once rule allows.
 struct CommandContact {
     let timeout: Duration
     let outputCap: Int
@@ -64,9 +64,10 @@ struct CommandContact {
             guard piped == 0 else { return .retry("cannot run \(program): \(String(cString: strerror(-piped)))") }
             let (readFD, writeFD) = (pipeFDs[0], pipeFDs[1])
             defer { close(readFD) }
+            var reportFD: Int32 = -1
             let pid = withCStrings(argv) { argvPointers in
                 withCStrings(environment) { envPointers in
-                    rota_spawn(path, argvPointers, envPointers, stdinFD, writeFD)
+                    rota_spawn(path, argvPointers, envPointers, stdinFD, writeFD, &reportFD)
                 }
             }
             close(writeFD)
@@ -86,6 +87,7 @@ struct CommandContact {
                 if waited == pid { break }
                 if waited < 0, errno == ECHILD {
                     // Reaped elsewhere (a test host reaping every child): the outcome is unknown.
+                    close(reportFD)
                     return .retry("\(program) ended, but its exit status was lost")
                 }
                 let elapsed = monotonicSeconds() - start
@@ -118,6 +120,7 @@ struct CommandContact {
                     output += buffer.prefix(min(count, cap - output.count))
                 }
             }
+            status = rota_spawn_status(reportFD, status)
             let excerpt = Self.excerpt(String(decoding: output, as: UTF8.self))
             if stoppedAt != nil {
                 return .retry("\(program) did not finish within \(Int(timeout)) s; its process group was stopped\(excerpt)")

@@ -1,9 +1,8 @@
 import Crypto
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import CRotaHTTP
 import RotaCore
+import Synchronization
 
 /// Signing secrets for webhooks: the current one and, while rotating, the previous one.
 public struct WebhookSecrets: Sendable {
@@ -45,55 +44,111 @@ struct WebhookContact {
 
     func post(_ url: String, message: any OutboundMessage, now: Date) async -> DeliveryResult {
         let shown = Redaction.url(url)
-        guard let target = URL(string: url) else { return .permanent("webhook \(shown) is not a valid URL") }
+        guard let target = URL(string: url), let scheme = target.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+            return .permanent("webhook \(shown) is not a valid http or https URL")
+        }
         let body = Self.body(message)
         let timestamp = Int(now.timeIntervalSince1970)
-        var request = URLRequest(url: target, timeoutInterval: connectTimeout)
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("rota", forHTTPHeaderField: "User-Agent")
-        request.setValue(message.deliveryID, forHTTPHeaderField: "Webhook-Id")
-        request.setValue(String(timestamp), forHTTPHeaderField: "Webhook-Timestamp")
+        var headers = ["Content-Type: application/json", "User-Agent: rota", "Webhook-Id: \(message.deliveryID)",
+                       "Webhook-Timestamp: \(timestamp)"]
         if !secrets.all.isEmpty {
-            request.setValue(Self.signature(id: message.deliveryID, timestamp: timestamp, body: body, secrets: secrets.all),
-                             forHTTPHeaderField: "Webhook-Signature")
+            headers.append("Webhook-Signature: " + Self.signature(id: message.deliveryID, timestamp: timestamp, body: body, secrets: secrets.all))
         }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = connectTimeout
-        configuration.timeoutIntervalForResource = totalTimeout
-        configuration.httpShouldSetCookies = false
-        configuration.urlCache = nil
-        let session = URLSession(configuration: configuration, delegate: RefuseRedirects(), delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        do {
-            let (_, response) = try await session.data(for: request)
-            guard let http = response as? HTTPURLResponse else { return .retry("webhook \(shown): no HTTP answer") }
-            switch http.statusCode {
+        let answer = await HTTPPost(url: url, headers: headers, body: body, connectTimeout: connectTimeout, totalTimeout: totalTimeout).run()
+        switch answer {
+        case .timedOut:
+            return .retry("webhook \(shown) timed out: no complete answer within \(Int(totalTimeout)) s (webhook_timeout)")
+        case .failed(let why):
+            return .retry("webhook \(shown) failed: \(why)")
+        case .answered(let status, let location):
+            switch status {
             case 200..<300: return .delivered
             case 300..<400:
                 // Following would turn the POST into a bodiless GET (or resend the signature to
                 // another host) and still look delivered: say where it points, and fail.
-                let location = http.value(forHTTPHeaderField: "Location").map { " to \(Redaction.url($0))" } ?? ""
-                return .permanent("webhook \(shown) answered \(http.statusCode), redirecting\(location); rota does not follow redirects: put the final URL in the rota file")
-            case 408, 429: return .retry("webhook \(shown) answered \(http.statusCode)")
-            case 400..<500: return .permanent("webhook \(shown) answered \(http.statusCode)")
-            default: return .retry("webhook \(shown) answered \(http.statusCode)")
+                let target = location.map { " to \(Redaction.url($0))" } ?? ""
+                return .permanent("webhook \(shown) answered \(status), redirecting\(target); rota does not follow redirects: put the final URL in the rota file")
+            case 408, 429: return .retry("webhook \(shown) answered \(status)")
+            case 400..<500: return .permanent("webhook \(shown) answered \(status)")
+            default: return .retry("webhook \(shown) answered \(status)")
             }
-        } catch let error as URLError {
-            let what = error.code == .timedOut ? "timed out" : "failed (\(error.code.rawValue))"
-            return .retry("webhook \(shown) \(what)")
-        } catch {
-            return .retry("webhook \(shown) failed")
         }
     }
 }
 
+/// One HTTP POST through libcurl on a thread of its own, bounded by wall time twice over:
+/// libcurl's overall deadline (`totalTimeout` from start to finish, however slowly the peer
+/// trickles bytes), and rota's own, a few seconds later, which answers "timed out" even if the
+/// library were stuck (its thread is then left to finish on its own). A malformed answer (a
+/// status line and a closed connection, garbage, a reset) is a failed attempt, never a crash.
+struct HTTPPost: Sendable {
+    enum Answer: Sendable, Equatable {
+        case answered(status: Int, location: String?)
+        case timedOut
+        case failed(String)
+    }
 
-/// Hands every redirect back as the answer it is, unfollowed.
-private final class RefuseRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
+    let url: String
+    let headers: [String]
+    let body: Data
+    let connectTimeout: TimeInterval
+    let totalTimeout: TimeInterval
+
+    /// How long past `totalTimeout` rota waits before giving up on the library itself.
+    static let grace: TimeInterval = 3
+
+    func run() async -> Answer {
+        let once = ResumeOnce<Answer>()
+        return await withCheckedContinuation { continuation in
+            once.arm(continuation)
+            let request = self
+            let thread = Thread { once.resume(request.perform()) }
+            thread.stackSize = 1 << 20
+            thread.start()
+            let deadline = DispatchTime.now() + totalTimeout + Self.grace
+            DispatchQueue.global().asyncAfter(deadline: deadline) { once.resume(.timedOut) }
+        }
+    }
+
+    /// Blocks the calling thread for the whole request.
+    func perform() -> Answer {
+        var result = rota_http_result()
+        let connectMS = Int(max(1, min(connectTimeout, totalTimeout)) * 1000)
+        let totalMS = Int(max(1, totalTimeout) * 1000)
+        let cHeaders = headers.map { strdup($0) }
+        defer { cHeaders.forEach { free($0) } }
+        let pointers: [UnsafePointer<CChar>?] = cHeaders.map { $0.map { UnsafePointer($0) } }
+        body.withUnsafeBytes { raw in
+            pointers.withUnsafeBufferPointer { list in
+                rota_http_post(url, list.baseAddress, list.count, raw.bindMemory(to: CChar.self).baseAddress, raw.count,
+                               connectMS, totalMS, &result)
+            }
+        }
+        if result.failure == 0 {
+            let location = withUnsafeBytes(of: result.location) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            return .answered(status: result.status, location: location.isEmpty ? nil : location)
+        }
+        if result.timed_out != 0 { return .timedOut }
+        let error = withUnsafeBytes(of: result.error) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return .failed(error.isEmpty ? "no answer" : error)
+    }
+}
+
+/// A continuation resumed by whichever comes first, the answer or the deadline.
+final class ResumeOnce<Value: Sendable>: Sendable {
+    private let state = Mutex<(CheckedContinuation<Value, Never>?, Bool)>((nil, false))
+
+    func arm(_ continuation: CheckedContinuation<Value, Never>) {
+        state.withLock { $0.0 = continuation }
+    }
+
+    func resume(_ value: Value) {
+        let continuation = state.withLock { state -> CheckedContinuation<Value, Never>? in
+            guard !state.1 else { return nil }
+            state.1 = true
+            defer { state.0 = nil }
+            return state.0
+        }
+        continuation?.resume(returning: value)
     }
 }

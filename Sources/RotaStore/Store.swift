@@ -84,9 +84,10 @@ public protocol AlertStore: Sendable {
 /// Queuing the same entry twice (same alert, round, level, person and contact key; or same
 /// notice key and contact key) queues it once.
 public protocol OutboxStore: Sendable {
-    /// Claims up to `limit` due rows (or rows whose claim lapsed), oldest due first. Rows of
+    /// Claims up to `limit` due rows (or rows whose claim lapsed), oldest due first, leaving
+    /// alone the rows of the contact keys in `excluding` (addresses already busy). Rows of
     /// alerts no longer triggered are cancelled instead.
-    func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int?) async throws(StoreError) -> [(page: StoredPage, alert: StoredAlert?)]
+    func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int?, excluding: Set<String>) async throws(StoreError) -> [(page: StoredPage, alert: StoredAlert?)]
     /// Records how claimed deliveries went, in one transaction.
     func finishPages(_ results: [FinishedPage], now: Date) async throws(StoreError)
     /// Queues notices; returns how many were new.
@@ -155,6 +156,12 @@ public protocol AuditLog: Sendable {
 }
 
 /// Everything rota keeps.
+extension OutboxStore {
+    public func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int?) async throws(StoreError) -> [(page: StoredPage, alert: StoredAlert?)] {
+        try await claimPages(now: now, lease: lease, limit: limit, only: alertID, excluding: [])
+    }
+}
+
 public protocol Store: RevisionStore, CoverStore, AlertStore, OutboxStore, RunnerStore, FeedStore, MaintenanceStore, HeartbeatStore, AuditLog {
     /// Where it is, for messages (never with a password).
     var location: String { get }

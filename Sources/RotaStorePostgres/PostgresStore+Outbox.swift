@@ -40,17 +40,20 @@ extension PostgresStore {
     /// Locks claimable rows with `FOR UPDATE SKIP LOCKED` (another runner's rows are passed
     /// over, not waited for), then reads their alerts: an answer committed before that read
     /// cancels the row; one committed after it waits for this claim, and finds the row sending.
-    public func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int?) async throws(StoreError) -> [(page: StoredPage, alert: StoredAlert?)] {
+    public func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int?, excluding: Set<String>) async throws(StoreError) -> [(page: StoredPage, alert: StoredAlert?)] {
         let claimed: [ClaimedPage] = try await transaction { db in
             // The alert filter folds away when nil (statements are planned with their values).
             let only = alertID.map(Int64.init)
+            let busy = excluding.sorted()
             let due = try await db.rows("""
                 SELECT * FROM page WHERE status IN ('pending', 'failed') AND next_attempt_at <= \(now.millis)
-                  AND (\(only)::BIGINT IS NULL OR alert_id = \(only)) ORDER BY next_attempt_at, id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
+                  AND (\(only)::BIGINT IS NULL OR alert_id = \(only)) AND (contact_key IS NULL OR NOT (contact_key = ANY(\(busy))))
+                  ORDER BY next_attempt_at, id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
                 """, logger: self.logger)
             let lapsed = try await db.rows("""
                 SELECT * FROM page WHERE status = 'sending' AND lease_until <= \(now.millis)
-                  AND (\(only)::BIGINT IS NULL OR alert_id = \(only)) ORDER BY lease_until, id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
+                  AND (\(only)::BIGINT IS NULL OR alert_id = \(only)) AND (contact_key IS NULL OR NOT (contact_key = ANY(\(busy))))
+                  ORDER BY lease_until, id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
                 """, logger: self.logger)
             let candidates = try (due + lapsed).map(StoredPage.init).sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }.prefix(limit)
             let alertIDs = Array(Set(candidates.compactMap(\.alertID))).map(Int64.init)

@@ -27,7 +27,7 @@ extension SQLiteStore {
         return try write { db in try Self.insert(entries, alertID: nil, into: db) }
     }
 
-    public func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int?) async throws(StoreError) -> [(page: StoredPage, alert: StoredAlert?)] {
+    public func claimPages(now: Date, lease: TimeInterval, limit: Int, only alertID: Int?, excluding: Set<String>) async throws(StoreError) -> [(page: StoredPage, alert: StoredAlert?)] {
         try write { db in
             // Two index-backed queries (due rows, lapsed claims) rather than one OR that scans history.
             var filter = ""
@@ -35,6 +35,10 @@ extension SQLiteStore {
             if let alertID {
                 filter = "AND alert_id = ?"
                 extra = [alertID]
+            }
+            if !excluding.isEmpty {
+                filter += " AND (contact_key IS NULL OR contact_key NOT IN (\(Array(repeating: "?", count: excluding.count).joined(separator: ", "))))"
+                extra += StatementArguments(excluding.sorted())
             }
             let due = try StoredPage.fetchAll(db, sql: """
                 SELECT * FROM page WHERE status IN ('pending', 'failed') AND next_attempt_at <= ? \(filter) ORDER BY next_attempt_at LIMIT ?

@@ -102,16 +102,6 @@ private func isoNow(_ offset: TimeInterval = 0) -> String {
     ISO8601DateFormatter().string(from: Date().addingTimeInterval(offset))
 }
 
-/// Waits up to `seconds` for `condition`.
-private func eventually(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try condition() { return true }
-        try await Task.sleep(for: .milliseconds(200))
-    }
-    return try condition()
-}
-
 @Suite("A real Alertmanager sending to rota serve", .serialized)
 struct AlertmanagerPeerTests {
     private func rotaWithServer() throws -> (RotaRunner, ServeProcess) {

@@ -1,0 +1,31 @@
+import Foundation
+
+/// Waits up to `seconds` for `condition`, checking it every 50 ms; true as soon as it holds.
+/// A wait on a condition, never a fixed sleep: the caller asserts on the answer.
+func eventually(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return try condition()
+}
+
+/// The same, for code that is not async (blocking the calling thread).
+func eventuallyBlocking(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    return try condition()
+}
+
+/// True while a process with this pid runs: not gone, and not a zombie waiting to be reaped
+/// (a container's first process may never reap orphans).
+func processRuns(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = stat.lastIndex(of: ")") else { return false }
+    let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+    return state != "Z" && state != "X"
+}
