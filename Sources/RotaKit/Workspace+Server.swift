@@ -8,6 +8,15 @@ public struct IngestOutcome: Sendable {
     /// The alert it made, counted into or answered; nil when an acknowledge or resolve found none open.
     public var alert: StoredAlert?
     public var deduplicated: Bool
+    /// Said when the event's own service was not used: it named one the rota files lack, and
+    /// the integration's default service took the alert instead.
+    public var note: String?
+
+    public init(alert: StoredAlert?, deduplicated: Bool, note: String? = nil) {
+        self.alert = alert
+        self.deduplicated = deduplicated
+        self.note = note
+    }
 }
 
 extension Workspace {
@@ -40,17 +49,30 @@ extension Workspace {
 
     /// Applies an event from an integration: a trigger raises (deduplicated by its key; the
     /// runner pages), an acknowledge or resolve answers the open alert with that key, if any.
+    /// An Alertmanager integration judges each alert of a group alone: one whose service label
+    /// names a service the files lack falls back to the integration's default service (said in
+    /// `note`), so one bad label never loses the group's other alerts.
     public func ingest(_ event: IngestEvent, from integration: Integration) async throws -> IngestOutcome {
         guard let serviceID = event.service ?? integration.service else {
             throw RotaError.notFound("the event names no service and integration \(integration.id) has no default one")
         }
-        let service = try service(serviceID)
+        var note: String?
+        let service: Service
+        if let named = rota.service(serviceID) {
+            service = named
+        } else if integration.kind == .alertmanager, let fallback = integration.service.flatMap(rota.service) {
+            service = fallback
+            note = "no service \(serviceID) in the rota files: raised on \(fallback.id), the integration's default service"
+        } else {
+            service = try self.service(serviceID)
+        }
         let actor = "integration:\(integration.id)"
         switch event.action {
         case .trigger:
             let raised = try await raise(service: service.id, summary: event.summary, details: event.details, severity: event.severity,
                                          dedupKey: event.dedupKey, actorID: actor, pageNow: false)
-            return IngestOutcome(alert: raised.alert, deduplicated: raised.deduplicated)
+            if let note { logger.warning("integration \(integration.id), alert \(event.dedupKey ?? "?"): \(note)") }
+            return IngestOutcome(alert: raised.alert, deduplicated: raised.deduplicated, note: note)
         case .acknowledge, .resolve:
             guard let key = event.dedupKey,
                   let open = try await storeCall({ try await store.openAlert(service: service.id, dedupKey: key) }) else {
@@ -59,7 +81,7 @@ extension Workspace {
             let answered = event.action == .acknowledge
                 ? try await acknowledge(open.id, actorID: actor)
                 : try await resolve(open.id, actorID: actor)
-            return IngestOutcome(alert: answered, deduplicated: false)
+            return IngestOutcome(alert: answered, deduplicated: false, note: note)
         }
     }
 

@@ -84,7 +84,15 @@ struct Routes: Sendable {
                 break
             }
             var outcomes: [(IngestEvent, IngestOutcome)] = []
-            for event in events { outcomes.append((event, try await workspace.ingest(event, from: integration))) }
+            for event in events {
+                do {
+                    outcomes.append((event, try await workspace.ingest(event, from: integration)))
+                } catch RotaError.notFound(let what) where kind == .alertmanager {
+                    // Judged alone: this alert is refused (said in the answer), the others of its group are kept.
+                    state.logger.warning("integration \(integration.id), alert \(event.dedupKey ?? "?"): \(what)")
+                    outcomes.append((event, IngestOutcome(alert: nil, deduplicated: false, note: what)))
+                }
+            }
             if outcomes.contains(where: { $0.0.action == .trigger && $0.1.deduplicated == false }) { await state.trigger() }
             let status: HTTPResponse.Status = kind == .alertmanager ? .ok : .accepted
             metrics.countIngest(route: route, integration: integration.id, status: Int(status.code))
@@ -111,7 +119,9 @@ struct Routes: Sendable {
         case .alertmanager:
             return .object([("alerts", .array(outcomes.map { event, outcome in
                 .object([("fingerprint", .text(event.dedupKey)), ("id", outcome.alert.map { .int($0.id) } ?? .null),
-                         ("status", .string(outcome.alert?.status.rawValue ?? "unknown"))])
+                         ("status", .string(outcome.alert?.status.rawValue ?? "unknown")),
+                         ("service", outcome.alert.map { .text($0.service) } ?? .null)]
+                        + (outcome.note.map { [("note", JSONValue.text($0))] } ?? []))
             }))])
         case .pagerduty:
             return .object([("status", .string("success")), ("message", .string("Event processed")),

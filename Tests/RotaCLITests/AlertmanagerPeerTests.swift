@@ -152,4 +152,34 @@ struct AlertmanagerPeerTests {
         #expect(try await eventually(20) { try alerts(rota).first?["status"] as? String == "resolved" }, "resolved through \(receiver)")
         #expect(try alerts(rota).count == 1)
     }
+
+    @Test("one alert with an unknown service label loses nothing: the group's other alerts are kept, and it falls back to the default service")
+    func unknownServiceLabelLosesNothing() async throws {
+        let (rota, server) = try rotaWithServer()
+        defer { server.stop(.kill) }
+        let alertmanager = try AlertmanagerPeer(receiverPort: server.port, receiver: "webhook")
+        defer { alertmanager.stop() }
+        // One group (same alertname), the bad label first: Alertmanager never retries a 4xx.
+        let bad: [String: Any] = ["labels": ["alertname": "Storm", "service": "no-such-service", "instance": "a"],
+                                  "annotations": ["summary": "mislabelled"], "startsAt": isoNow(-60)]
+        let good: [String: Any] = ["labels": ["alertname": "Storm", "service": "db", "instance": "b"],
+                                   "annotations": ["summary": "well labelled"], "startsAt": isoNow(-60)]
+        #expect(try await alertmanager.post([bad, good]) == 200)
+        #expect(try await eventually(20) { try alerts(rota).count == 2 }, "both alerts of the group reached rota")
+        let services = Dictionary(uniqueKeysWithValues: try alerts(rota).map { ($0["summary"] as? String ?? "", $0["service"] as? String ?? "") })
+        #expect(services == ["well labelled": "db", "mislabelled": "web"], "the unknown label fell back to the integration's default service")
+        // The answer says so, alert by alert.
+        let body = """
+            {"version":"4","groupKey":"g","status":"firing","receiver":"r","alerts":[
+             {"status":"firing","fingerprint":"f-bad","labels":{"alertname":"X","service":"nope"},"annotations":{}},
+             {"status":"firing","fingerprint":"f-good","labels":{"alertname":"X","service":"db"},"annotations":{}}]}
+            """
+        let answer = try await server.request("POST", "/v1/alertmanager", body: body, token: "tok-prom")
+        #expect(answer.status == 200, "\(answer.body)")
+        let items = try #require((try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])?["alerts"] as? [[String: Any]])
+        #expect(items.map { $0["service"] as? String } == ["web", "db"])
+        let note = items.first?["note"] as? String ?? ""
+        #expect(note.contains("no service nope"), "\(items)")
+        #expect(items.last?["note"] == nil)
+    }
 }

@@ -97,15 +97,15 @@ struct HostilePeerTests {
 
     @Test("a tick killed with SIGKILL takes its pager's children with it; left alone, the child would have delivered")
     func sigkillTakesPagerChildren() async throws {
-        // The pager starts a child (as a script runs curl) that delivers after 1 s, records both pids, and waits 3 s.
+        // The pager starts a child (as a script runs curl) that delivers after 4 s, records both pids, and waits 8 s.
         func setUp() throws -> RotaRunner {
             let rota = try RotaRunner(files: [:])
             let dir = rota.directory.path
             try """
                 #!/bin/sh
-                (sleep 1; echo delivered >> \(dir)/child.log) &
+                (sleep 4; echo delivered >> \(dir)/child.log) &
                 echo "$$ $!" > \(dir)/pids
-                sleep 3
+                sleep 8
                 """.write(toFile: "\(dir)/pager.sh", atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/pager.sh")
             try rota.write("r.yaml", onePersonRota("{command: [\"\(dir)/pager.sh\"], after: 1m}"))
