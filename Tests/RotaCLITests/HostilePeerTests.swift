@@ -4,7 +4,7 @@ import Testing
 /// A rota whose `ann` is paged through `annContact` and whose `bob` through a command pager that
 /// records the page id and the time it ran (Unix seconds) in `bob.log`; service `chat` pages ann,
 /// `web` pages bob at level 1 and again at level 2 after 15 minutes.
-private func twoPeopleRota(_ rota: RotaRunner, annContact: String, settings: String = "") throws {
+private func twoPeopleRota(_ rota: RotaRunner, annContact: String, settings: String = "", extra: String = "") throws {
     let dir = rota.directory.path
     try "#!/bin/sh\necho \"$ROTA_PAGE_ID $(date +%s.%N)\" >> \(dir)/bob.log\n".write(toFile: "\(dir)/bob.sh", atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/bob.sh")
@@ -19,6 +19,7 @@ private func twoPeopleRota(_ rota: RotaRunner, annContact: String, settings: Str
         services:
           - {id: chat, escalation: to-ann}
           - {id: web, escalation: to-bob}
+        \(extra)
         """)
 }
 
@@ -134,5 +135,40 @@ struct HostilePeerTests {
         let started = pids(rota)
         #expect(try await eventually(5) { !started.contains(where: processRuns) }, "the pager and its child died with the runner")
         #expect(!childLog(rota), "the child of a killed runner's pager delivered anyway")
+    }
+
+    @Test("rota serve goes on paging on time while one webhook trickles: every other page within 5 s of its due time")
+    func servePagesPastATrickle() async throws {
+        let rota = try RotaRunner(files: [:])
+        let peer = try Peer("hostile_peer.py", record: rota.directory.appendingPathComponent("peer.jsonl").path)
+        defer { peer.stop() }
+        try twoPeopleRota(rota, annContact: "{webhook: \"http://127.0.0.1:\(peer.port)/trickle/T0\"}", settings: ", webhook_timeout: 15s, server: {public_url: \"http://127.0.0.1:1\", tick_every: 1s}",
+                          extra: "integrations: [{id: scripts, kind: generic, service: web, token_env: ROTA_TOKEN_SCRIPTS}]")
+        let server = try ServeProcess(rota)
+        defer { server.stop(.kill) }
+        let chat = try await server.request("POST", "/v1/alerts", body: #"{"service":"chat","summary":"chat down"}"#, token: "tok-scripts")
+        #expect(chat.status == 202, "\(chat.body)")
+        #expect(try await eventually(20) { peer.requests.contains { $0["mode"] as? String == "trickle" } }, "a delivery is stuck on the trickling peer")
+        // For 30 s, an alert on another service every 3 s: each is paged within 5 s of arriving
+        // (its level 1 is due at once), while the trickle is cut and retried.
+        var raised: [Double] = []
+        for n in 0..<10 {
+            let sent = Date().timeIntervalSince1970
+            let web = try await server.request("POST", "/v1/alerts", body: #"{"service":"web","summary":"web \#(n)","dedup_key":"w\#(n)"}"#,
+                                               token: "tok-scripts")
+            #expect(web.status == 202, "\(web.body)")
+            raised.append(sent)
+            #expect(try await eventually(10) { bobPages(rota).count == n + 1 }, "web \(n) was paged")
+            try await Task.sleep(for: .seconds(3))
+        }
+        let pages = bobPages(rota)
+        #expect(pages.count == 10)
+        for (sent, page) in zip(raised, pages) {
+            #expect(page.at - sent < 5, "a page went \(page.at - sent) s after its alert arrived")
+        }
+        let chatPages = try rota.run(["alert", "show", "1", "--json"]).json["pages"] as? [[String: Any]] ?? []
+        let error = chatPages.first?["error"] as? String ?? ""
+        #expect(error.contains("timed out"), "the trickle was cut at webhook_timeout meanwhile, to be retried: \(chatPages)")
+        #expect(server.stop() == 0, "SIGTERM still ends rota serve")
     }
 }
