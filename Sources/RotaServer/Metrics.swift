@@ -77,9 +77,14 @@ struct RequestLog: RouterMiddleware {
         }
     }
 
-    /// A path as logged: the token of an ack link or a feed is never written down.
+    /// The routes whose last part is a secret: ack links, feeds, a person's page, the board's sign-in.
+    static let tokenRoutes = ["/a/", "/calendar/", "/me/", "/board/signin/"]
+
+    /// A path as logged: the token of an ack link, a feed or a sign-in link is never written
+    /// down, nor is a query string (a token may ride in one).
     static func shown(_ path: String) -> String {
-        for prefix in ["/a/", "/calendar/", "/me/"] where path.hasPrefix(prefix) { return prefix + "…" }
-        return path
+        let bare = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? path
+        for prefix in tokenRoutes where bare.hasPrefix(prefix) { return prefix + "…" }
+        return bare == path ? path : bare + "?…"
     }
 }

@@ -157,6 +157,11 @@ struct BoardTests {
         // The sign-in answer, unfollowed: a 303 to / with the cookie's attributes.
         let (status, headers) = try await unfollowed(server.url + path(signIn))
         #expect(status == 303)
+        // The request log (info level) has the sign-in request, but never its token.
+        let token = String(path(signIn).dropFirst("/board/signin/".count))
+        let log = (try? String(contentsOfFile: server.log, encoding: .utf8)) ?? ""
+        #expect(log.contains("GET /board/signin/… 303"), "the sign-in request is logged")
+        #expect(token.count > 20 && !log.contains(token), "the sign-in token is never logged")
         let cookie = try #require(headers["Set-Cookie"])
         #expect(cookie.hasPrefix("rota_board="))
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Max-Age=2592000"))
