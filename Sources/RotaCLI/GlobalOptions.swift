@@ -12,7 +12,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("db"), help: ArgumentHelp("The state: a SQLite file, or postgres://USER@HOST[:PORT]/DBNAME shared by several hosts (default: $ROTA_DB, else ~/.local/state/rota/rota.db).", valueName: "path|url"))
     var database: String?
 
-    @Option(name: .customLong("now"), help: ArgumentHelp("The clock, for dry runs, replays and tests (default: $ROTA_NOW, else the system clock).", valueName: "time"))
+    @Option(name: .customLong("now"), parsing: .unconditional, help: ArgumentHelp("The clock, for dry runs, replays and tests (default: $ROTA_NOW, else the system clock).", valueName: "time"))
     var now: String?
 
     @Option(name: .customLong("tz"), help: ArgumentHelp("Zone for times typed without an offset (default: settings.timezone).", valueName: "zone"))
@@ -40,8 +40,8 @@ struct GlobalOptions: ParsableArguments {
 
 /// The window of a change: --from and --to.
 struct SpanOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Start: a time, or now, +2h, today 18:00, tomorrow 09:00, sat 09:00.", valueName: "time")) var from: String
-    @Option(help: ArgumentHelp("End (or give --for).", valueName: "time")) var to: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Start: a time, or now, +2h, today 18:00, tomorrow 09:00, sat 09:00.", valueName: "time")) var from: String
+    @Option(parsing: .unconditional, help: ArgumentHelp("End (or give --for).", valueName: "time")) var to: String?
     @Option(name: .customLong("for"), help: ArgumentHelp("How long instead of --to: 30m, 2h, 1d (days on the wall clock), 1w.", valueName: "duration"))
     var length: String?
 

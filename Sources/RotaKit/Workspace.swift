@@ -192,18 +192,23 @@ public struct Workspace: Sendable {
     /// The revisions in force somewhere in `[from, to)` (to nil: open-ended), with the leave and
     /// command-line overrides that reach past `from`.
     public func timetable(from: Date, to: Date?) async throws -> Timetable {
-        let stored = try await storeCall { try await store.revisions() }
+        var stored = try await storeCall { try await store.revisions() }.map { (at: $0.effectiveAt, id: $0.id, fingerprint: $0.fingerprint) }
+        // Files read but not recorded (a read-only command, a preview of the future) answer for
+        // instants from `now` on; stored revisions answer before it (DESIGN §16).
+        if standIn == nil, stored.last?.fingerprint != fingerprint {
+            stored = stored.filter { $0.at < now } + [(at: now, id: 0, fingerprint: fingerprint)]
+        }
         var revisions: [Timetable.Revision] = []
         var decoded: [String: Rota] = [fingerprint: rota]
         for (index, revision) in stored.enumerated() {
             // Revision i is in force from its start (the first one: from always) until the next one.
-            let begins = index == 0 ? Date.distantPast : revision.effectiveAt
-            let ends = index + 1 < stored.count ? stored[index + 1].effectiveAt : Date.distantFuture
+            let begins = index == 0 ? Date.distantPast : revision.at
+            let ends = index + 1 < stored.count ? stored[index + 1].at : Date.distantFuture
             guard ends > from, to.map({ begins < $0 }) ?? true else { continue }
             let rota: Rota
             if let known = decoded[revision.fingerprint] { rota = known } else { rota = try await Self.decode(revision: revision.id, store: store) }
             decoded[revision.fingerprint] = rota
-            revisions.append(Timetable.Revision(from: revision.effectiveAt, rota: rota))
+            revisions.append(Timetable.Revision(from: revision.at, rota: rota))
         }
         if revisions.isEmpty { revisions = [Timetable.Revision(from: .distantPast, rota: rota)] }
         let leave = try await storeCall { try await store.covers(.leave, endingAfter: from) }.map(\.asLeave)
@@ -338,6 +343,9 @@ public struct Window: Sendable {
         }
         guard to.timeIntervalSince(from) <= Double(Self.maxDays) * 86400 else {
             throw RotaError.usage("the window from --from to --to spans more than \(Self.maxDays) days; ask for a shorter one")
+        }
+        guard TimeText.seconds.contains(to.timeIntervalSince1970 - 1) else {
+            throw RotaError.usage("the window ends after 9999-12-31 (times are years \(TimeText.years.lowerBound)–\(TimeText.years.upperBound)); ask for one that ends sooner")
         }
         self.from = from
         self.to = to

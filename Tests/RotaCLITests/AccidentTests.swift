@@ -141,6 +141,8 @@ struct AccidentTests {
         let person = { (result: RotaRunner.Result) in (result.json["schedules"] as? [[String: Any]])?.first?["person"] as? String }
         #expect(person(now) != nil)
         #expect(person(now) == person(fresh))
+        // The runner on the system clock records the files in force from now (read-only commands record nothing).
+        try rota.run(["tick"])
         let events = (try rota.run(["log", "--json"]).json["events"] as? [[String: Any]] ?? []).filter { $0["event"] as? String == "revision" }
         #expect(events.count == 1)
         let detail = events.first?["detail"] as? String ?? ""
@@ -179,7 +181,7 @@ struct AccidentTests {
         let server = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
         let text = onePersonRota("{webhook: \"http://127.0.0.1:\(server.port)\(path)\"}")
         try rota.write("r.yaml", text)
-        try rota.run(["now", "--now", "2026-03-03T08:00:00Z"])
+        try rota.run(["tick", "--now", "2026-03-03T08:00:00Z"])
         return (rota, server, text)
     }
 

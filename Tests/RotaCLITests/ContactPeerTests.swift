@@ -149,7 +149,7 @@ struct ContactPeerTests {
         defer { server.stop() }
         let text = webhookRota(port: server.port, paths: ["ann": "/ok/secret-path"])
         try rota.write("r.yaml", text)
-        try rota.run(["now", "--now", "2026-03-03T08:00:00Z"])
+        try rota.run(["tick", "--now", "2026-03-03T08:00:00Z"])
         try rota.write("r.yaml", text + "\nbroken: [\n")
         let raised = try rota.run(["alert", "raise", "--service", "web", "--summary", "x", "--now", "2026-03-03T09:00:00Z"])
         #expect(raised.status == 0, "\(raised.stderr)")

@@ -98,15 +98,17 @@ struct HostilePeerTests {
 
     @Test("a tick killed with SIGKILL takes its pager's children with it; left alone, the child would have delivered")
     func sigkillTakesPagerChildren() async throws {
-        // The pager starts a child (as a script runs curl) that delivers after 4 s, records both pids, and waits 8 s.
+        // The pager starts a child (as a script runs curl) that delivers once told to (a file
+        // named go appears), records both pids, and waits for it: no race with the clock.
         func setUp() throws -> RotaRunner {
             let rota = try RotaRunner(files: [:])
             let dir = rota.directory.path
             try """
                 #!/bin/sh
-                (sleep 4; echo delivered >> \(dir)/child.log) &
+                ( i=0; while [ ! -e \(dir)/go ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
+                  [ -e \(dir)/go ] && echo delivered >> \(dir)/child.log ) &
                 echo "$$ $!" > \(dir)/pids
-                sleep 8
+                wait
                 """.write(toFile: "\(dir)/pager.sh", atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/pager.sh")
             try rota.write("r.yaml", onePersonRota("{command: [\"\(dir)/pager.sh\"], after: 1m}"))
@@ -119,21 +121,27 @@ struct HostilePeerTests {
             }
         }
         let childLog = { (rota: RotaRunner) in FileManager.default.fileExists(atPath: rota.directory.path + "/child.log") }
+        let go = { (rota: RotaRunner) in FileManager.default.createFile(atPath: rota.directory.path + "/go", contents: nil) }
 
-        // Positive control: the tick left alone, the child delivers.
+        // Positive control: the runner left alone, the child delivers when told to.
         let control = try setUp()
-        let finished = try control.run(["tick", "--now", "2026-03-03T09:02:00Z"])
-        #expect(finished.status == 0, "\(finished.stderr)")
+        let running = control.process(["tick", "--now", "2026-03-03T09:02:00Z"])
+        try running.run()
+        #expect(try await eventually(30) { pids(control).count == 2 }, "the pager started its child")
+        _ = go(control)
+        running.waitUntilExit()
+        #expect(running.terminationStatus == 0)
         #expect(childLog(control), "the child delivers when nothing kills the runner")
 
         let rota = try setUp()
         let tick = rota.process(["tick", "--now", "2026-03-03T09:02:00Z"])
         try tick.run()
-        #expect(try await eventually(10) { pids(rota).count == 2 }, "the pager started its child")
+        #expect(try await eventually(30) { pids(rota).count == 2 }, "the pager started its child")
         kill(tick.processIdentifier, SIGKILL)
         tick.waitUntilExit()
         let started = pids(rota)
-        #expect(try await eventually(5) { !started.contains(where: processRuns) }, "the pager and its child died with the runner")
+        #expect(try await eventually(10) { !started.contains(where: processRuns) }, "the pager and its child died with the runner")
+        _ = go(rota)
         #expect(!childLog(rota), "the child of a killed runner's pager delivered anyway")
     }
 

@@ -214,11 +214,11 @@ struct PostgresTests {
         a.baseEnvironment = PostgresTestServer.environment.merging(["XDG_STATE_HOME": a.directory.path + "/state-a", "ROTA_HOST": "a"]) { $1 }
         var b = try RotaRunner(files: ["r.yaml": files("/ok/old-token", "v1")], database: database)
         b.baseEnvironment = PostgresTestServer.environment.merging(["XDG_STATE_HOME": b.directory.path + "/state-b", "ROTA_HOST": "b"]) { $1 }
-        #expect(try a.run(["now", "--now", at(0)]).status == 0)
-        #expect(try b.run(["now", "--now", at(1)]).status == 0)
+        #expect(try a.run(["tick", "--now", at(0)]).status == 0)
+        #expect(try b.run(["tick", "--now", at(1)]).status == 0)
         // Host a is updated: a new webhook address (a new token); b still has the old files.
         try a.write("r.yaml", files("/ok/new-token", "v2"))
-        #expect(try a.run(["now", "--now", at(2)]).status == 0)
+        #expect(try a.run(["tick", "--now", at(2)]).status == 0)
         for minute in 3..<6 {
             let stale = try b.run(["now", "--now", at(minute)])
             #expect(stale.status == 0)

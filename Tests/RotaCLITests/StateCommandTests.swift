@@ -103,11 +103,12 @@ struct StateCommandTests {
     @Test("editing a rota never rewrites the past: shifts across the edit show old then new")
     func revisionsKeepThePast() throws {
         let rota = try RotaRunner(files: ["team.yaml": officeRota])
-        // The first revision is stored at 06:00 on 3 March; it also answers for the hours before.
-        try rota.run(["now", "--now", "2026-03-03T06:00:00Z"])
+        // The first revision is stored at 06:00 on 3 March (by the runner: read-only commands
+        // record nothing); it also answers for the hours before.
+        try rota.run(["tick", "--now", "2026-03-03T06:00:00Z"])
         // From 4 March on, the 'always' rota is ann alone.
         try rota.write("team.yaml", officeRota.replacingOccurrences(of: "members: [bob, ann]", with: "members: [ann]"))
-        try rota.run(["now", "--now", "2026-03-04T00:00:00Z"])
+        try rota.run(["tick", "--now", "2026-03-04T00:00:00Z"])
         let shifts = try rota.run(["shifts", "--json", "--schedule", "always", "--from", "2026-03-03T00:00:00Z", "--to", "2026-03-05T00:00:00Z", "--now", "2026-03-06T00:00:00Z"])
         let parts = (shifts.json["shifts"] as? [[String: Any]])?.map { "\($0["person"] as? String ?? "") \($0["start"] as? String ?? "") \($0["end"] as? String ?? "")" }
         #expect(parts == ["bob 2026-03-03T00:00:00Z 2026-03-04T00:00:00Z", "ann 2026-03-04T00:00:00Z 2026-03-05T00:00:00Z"])
@@ -118,9 +119,9 @@ struct StateCommandTests {
     @Test("a window wholly before the first revision is answered by the first revision, not the newest")
     func windowBeforeFirstRevision() throws {
         let rota = try RotaRunner(files: ["team.yaml": officeRota])
-        try rota.run(["now", "--now", "2026-03-03T06:00:00Z"])
+        try rota.run(["tick", "--now", "2026-03-03T06:00:00Z"])
         try rota.write("team.yaml", officeRota.replacingOccurrences(of: "members: [bob, ann]", with: "members: [ann]"))
-        try rota.run(["now", "--now", "2026-03-04T00:00:00Z"])
+        try rota.run(["tick", "--now", "2026-03-04T00:00:00Z"])
         let shifts = try rota.run(["shifts", "--json", "--schedule", "always", "--from", "2026-03-02T12:00:00Z", "--to", "2026-03-03T00:00:00Z",
                                    "--now", "2026-03-06T00:00:00Z"])
         #expect((shifts.json["shifts"] as? [[String: Any]])?.map { $0["person"] as? String } == ["bob"])
@@ -129,7 +130,7 @@ struct StateCommandTests {
     @Test("a half-edited file: commands warn and go on with the last valid revision; validate fails")
     func invalidFilesFallBack() throws {
         let rota = try RotaRunner(files: ["team.yaml": officeRota])
-        #expect(try rota.run(["now", "--now", "2026-03-03T10:00"]).status == 0)
+        #expect(try rota.run(["tick", "--now", "2026-03-03T10:00"]).status == 0)
         try rota.write("team.yaml", officeRota.replacingOccurrences(of: "members: [bob, ann]", with: "members: [bob, ann"))
         let now = try rota.run(["now", "--json", "--now", "2026-03-03T10:00"])
         #expect(now.status == 0)
@@ -165,7 +166,7 @@ struct StateCommandTests {
     ])
     func badChange(_ c: BadChange) throws {
         let rota = try RotaRunner(files: ["team.yaml": officeRota])
-        try rota.run(["now", "--now", "2026-03-01T00:00:00Z"])
+        try rota.run(["tick", "--now", "2026-03-01T00:00:00Z"])
         let before = try rota.run(["log", "--json", "--now", "2026-03-01T00:00:00Z"]).json["events"] as? [Any] ?? []
         let result = try rota.run(c.arguments + ["--now", "2026-03-01T00:00:00Z"])
         #expect(result.status == c.status, "stderr: \(result.stderr)")

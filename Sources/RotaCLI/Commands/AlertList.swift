@@ -15,7 +15,7 @@ extension RotaCommand.AlertGroup {
         @Flag(help: "Include resolved alerts.") var all = false
 
         func run() async throws {
-            let workspace = try await global.workspace()
+            let workspace = try await global.workspace(recording: false)
             let alerts = try await workspace.alerts(includeResolved: all)
             if global.json {
                 global.print(Documents.alerts(alerts))

@@ -14,7 +14,7 @@ extension RotaCommand.AlertGroup {
         @Argument(help: "The alert's id.") var id: Int
 
         func run() async throws {
-            let workspace = try await global.workspace()
+            let workspace = try await global.workspace(recording: false)
             let (alert, pages, log) = try await workspace.alertDetail(id)
             if global.json {
                 global.print(Documents.alert(alert, pages: pages, log: log))

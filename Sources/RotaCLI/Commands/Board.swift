@@ -29,7 +29,7 @@ extension RotaCommand {
             @Option(help: ArgumentHelp("Print this person's own page instead.", valueName: "id")) var person: String?
 
             func run() async throws {
-                let workspace = try await global.workspace()
+                let workspace = try await global.workspace(recording: false)
                 if let person {
                     let url = try await workspace.personPageURL(person: person)
                     if global.json {

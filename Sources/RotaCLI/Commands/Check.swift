@@ -22,7 +22,7 @@ extension RotaCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: ArgumentHelp("Start of the horizon (default: now).", valueName: "time"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Start of the horizon (default: now).", valueName: "time"))
         var from: String?
 
         @Option(help: ArgumentHelp("Length of the horizon in days (default 28).", valueName: "n"))
@@ -36,7 +36,7 @@ extension RotaCommand {
         }
 
         func run() async throws {
-            let workspace = try await global.workspace()
+            let workspace = try await global.workspace(recording: false)
             let window = try workspace.window(from: from, to: nil, days: days, defaultDays: days)
             var report = try await workspace.check(window: window)
             if let schedule { report = report.only(schedule: try workspace.schedule(schedule).id) }

@@ -11,7 +11,7 @@ struct CoverListing {
     let global: GlobalOptions
 
     func run(all: Bool, filter: String?) async throws {
-        let workspace = try await global.workspace()
+        let workspace = try await global.workspace(recording: false)
         var rows = try await workspace.covers(kind, all: all)
         if let filter {
             rows = rows.filter { (kind == .override ? $0.schedule : $0.person) == filter }

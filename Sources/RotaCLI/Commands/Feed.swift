@@ -20,7 +20,7 @@ extension RotaCommand {
             @Option(help: ArgumentHelp("Whose feed.", valueName: "id")) var person: String
 
             func run() async throws {
-                let workspace = try await global.workspace()
+                let workspace = try await global.workspace(recording: false)
                 let url = try await workspace.feedURL(person: person)
                 if global.json {
                     global.print(.object([("person", .string(person)), ("url", .string(url))]))

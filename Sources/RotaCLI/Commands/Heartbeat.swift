@@ -41,7 +41,7 @@ extension RotaCommand {
             @OptionGroup var global: GlobalOptions
 
             func run() async throws {
-                let workspace = try await global.workspace()
+                let workspace = try await global.workspace(recording: false)
                 let rows = try await workspace.heartbeats()
                 func state(_ state: Heartbeat.State) -> (String, Date?) {
                     switch state {

@@ -15,10 +15,10 @@ extension RotaCommand {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("Only events from this time on.", valueName: "time")) var since: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Only events from this time on.", valueName: "time")) var since: String?
 
         func run() async throws {
-            let workspace = try await global.workspace()
+            let workspace = try await global.workspace(recording: false)
             let events = try await workspace.log(since: try since.map { try workspace.time($0, flag: "--since") })
             if global.json {
                 global.print(Documents.log(events))

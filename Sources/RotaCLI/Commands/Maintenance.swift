@@ -45,7 +45,7 @@ extension RotaCommand {
             @Flag(help: "Include windows that have ended.") var all = false
 
             func run() async throws {
-                let workspace = try await global.workspace()
+                let workspace = try await global.workspace(recording: false)
                 let windows = try await workspace.maintenanceWindows(all: all)
                 if global.json {
                     global.print(Documents.maintenance(windows))

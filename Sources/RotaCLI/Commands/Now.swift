@@ -17,14 +17,14 @@ extension RotaCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: ArgumentHelp("The instant to ask about (default: now).", valueName: "time"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("The instant to ask about (default: now).", valueName: "time"))
         var at: String?
 
         @Option(name: .customLong("schedule"), help: ArgumentHelp("Only this schedule (repeatable).", valueName: "id"))
         var schedules: [String] = []
 
         func run() async throws {
-            let workspace = try await global.workspace()
+            let workspace = try await global.workspace(recording: false)
             let instant = try at.map { try workspace.time($0, flag: "--at") } ?? workspace.now
             let answers = try await workspace.onCall(at: instant, schedules: schedules)
             if global.json {

@@ -15,11 +15,11 @@ extension RotaCommand.Report {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("Start (default: now).", valueName: "time")) var from: String?
-        @Option(help: ArgumentHelp("End (default: 90 days after the start).", valueName: "time")) var to: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Start (default: now).", valueName: "time")) var from: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("End (default: 90 days after the start).", valueName: "time")) var to: String?
 
         func run() async throws {
-            let workspace = try await global.workspace()
+            let workspace = try await global.workspace(recording: false)
             let window = try workspace.window(from: from, to: to, days: nil, defaultDays: 90)
             let schedules = try await workspace.hours(window: window).bySchedule
             if global.json {

@@ -18,12 +18,12 @@ extension RotaCommand.Report {
         )
 
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp("Start.", valueName: "time")) var from: String
-        @Option(help: ArgumentHelp("End.", valueName: "time")) var to: String
+        @Option(parsing: .unconditional, help: ArgumentHelp("Start.", valueName: "time")) var from: String
+        @Option(parsing: .unconditional, help: ArgumentHelp("End.", valueName: "time")) var to: String
         @Option(help: "table, json or csv (--json means json).") var format: Format?
 
         func run() async throws {
-            let workspace = try await global.workspace()
+            let workspace = try await global.workspace(recording: false)
             let window = try workspace.window(from: from, to: to, days: nil, defaultDays: 0)
             let rows = try await workspace.hours(window: window).people
             switch global.json ? .json : (format ?? .table) {

@@ -34,10 +34,10 @@ extension RotaCommand {
         @Flag(help: "Only my shifts (the person whose login is $USER).")
         var me = false
 
-        @Option(help: ArgumentHelp("Start of the window (default: now).", valueName: "time"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("Start of the window (default: now).", valueName: "time"))
         var from: String?
 
-        @Option(help: ArgumentHelp("End of the window.", valueName: "time"))
+        @Option(parsing: .unconditional, help: ArgumentHelp("End of the window.", valueName: "time"))
         var to: String?
 
         @Option(help: ArgumentHelp("Length of the window in days (default 7).", valueName: "n"))
@@ -53,7 +53,7 @@ extension RotaCommand {
         }
 
         func run() async throws {
-            let workspace = try await global.workspace()
+            let workspace = try await global.workspace(recording: false)
             let window = try workspace.window(from: from, to: to, days: days, defaultDays: 7)
             let who = try person.map { try workspace.person($0) } ?? (me ? try workspace.me() : nil)
             let chosenFormat = global.json ? .json : (format ?? .table)

@@ -24,10 +24,10 @@ extension RotaCommand {
         func validate() throws {
             if (service == nil) == (surge == nil) { throw ValidationError("give --service or --surge") }
         }
-        @Option(help: ArgumentHelp("When the alert is raised (default: now).", valueName: "time")) var at: String?
+        @Option(parsing: .unconditional, help: ArgumentHelp("When the alert is raised (default: now).", valueName: "time")) var at: String?
 
         func run() async throws {
-            let workspace = try await global.workspace()
+            let workspace = try await global.workspace(recording: false)
             let start = try at.map { try workspace.time($0, flag: "--at") } ?? workspace.now
             let serviceID: String
             if let surge {

@@ -19,7 +19,7 @@ extension RotaCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let workspace = try await global.workspace()
+            let workspace = try await global.workspace(recording: false)
             let health = try await workspace.health()
             let status = health.status
             if global.json {

@@ -65,7 +65,7 @@ extension RotaCommand {
             @Flag(help: "Include swaps that are over.") var all = false
 
             func run() async throws {
-                let workspace = try await global.workspace()
+                let workspace = try await global.workspace(recording: false)
                 let swaps = try await workspace.swaps(all: all)
                 if global.json {
                     global.print(.object([("swaps", .array(swaps.map { swap in

@@ -60,6 +60,8 @@ public enum TimeText {
 
     /// The years a time may name: proleptic Gregorian, from the Unix epoch's year on.
     public static let years = 1970...9999
+    /// The instants those years hold, in seconds since the epoch: up to 9999-12-31T23:59:59Z.
+    public static let seconds: Range<TimeInterval> = 0..<253_402_300_800
 
     /// `YYYY-MM-DD`, validated.
     public static func parseDate(_ text: String) -> LocalDate? {
@@ -99,7 +101,8 @@ public enum TimeText {
                 divisor /= 10
             }
         }
-        digits(wall.date.year, 4); bytes.append(UInt8(ascii: "-"))
+        // Four digits, or all of them: a window's exclusive end may be 10000-01-01 (never "0000").
+        digits(wall.date.year, max(4, String(wall.date.year).count)); bytes.append(UInt8(ascii: "-"))
         digits(wall.date.month, 2); bytes.append(UInt8(ascii: "-"))
         digits(wall.date.day, 2); bytes.append(UInt8(ascii: "T"))
         digits(wall.hour, 2); bytes.append(UInt8(ascii: ":"))

@@ -9,7 +9,7 @@ public enum TypedTime {
     public static func parse(_ text: String, now: Date, zone: Zone) -> Date? {
         guard let instant = relative(text, now: now, zone: zone) else { return nil }
         // The same years as typed dates (1970–9999): `+999999w` is no time either.
-        return (0..<253_402_300_800).contains(instant.timeIntervalSince1970) ? instant : nil
+        return TimeText.seconds.contains(instant.timeIntervalSince1970) ? instant : nil
     }
 
     private static func relative(_ text: String, now: Date, zone: Zone) -> Date? {
