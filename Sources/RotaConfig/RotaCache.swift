@@ -173,6 +173,7 @@ private struct Writer {
         }
         // Added after the first model version: read only when present, so older revisions still decode.
         list(rota.schedules.filter(\.expectGaps)) { $0.string($1.id) }
+        list(rota.settings.admins) { $0.string($1.description) }
     }
 }
 
@@ -310,6 +311,15 @@ private struct Reader {
         }
         let expectingGaps: Set<String> = index < bytes.count ? Set(list { $0.string() }) : []
         for position in schedules.indices where expectingGaps.contains(schedules[position].id) { schedules[position].expectGaps = true }
+        if index < bytes.count {
+            settings.admins = list { r in
+                let text = r.string()
+                if text.hasPrefix("person:") { return .person(String(text.dropFirst(7))) }
+                if text.hasPrefix("schedule:") { return .schedule(String(text.dropFirst(9))) }
+                r.failed = true
+                return .person("")
+            }
+        }
         guard !failed, !broken, index == bytes.count else { return nil }
         return Rota(settings: settings, holidays: holidays, people: people, schedules: schedules,
                     escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats, surges: surges)

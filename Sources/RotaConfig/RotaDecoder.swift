@@ -64,7 +64,7 @@ final class RotaDecoder {
 
     private func decodeSettings(_ node: YAMLNode) {
         let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime", "command_timeout",
-                    "webhook_timeout", "shift_notices", "server"]
+                    "webhook_timeout", "shift_notices", "server", "admins"]
         guard let fields = read.fields(node, "settings", allowed: keys) else { return }
         for key in keys where fields[key] != nil {
             let location = fields[key]!.location
@@ -115,6 +115,8 @@ final class RotaDecoder {
                 if let seconds = boundedDuration(fields[key], "settings.webhook_timeout", at: location, max: 120, why: "at most 2m") {
                     settings.webhookTimeout = seconds
                 }
+            case "admins":
+                settings.admins = (read.list(fields[key], "settings.admins") ?? []).compactMap { target($0, "settings.admins target") }
             case "webhook_secret_file":
                 settings.webhookSecretFile = read.text(fields[key], "settings.webhook_secret_file")
             case "daytime":
@@ -128,6 +130,22 @@ final class RotaDecoder {
                 break
             }
         }
+    }
+
+    /// `person:ID` or `schedule:ID`, its id checked once everything is read.
+    private func target(_ node: YAMLNode, _ what: String) -> Target? {
+        guard let text = read.text(node, what) else { return nil }
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, ["person", "schedule"].contains(parts[0]), NodeReader.isIdentifier(parts[1]) else {
+            log.error(node.location, "\(what) '\(text)' must be person:ID or schedule:ID")
+            return nil
+        }
+        if parts[0] == "person" {
+            reference(.person, parts[1], at: node.location, what)
+            return .person(parts[1])
+        }
+        reference(.schedule, parts[1], at: node.location, what)
+        return .schedule(parts[1])
     }
 
     // MARK: people
@@ -369,19 +387,7 @@ final class RotaDecoder {
             let notify = read.list(level["notify"], "notify") ?? []
             if level["notify"] != nil, notify.isEmpty { log.error(level["notify"]!.location, "notify is empty; name at least one person:ID or schedule:ID") }
             for target in notify {
-                guard let text = read.text(target, "notify target") else { continue }
-                let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-                guard parts.count == 2, ["person", "schedule"].contains(parts[0]), NodeReader.isIdentifier(parts[1]) else {
-                    log.error(target.location, "notify target '\(text)' must be person:ID or schedule:ID")
-                    continue
-                }
-                if parts[0] == "person" {
-                    reference(.person, parts[1], at: target.location, "notify target")
-                    targets.append(.person(parts[1]))
-                } else {
-                    reference(.schedule, parts[1], at: target.location, "notify target")
-                    targets.append(.schedule(parts[1]))
-                }
+                if let parsed = self.target(target, "notify target") { targets.append(parsed) }
             }
             let wait = read.duration(level["escalate_after"], "escalate_after", units: [.minutes, .hours])
             let isLast = index == items.count - 1

@@ -99,6 +99,23 @@ public struct Engine: Sendable {
         try await store.enqueue(Self.entries(notices, rota: snapshot.rota, now: now))
     }
 
+    /// Queues each alarm for each admin (a `schedule:` admin is whoever is on call at `now`).
+    public func queueAdminAlarms(_ alarms: [AdminAlarm], snapshot: RotaSnapshot, now: Date) async throws(StoreError) {
+        guard !alarms.isEmpty else { return }
+        var admins: [String] = []
+        for target in snapshot.rota.settings.admins {
+            let person: String? = switch target {
+            case .person(let id): id
+            case .schedule(let id): snapshot.timetable.onCall(schedule: id, at: now).person
+            }
+            if let person, !admins.contains(person) { admins.append(person) }
+        }
+        let notices = alarms.flatMap { alarm in
+            admins.map { ShiftNotices.Notice(person: $0, key: alarm.key, subject: alarm.subject, text: alarm.text) }
+        }
+        try await store.enqueue(Self.entries(notices, rota: snapshot.rota, now: now))
+    }
+
     /// One outbox row per contact of each notice's person.
     public static func entries(_ notices: [ShiftNotices.Notice], rota: Rota, now: Date) -> [OutboxEntry] {
         notices.flatMap { notice in
@@ -209,7 +226,8 @@ public struct Engine: Sendable {
             let others = try await store.pagedPeople(alert: alert.id).filter { $0 != page.person }
             message = Self.message(for: page, alert: alert, alsoPaged: others, snapshot: snapshot)
         } else {
-            message = ShiftNotice(key: page.noticeKey ?? "", kind: (page.noticeKey ?? "").hasPrefix("start|") ? .shiftStart : .changes,
+            let key = page.noticeKey ?? ""
+            message = ShiftNotice(key: key, kind: key.hasPrefix("start|") ? .shiftStart : key.hasPrefix(AdminAlarm.keyPrefix) ? .admin : .changes,
                                   person: page.person, subject: page.noticeSubject ?? "", text: page.noticeText ?? "")
         }
         let lookup = Self.contact(for: page, rota: snapshot.rota, kept: kept, addressBook: snapshot.addressBook)

@@ -31,9 +31,32 @@ extension Workspace {
             defer { lock?.release() }
             try await raiseMissedHeartbeats()
             snapshot = try await self.snapshot()
+            _ = try await queueAdminAlarms(snapshot, engine: engine, checkTick: false)
             try await storeCall { try await engine.prepare(snapshot, now: now, clock: clock) }
         }
         return try await storeCall { try await engine.deliver(snapshot, now: now, shouldStop: shouldStop) }
+    }
+
+    /// Queues what admins must hear (DESIGN §15): pages failed for good, rota files invalid for
+    /// 10 minutes, and, for a server's runner (`checkTick`), a tick mark over 5 minutes old.
+    @discardableResult
+    public func queueAdminAlarms(_ snapshot: RotaSnapshot, engine: Engine, checkTick: Bool) async throws -> [AdminAlarm] {
+        guard !rota.settings.admins.isEmpty else { return [] }
+        let failing = try await storeCall { try await store.failingPages(now: now) }
+        let lastTick = checkTick ? try await storeCall { try await store.runnerStatus(now: now) }.lastTick : nil
+        let alarms = AdminAlarm.alarms(failing: failing, invalidSince: invalidFiles ? filesChangedAt() : nil, lastTick: lastTick,
+                                       now: now, clock: clock, zone: inputZone)
+        try await storeCall { try await engine.queueAdminAlarms(alarms, snapshot: snapshot, now: now) }
+        return alarms
+    }
+
+    /// When the rota files were last changed: the newest modification time among them.
+    func filesChangedAt() -> Date? {
+        let directory = URL(fileURLWithPath: rotasDirectory)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: rotasDirectory)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.compactMap {
+            (try? FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent($0).path))?[.modificationDate] as? Date
+        }.max()
     }
 
     /// What a tick would page now; changes nothing.
@@ -56,6 +79,14 @@ extension Workspace {
         if status.pagesFailedForGood > 0 {
             problems.append("\(status.pagesFailedForGood) page(s) failed for good (see 'rota alert show' and fix the contact)")
         }
+        // A page still retrying after 5 minutes: someone has not been reached, whatever the backoff says.
+        let failing = try await storeCall { try await store.failingPages(now: now) }
+            .filter { $0.nextAttemptAt != nil && $0.alertID != nil && now.timeIntervalSince($0.dueAt) >= 300 }
+        for page in failing {
+            problems.append("the page to \(page.person) for alert #\(page.alertID ?? 0) (\(page.contactKind)) has failed since "
+                + "\(HumanTime.format(page.dueAt, in: inputZone)) and is retried: \(page.lastError ?? "no reason recorded")")
+        }
+        if let standIn { problems.append(standIn) }
         for item in try await alertsOnKeptDefinitions() { problems.append("alert #\(item.id) \(item.why)") }
         let held = try await alerts(includeResolved: false).compactMap { alert -> (Int, String)? in
             guard alert.status == .triggered, alert.progress.round == 1, alert.progress.nextLevel == 1,

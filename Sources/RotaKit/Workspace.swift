@@ -56,6 +56,8 @@ public struct Workspace: Sendable {
     /// When this view goes by a stored revision instead of the rota files, why, in words for
     /// people (the board shows it); nil when it goes by the files.
     public let standIn: String?
+    /// True when the rota files did not load (then `rota` is the last valid revision).
+    public var invalidFiles = false
     let fingerprint: String
     let logger: Logger
 
@@ -92,8 +94,10 @@ public struct Workspace: Sendable {
     public func atCurrentTime() -> Workspace {
         guard options.now == nil, options.environment["ROTA_NOW"]?.isEmpty ?? true else { return self }
         let clock = Date().wholeMilliseconds
-        return Workspace(options: options, store: store, rota: rota, now: clock, clock: clock, inputZone: inputZone,
-                         addressBook: addressBook, standIn: standIn, fingerprint: fingerprint, logger: logger)
+        var view = Workspace(options: options, store: store, rota: rota, now: clock, clock: clock, inputZone: inputZone,
+                             addressBook: addressBook, standIn: standIn, fingerprint: fingerprint, logger: logger)
+        view.invalidFiles = invalidFiles
+        return view
     }
 
     private static func load(_ options: WorkspaceOptions, store: any Store, recording: Bool, logger: Logger) async throws -> Workspace {
@@ -169,8 +173,10 @@ public struct Workspace: Sendable {
                 }
             }
         }
-        return Workspace(options: options, store: store, rota: rota, now: now, clock: clock, inputZone: inputZone,
-                         addressBook: addressBook, standIn: standIn, fingerprint: fingerprint, logger: logger)
+        var view = Workspace(options: options, store: store, rota: rota, now: now, clock: clock, inputZone: inputZone,
+                             addressBook: addressBook, standIn: standIn, fingerprint: fingerprint, logger: logger)
+        if case .failure = loaded { view.invalidFiles = true }
+        return view
     }
 
     /// A stored revision's rota; its webhooks are reduced (the store never holds them whole).

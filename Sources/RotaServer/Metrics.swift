@@ -34,7 +34,7 @@ final class Metrics: Sendable {
         }
     }
 
-    func exposition(open: [AlertStatus: Int], runner: RunnerStatus) -> String {
+    func exposition(open: [AlertStatus: Int], runner: RunnerStatus, problems: Int, filesValid: Bool) -> String {
         let snapshot = state.withLock { $0 }
         var lines = [
             "# HELP rota_alerts_open Open alerts by status.", "# TYPE rota_alerts_open gauge",
@@ -46,6 +46,14 @@ final class Metrics: Sendable {
             "rota_pages_failed \(runner.pagesFailed)",
             "# HELP rota_pages_failed_for_good Pages of open alerts that will not be retried.", "# TYPE rota_pages_failed_for_good gauge",
             "rota_pages_failed_for_good \(runner.pagesFailedForGood)",
+            "# HELP rota_pages_failed_total Pages failed for good (of open alerts, and notices of the last day), read from the database.",
+            "# TYPE rota_pages_failed_total gauge",
+            "rota_pages_failed_total \(runner.pagesFailedForGood)",
+            "# HELP rota_rota_files_valid 1 when the rota files load, 0 when rota goes by the last valid revision.",
+            "# TYPE rota_rota_files_valid gauge",
+            "rota_rota_files_valid \(filesValid ? 1 : 0)",
+            "# HELP rota_problems What rota status and /healthz list as problems, counted.", "# TYPE rota_problems gauge",
+            "rota_problems \(problems)",
             "# HELP rota_ingest_requests_total Alert requests by route, integration and answer.", "# TYPE rota_ingest_requests_total counter",
         ]
         for (labels, count) in snapshot.ingest.sorted(by: { $0.key < $1.key }) { lines.append("rota_ingest_requests_total{\(labels)} \(count)") }

@@ -42,7 +42,12 @@ public struct RotaServer: Sendable {
         BoardRoutes(state: state).add(to: router)
         var services: [any ServiceLifecycle.Service] = []
         let interval = await state.current().rota.settings.server.tickEvery
-        if interval > 0 { services.append(RunnerService(state: state, interval: .seconds(interval))) }
+        if interval > 0 {
+            services.append(RunnerService(state: state, interval: .seconds(interval)))
+        } else {
+            // The runner is left to cron, but someone must notice when cron stops (DESIGN §15).
+            services.append(WatcherService(state: state))
+        }
         // A client that goes quiet (a slow or stuck sender) is dropped after 30 s; headers are capped at 80 KiB.
         let app = Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(30))),
                               configuration: .init(address: .hostname(host, port: port), serverName: "rota"),
@@ -109,6 +114,7 @@ struct RunnerService: ServiceLifecycle.Service {
             let workspace = try await state.refreshed().atCurrentTime()
             try await workspace.raiseMissedHeartbeats()
             let snapshot = try await workspace.snapshot()
+            _ = try await workspace.queueAdminAlarms(snapshot, engine: workspace.engine(), checkTick: true)
             metrics.noteTickStart(started)
             return snapshot
         }, clock: { Date() }, onError: { error in logger.error("tick failed: \(error)") }, onTick: { metrics.noteTickEnd() })
@@ -117,6 +123,31 @@ struct RunnerService: ServiceLifecycle.Service {
             await loop.run()
         } onGracefulShutdown: {
             Task { await loop.stop() }
+        }
+    }
+}
+
+/// With `tick_every: 0`, a check of the tick mark every minute: when cron's last tick is over 5
+/// minutes old, admins are paged, and this server delivers what is due itself (those pages
+/// among it) while cron stays away; it plans nothing, so escalations wait for a tick.
+struct WatcherService: ServiceLifecycle.Service {
+    let state: ServerState
+
+    func run() async throws {
+        let logger = state.logger
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                let workspace = try await state.refreshed().atCurrentTime()
+                let engine = workspace.engine()
+                let snapshot = try await workspace.snapshot()
+                let alarms = try await workspace.queueAdminAlarms(snapshot, engine: engine, checkTick: true)
+                if alarms.contains(where: { $0.key.hasPrefix(AdminAlarm.keyPrefix + "tick-stale|") }) {
+                    _ = try await engine.deliver(snapshot, now: workspace.now) { Task.isShuttingDownGracefully }
+                }
+            } catch {
+                logger.error("watching the runner failed: \(error)")
+            }
+            try? await Task.sleep(for: .seconds(60))
         }
     }
 }

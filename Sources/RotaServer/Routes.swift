@@ -188,23 +188,30 @@ struct Routes: Sendable {
 
     // MARK: health
 
+    /// 200 with every problem of DESIGN §15 listed (a stale tick, a failing page, invalid files);
+    /// 503 only when the database cannot be read or written, so a dead cron never takes alert
+    /// intake out of a load balancer.
     private func health() async throws -> Response {
-        let workspace = await state.current()
+        let workspace = await state.current().atCurrentTime()
         do {
-            let status = try await workspace.health().status
-            let fresh = status.lastTick.map { abs(workspace.now.timeIntervalSince($0)) <= 180 } ?? false
-            return Self.json(fresh ? .ok : .serviceUnavailable, .object([("status", .string(fresh ? "ok" : "stale")),
-                                                                       ("last_tick", .instant(status.lastTick))]))
+            let health = try await workspace.health()
+            try await workspace.store.probeWrite()
+            return Self.json(.ok, .object([("status", .string(health.problems.isEmpty ? "ok" : "problems")),
+                                           ("last_tick", .instant(health.status.lastTick)),
+                                           ("problems", .array(health.problems.map { .string($0) }))]))
         } catch {
-            return Self.json(.serviceUnavailable, .object([("status", .string("database unavailable")), ("last_tick", .null)]))
+            state.logger.error("health check: \(error)")
+            return Self.json(.serviceUnavailable, .object([("status", .string("database unavailable")), ("last_tick", .null),
+                                                           ("problems", .array([.string("the database cannot be read or written")]))]))
         }
     }
 
     private func metrics() async throws -> Response {
         let workspace = await state.current()
         let alerts = try await workspace.alerts(includeResolved: false)
-        let status = try await workspace.health().status
-        let text = state.metrics.exposition(open: Dictionary(grouping: alerts, by: \.status).mapValues(\.count), runner: status)
+        let health = try await workspace.atCurrentTime().health()
+        let text = state.metrics.exposition(open: Dictionary(grouping: alerts, by: \.status).mapValues(\.count), runner: health.status,
+                                            problems: health.problems.count, filesValid: !workspace.invalidFiles)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: text)))
     }

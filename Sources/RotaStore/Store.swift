@@ -95,6 +95,9 @@ public protocol OutboxStore: Sendable {
     func enqueue(_ entries: [OutboxEntry]) async throws(StoreError) -> Int
     /// Rows a claim would take now, read without writing (dry runs).
     func duePages(now: Date) async throws(StoreError) -> [StoredPage]
+    /// Rows whose last attempt failed (retrying, or for good) of open alerts, and notices of the
+    /// last day that failed: what the watcher tells admins about. Oldest due first.
+    func failingPages(now: Date) async throws(StoreError) -> [StoredPage]
 }
 
 /// The runner's own state: when it last ticked, and the lock that keeps ticks from overlapping.
@@ -105,6 +108,9 @@ public protocol OutboxStore: Sendable {
 public protocol RunnerStore: Sendable {
     func recordTick(now: Date, clock: Date) async throws(StoreError)
     func runnerStatus(now: Date) async throws(StoreError) -> RunnerStatus
+    /// A small write that changes nothing (the tick mark rewritten as it is), so a health check
+    /// learns whether the database can be written at all (a full disk, a read-only mount).
+    func probeWrite() async throws(StoreError)
     /// The runner lock, or nil when another runner holds it. Released by `RunnerLock.release()`.
     func acquireRunnerLock() async throws(StoreError) -> (any RunnerLock)?
 }

@@ -134,6 +134,18 @@ extension PostgresStore {
                 """, logger: self.logger).map(StoredPage.init)
         }
     }
+
+    public func failingPages(now: Date) async throws(StoreError) -> [StoredPage] {
+        try await read { db in
+            try await db.rows("""
+                SELECT page.* FROM page LEFT JOIN alert ON alert.id = page.alert_id
+                WHERE page.status = 'failed'
+                  AND (alert.status IN ('triggered', 'acknowledged')
+                       OR (page.alert_id IS NULL AND page.due_at >= \(now.addingTimeInterval(-86400).millis)))
+                ORDER BY page.due_at, page.id
+                """, logger: self.logger).map(StoredPage.init)
+        }
+    }
 }
 
 /// An outbox row to insert, as the columns of `page`.
@@ -154,4 +166,5 @@ struct OutboxRow {
 struct ClaimedPage: Sendable {
     var page: StoredPage
     var alert: StoredAlert?
+
 }

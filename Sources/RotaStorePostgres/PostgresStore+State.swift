@@ -135,6 +135,10 @@ extension PostgresStore {
         }
     }
 
+    public func probeWrite() async throws(StoreError) {
+        try await transaction { db in try await db.query("UPDATE runner SET host = host WHERE id = 1", logger: self.logger) }
+    }
+
     public func runnerStatus(now: Date) async throws(StoreError) -> RunnerStatus {
         try await read { db in
             let runner = try await db.rows("SELECT last_tick_at, host FROM runner WHERE id = 1", logger: self.logger).first

@@ -112,4 +112,15 @@ extension SQLiteStore {
                 """, arguments: [now.millis, now.millis])
         }
     }
+
+    public func failingPages(now: Date) async throws(StoreError) -> [StoredPage] {
+        try read { db in
+            try StoredPage.fetchAll(db, sql: """
+                SELECT page.* FROM page LEFT JOIN alert ON alert.id = page.alert_id
+                WHERE page.status = 'failed'
+                  AND (alert.status IN ('triggered', 'acknowledged') OR (page.alert_id IS NULL AND page.due_at >= ?))
+                ORDER BY page.due_at, page.id
+                """, arguments: [now.addingTimeInterval(-86400).millis])
+        }
+    }
 }

@@ -17,6 +17,10 @@ extension SQLiteStore {
         }
     }
 
+    public func probeWrite() async throws(StoreError) {
+        try write { db in try db.execute(sql: "UPDATE runner SET host = host WHERE id = 1") }
+    }
+
     public func runnerStatus(now: Date) async throws(StoreError) -> RunnerStatus {
         try read { db in
             let runner = try Row.fetchOne(db, sql: "SELECT last_tick_at, host FROM runner WHERE id = 1")

@@ -271,6 +271,10 @@ struct BoardTests {
             let down = try await server.request("POST", path, body: path == ann ? button : "action=ack", contentType: form)
             #expect(down.status == 503, "POST \(path): \(down.body)")
         }
+        // The one case /healthz answers 503: the database cannot be read or written.
+        let health = try await server.request("GET", "/healthz", timeout: 120)
+        #expect(health.status == 503, "\(health.body)")
+        #expect(health.body.contains("cannot be read or written"), "\(health.body)")
 
         // Back: the pool reconnects on its next attempt (its backoff is at most a minute): bounded wait.
         try database.start()

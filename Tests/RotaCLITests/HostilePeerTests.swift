@@ -111,7 +111,9 @@ struct HostilePeerTests {
                 wait
                 """.write(toFile: "\(dir)/pager.sh", atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/pager.sh")
-            try rota.write("r.yaml", onePersonRota("{command: [\"\(dir)/pager.sh\"], after: 1m}"))
+            // A loaded machine must not turn the control into a timeout.
+            try rota.write("r.yaml", onePersonRota("{command: [\"\(dir)/pager.sh\"], after: 1m}")
+                .replacingOccurrences(of: "settings: {timezone: UTC}", with: "settings: {timezone: UTC, command_timeout: 5m}"))
             try rota.run(["alert", "raise", "--service", "web", "--summary", "x", "--now", "2026-03-03T09:00:00Z"])
             return rota
         }
@@ -126,11 +128,14 @@ struct HostilePeerTests {
         // Positive control: the runner left alone, the child delivers when told to.
         let control = try setUp()
         let running = control.process(["tick", "--now", "2026-03-03T09:02:00Z"])
+        let errors = Pipe()
+        running.standardError = errors
         try running.run()
         #expect(try await eventually(30) { pids(control).count == 2 }, "the pager started its child")
         _ = go(control)
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         running.waitUntilExit()
-        #expect(running.terminationStatus == 0)
+        #expect(running.terminationStatus == 0, "\(said)")
         #expect(childLog(control), "the child delivers when nothing kills the runner")
 
         let rota = try setUp()

@@ -295,18 +295,23 @@ struct ServeTests {
         let rota = try servedRota(tickEvery: "1s")
         let server = try ServeProcess(rota)
         defer { server.stop() }
+        // Before the first tick, 200 with the problem listed; once the runner has ticked, ok.
         var health = try await server.request("GET", "/healthz")
-        for _ in 0..<50 where health.status != 200 {
+        for _ in 0..<50 where !health.body.contains(#""status":"ok""#) {
+            #expect(health.status == 200, "a stale tick is a problem, not a 503: \(health.body)")
             try await Task.sleep(for: .milliseconds(100))
             health = try await server.request("GET", "/healthz")
         }
         #expect(health.status == 200)
         #expect(health.body.contains(#""status":"ok""#))
+        #expect(health.body.contains(#""problems":[]"#))
         _ = try await server.request("POST", "/v1/alerts", body: #"{"summary":"x"}"#, token: "tok-scripts")
         let metrics = try await server.request("GET", "/metrics")
         #expect(metrics.body.contains(#"rota_alerts_open{status="triggered"} 1"#))
         #expect(metrics.body.contains(#"rota_ingest_requests_total{route="generic",integration="scripts",code="202"} 1"#))
         #expect(metrics.body.contains("rota_last_tick_timestamp_seconds"))
+        #expect(metrics.body.contains("rota_rota_files_valid 1"))
+        #expect(metrics.body.contains("rota_pages_failed_total 0"))
         #expect(try await server.request("POST", "/v1/heartbeats/nightly", body: "{}", token: "tok-scripts").status == 404, "unknown heartbeat")
     }
 

@@ -27,6 +27,8 @@ public struct ShiftNotice: Hashable, Sendable, OutboundMessage {
     public enum Kind: String, Sendable {
         case shiftStart = "shift_start"
         case changes
+        /// rota itself needs a human (DESIGN §15): sent to `settings.admins`.
+        case admin
     }
 
     public var key: String

@@ -10,6 +10,13 @@ public enum ShiftNotices {
         public var key: String
         public var subject: String
         public var text: String
+
+        public init(person: String, key: String, subject: String, text: String) {
+            self.person = person
+            self.key = key
+            self.subject = subject
+            self.text = text
+        }
     }
 
     /// Shifts starting after `now` and within `before`, each told in full to the person taking it.

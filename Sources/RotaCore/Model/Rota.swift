@@ -16,6 +16,9 @@ public struct Settings: Hashable, Sendable {
     /// "Your next 7 days changed" after an override, swap or leave.
     public var noticeChanges: Bool
     public var server: ServerSettings
+    /// Who is paged when rota itself needs a human (DESIGN §15): a page failed for good, the
+    /// rota files invalid for 10 minutes, the runner stale.
+    public var admins: [Target] = []
 
     public init(zone: Zone = .utc, emailFrom: String? = nil,
                 sendmail: [String] = ["/usr/sbin/sendmail", "-oi", "--"],
