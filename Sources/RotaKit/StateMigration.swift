@@ -36,17 +36,28 @@ public enum StateMigration {
         guard let target = try await StoreOpening.open(to, environment: environment) as? PostgresStore else {
             throw RotaError.usage("--to must be a PostgreSQL address")
         }
-        let tables = try await storeCall { try await source.exportTables() }
-        try await storeCall { try await target.importTables(tables) }
-        let copied = try await storeCall { try await target.tableCounts() }
-        for table in tables where copied[table.name] != table.rows.count {
-            throw RotaError.store(.database("the copy of \(table.name) holds \(copied[table.name] ?? 0) rows, not \(table.rows.count)"))
-        }
+        // The source's write lock is held from the first row read until it is marked moved, so a
+        // raise during the copy waits (or fails, saying the database is locked), never vanishes.
+        let move = try await storeCall { try source.beginMove() }
+        let tables = move.tables
         let counts = tables.map { (table: $0.name, rows: $0.rows.count) }
-        let summary = counts.filter { $0.rows > 0 }.map { "\($0.rows) \($0.table)" }.joined(separator: ", ")
+        do {
+            try await storeCall { try await target.importTables(tables) }
+            let copied = try await storeCall { try await target.tableCounts() }
+            for table in tables where copied[table.name] != table.rows.count {
+                throw RotaError.store(.database("the copy of \(table.name) holds \(copied[table.name] ?? 0) rows, not \(table.rows.count)"))
+            }
+            let summary = counts.filter { $0.rows > 0 }.map { "\($0.rows) \($0.table)" }.joined(separator: ", ")
+            try await storeCall {
+                try await target.append(AuditEntry(.stateMigrated, "state copied from sqlite:\(path) (\(summary.isEmpty ? "empty" : summary))"),
+                                        actor: actor ?? Workspace.unixUser(environment), now: Date().wholeMilliseconds)
+            }
+        } catch {
+            move.abandon()
+            throw error
+        }
         try await storeCall {
-            try await target.append(AuditEntry(.stateMigrated, "state copied from sqlite:\(path) (\(summary.isEmpty ? "empty" : summary))"),
-                                    actor: actor ?? Workspace.unixUser(environment), now: Date().wholeMilliseconds)
+            try move.finish(target: target.location, at: Date())
         }
         return Outcome(target: target.location, counts: counts)
     }

@@ -4,6 +4,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case schemaTooNew(path: String, unknown: [String])
     case notFound(String)
     case database(String)
+    /// The database was moved (`rota migrate`) and refuses writes: where it went, in words.
+    case moved(String)
 
     public var description: String {
         switch self {
@@ -12,6 +14,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
             "the database \(path) was written by a newer rota (schema \(unknown.joined(separator: ", "))); upgrade rota before using it — this binary refuses to write to it"
         case .notFound(let what): what
         case .database(let message): "database error: \(message)"
+        case .moved(let message): message
         }
     }
 }

@@ -81,11 +81,13 @@ public final class SQLiteStore: Store {
         try mappingErrors { try queue.read(fetch) }
     }
 
-    private func mappingErrors<T>(_ body: () throws -> T) throws(StoreError) -> T {
+    func mappingErrors<T>(_ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()
         } catch let error as StoreError {
             throw error
+        } catch let error as DatabaseError where (error.message ?? "").hasPrefix(SQLiteMove.refusal) {
+            throw StoreError.moved(error.message ?? "")
         } catch {
             throw StoreError.database("\(error)")
         }

@@ -105,7 +105,7 @@ struct HostilePeerTests {
             let dir = rota.directory.path
             try """
                 #!/bin/sh
-                ( i=0; while [ ! -e \(dir)/go ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done
+                ( i=0; while [ ! -e \(dir)/go ] && [ $i -lt 3000 ]; do sleep 0.05; i=$((i+1)); done
                   [ -e \(dir)/go ] && echo delivered >> \(dir)/child.log ) &
                 echo "$$ $!" > \(dir)/pids
                 wait
