@@ -36,7 +36,7 @@ public protocol CoverStore: Sendable {
     func covers(_ kind: StoredCover.Kind, endingAfter after: Date?) async throws(StoreError) -> [StoredCover]
     /// Removes one cover, logged with `describe`'s text.
     func removeCover(_ kind: StoredCover.Kind, id: Int, actor: String, now: Date,
-                     describe: @Sendable (StoredCover) -> String) async throws(StoreError) -> StoredCover
+                     describe: @escaping @Sendable (StoredCover) -> String) async throws(StoreError) -> StoredCover
 }
 
 /// Alerts and their escalation state.
@@ -56,7 +56,7 @@ public protocol AlertStore: Sendable {
     /// it runs inside the transaction and must do no I/O.
     @discardableResult
     func advanceAlerts(now: Date, only alertID: Int?, actor: String,
-                       decide: (StoredAlert) -> AlertDecision?) async throws(StoreError) -> Int
+                       decide: @escaping @Sendable (StoredAlert) -> AlertDecision?) async throws(StoreError) -> Int
     func alert(id: Int) async throws(StoreError) -> StoredAlert
     /// The open (triggered or acknowledged) alert of a service with this dedup key, if any.
     func openAlert(service: String, dedupKey: String) async throws(StoreError) -> StoredAlert?

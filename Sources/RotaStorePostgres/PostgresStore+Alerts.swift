@@ -117,7 +117,7 @@ extension PostgresStore {
     /// on each other in a cycle); a runner that comes second waits, then finds them moved on.
     @discardableResult
     public func advanceAlerts(now: Date, only alertID: Int?, actor: String,
-                              decide: (StoredAlert) -> AlertDecision?) async throws(StoreError) -> Int {
+                              decide: @escaping @Sendable (StoredAlert) -> AlertDecision?) async throws(StoreError) -> Int {
         try await transaction { db in
             let rows: [Cells]
             if let alertID {

@@ -109,7 +109,7 @@ extension PostgresStore {
     }
 
     public func removeCover(_ kind: StoredCover.Kind, id: Int, actor: String, now: Date,
-                            describe: @Sendable (StoredCover) -> String) async throws(StoreError) -> StoredCover {
+                            describe: @escaping @Sendable (StoredCover) -> String) async throws(StoreError) -> StoredCover {
         try await transaction { db in
             guard let row = try await db.rows("DELETE FROM \(unescaped: kind.table) WHERE id = \(Int64(id)) RETURNING *", logger: self.logger).first else {
                 throw StoreError.notFound("no \(kind.rawValue) #\(id)")
@@ -160,23 +160,22 @@ extension PostgresStore {
     /// A session advisory lock on a connection of its own: a runner that dies or loses its
     /// connection loses the lock with it (its claims come back when their leases lapse).
     public func acquireRunnerLock() async throws(StoreError) -> (any RunnerLock)? {
-        let connection: PostgresConnection
-        do {
-            connection = try await PostgresConnection.connect(configuration: lockConfiguration, id: 2, logger: logger)
-        } catch {
-            throw Self.describe(error, address: address, opening: false)
-        }
-        do {
-            let held = try await connection.query("SELECT pg_try_advisory_lock(\(Self.runnerLockKey))", logger: logger).collect().first?.decode(Bool.self)
-            guard held == true else {
+        let (configuration, logger, key) = (lockConfiguration, self.logger, Self.runnerLockKey)
+        let held: PostgresConnection? = try await Self.bounded(address: address) {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
+            do {
+                let held = try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger).collect().first?.decode(Bool.self)
+                guard held == true else {
+                    try? await connection.close()
+                    return nil
+                }
+                return connection
+            } catch {
                 try? await connection.close()
-                return nil
+                throw error
             }
-            return AdvisoryLock(connection: connection)
-        } catch {
-            try? await connection.close()
-            throw Self.describe(error, address: address, opening: false)
         }
+        return held.map { AdvisoryLock(connection: $0) }
     }
 
     // MARK: calendar feeds

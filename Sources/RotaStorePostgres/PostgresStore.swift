@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import NIOSSL
 import PostgresNIO
@@ -35,15 +36,12 @@ public final class PostgresStore: Store {
         configuration.options.additionalStartupParameters = [("application_name", "rota")]
         // One direct connection first: an unreachable server or a wrong password is a clear
         // error at once, not a request queued in the pool while it retries for a minute.
-        do {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 1,
+        let direct = configuration
+        try await bounded(address: address, opening: true) {
+            let connection = try await PostgresConnection.connect(configuration: direct, id: 1,
                                                                   logger: Logger(label: "rota.postgres", factory: { _ in SwiftLogNoOpLogHandler() }))
             defer { Task { try? await connection.close() } }
             try await PostgresMigrations.migrate(connection, address: address)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw describe(error, address: address, opening: true)
         }
         var pool = PostgresClient.Configuration(host: address.host, port: address.port, username: address.user,
                                                 password: address.password, database: address.database, tls: poolTLS)
@@ -96,23 +94,47 @@ public final class PostgresStore: Store {
 
     // MARK: running statements
 
+    /// How long one database operation may take, from asking the pool for a connection to the
+    /// answer: past it the operation is given up (its task cancelled; a statement in flight is
+    /// abandoned with its connection) and the caller hears so, so that a server restarted under
+    /// load never leaves a command or a request waiting for good.
+    static let deadline: Duration = .seconds(20)
+
     /// Runs `body` in one transaction on a pooled connection, mapping errors to `StoreError`.
     @discardableResult
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-        } catch {
-            throw Self.describe(error, address: address, opening: false)
-        }
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        let (client, logger) = (self.client, self.logger)
+        return try await Self.bounded(address: address) { try await client.withTransaction(logger: logger) { connection in try await body(connection) } }
     }
 
     /// Runs reads on a pooled connection.
-    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
-        do {
-            return try await client.withConnection { connection in try await body(connection) }
-        } catch {
-            throw Self.describe(error, address: address, opening: false)
+    func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
+        let client = self.client
+        return try await Self.bounded(address: address) { try await client.withConnection { connection in try await body(connection) } }
+    }
+
+    /// `operation` within `deadline`: whichever ends first, the operation or the deadline,
+    /// answers; the other is cancelled and not waited for.
+    static func bounded<T: Sendable>(address: PostgresAddress, opening: Bool = false,
+                                             _ operation: @escaping @Sendable () async throws -> T) async throws(StoreError) -> T {
+        let once = Deadline<T>()
+        let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
+            once.arm(continuation)
+            let work = Task {
+                do {
+                    once.resume(.success(try await operation()))
+                } catch {
+                    once.resume(.failure(Self.describe(error, address: address, opening: opening)))
+                }
+            }
+            let deadline = Self.deadline
+            Task {
+                try? await Task.sleep(for: deadline)
+                work.cancel()
+                once.resume(.failure(.database("PostgreSQL at \(address.shown) did not answer within \(deadline.components.seconds) s (restarting, or unreachable); nothing was changed by this request, try again")))
+            }
         }
+        return try result.get()
     }
 
     /// What went wrong, said without the password or the statement's values.
@@ -230,4 +252,23 @@ extension TransferValue {
     init(_ value: String?) { self = value.map { .text($0) } ?? .null }
     init(_ value: Data?) { self = value.map { .blob($0) } ?? .null }
     init(_ value: Date?) { self = value.map { .int($0.millis) } ?? .null }
+}
+
+/// A continuation resumed once, by the operation or by its deadline.
+private final class Deadline<T: Sendable>: Sendable {
+    private let state = Mutex<(continuation: CheckedContinuation<Result<T, StoreError>, Never>?, done: Bool)>((nil, false))
+
+    func arm(_ continuation: CheckedContinuation<Result<T, StoreError>, Never>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    func resume(_ result: Result<T, StoreError>) {
+        let continuation = state.withLock { state -> CheckedContinuation<Result<T, StoreError>, Never>? in
+            guard !state.done else { return nil }
+            state.done = true
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume(returning: result)
+    }
 }

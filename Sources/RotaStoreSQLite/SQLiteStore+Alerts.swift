@@ -88,7 +88,7 @@ extension SQLiteStore {
 
     @discardableResult
     public func advanceAlerts(now: Date, only alertID: Int?, actor: String,
-                              decide: (StoredAlert) -> AlertDecision?) async throws(StoreError) -> Int {
+                              decide: @escaping @Sendable (StoredAlert) -> AlertDecision?) async throws(StoreError) -> Int {
         try write { db in
             let alerts: [StoredAlert]
             if let alertID {

@@ -54,7 +54,7 @@ extension SQLiteStore {
     }
 
     public func removeCover(_ kind: StoredCover.Kind, id: Int, actor: String, now: Date,
-                            describe: @Sendable (StoredCover) -> String) async throws(StoreError) -> StoredCover {
+                            describe: @escaping @Sendable (StoredCover) -> String) async throws(StoreError) -> StoredCover {
         try write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(kind.rawValue) WHERE id = ?", arguments: [id]) else {
                 throw StoreError.notFound("no \(kind.rawValue) #\(id)")

@@ -92,8 +92,9 @@ public final class PrivatePostgres: @unchecked Sendable {
                                   "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
     }
 
-    public func stop() throws {
-        try asPostgres("pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
+    /// `immediate`: as a crash would (no shutdown checkpoint, clients cut off mid-statement).
+    public func stop(immediate: Bool = false) throws {
+        try asPostgres("pg_ctl", ["-D", directory + "/data", "-m", immediate ? "immediate" : "fast", "-w", "stop"])
     }
 
     /// Stops the server for good and removes its files.
