@@ -116,7 +116,19 @@ public enum IngestParser {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
             throw IngestProblem(["the body is not a JSON object"])
         }
-        return object
+        return withoutNUL(object) as? [String: Any] ?? object
+    }
+
+    /// Every string with its NUL characters (`\u0000`) shown as U+FFFD: a C string (SQLite's
+    /// text, a pager's environment) would end at the NUL and silently cut the rest.
+    static func withoutNUL(_ value: Any) -> Any {
+        switch value {
+        case let text as String: text.contains("\u{0}") ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
+        case let list as [Any]: list.map(withoutNUL)
+        case let object as [String: Any]:
+            Dictionary(uniqueKeysWithValues: object.map { (withoutNUL($0.key) as? String ?? $0.key, withoutNUL($0.value)) })
+        default: value
+        }
     }
 
     private static func action(_ value: Any?, names: [String: IngestEvent.Action], errors: inout [String],

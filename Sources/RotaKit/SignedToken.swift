@@ -8,6 +8,8 @@ public struct TokenSigner: Sendable {
         case acknowledge = "ack"
         case feed
         case board
+        /// A button on a person's page: answers only with that page's (unrevoked) token beside it.
+        case pageButton = "button"
     }
 
     /// The secret's bytes (a `SymmetricKey` is made for each use: it is not `Sendable`).

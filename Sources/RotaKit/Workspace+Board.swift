@@ -122,16 +122,19 @@ extension Workspace {
         let shifts = try await shifts(schedules: [], person: person, window: window, whole: true)
         let signer = try tokenSigner()
         let alerts = try await alertStandings(zone: person.timezone ?? inputZone).filter { $0.paged.contains(person.id) }
-            .map { ($0, linkToken(alert: $0.alert.id, person: person.id, signer: signer)) }
+            .map { ($0, linkToken(.pageButton, alert: $0.alert.id, person: person.id, signer: signer)) }
         let base = rota.settings.server.publicURL
         return PersonBoard(person: person, shifts: shifts, alerts: alerts,
                            calendarURL: base.map { "\($0)/calendar/\(token).ics" })
     }
 
-    /// Answers an alert from a person's page: the answer token must name this person.
+    /// Answers an alert from a person's page: the button's token must name this person, and the
+    /// page's own token must still stand (a revoked feed revokes its buttons too). A button's
+    /// token is no ack link: `/a/TOKEN` refuses it.
     public func answer(personToken: String, answer token: String, action: IngestEvent.Action) async throws -> Bool {
-        guard let person = try await feedPerson(token: personToken), let link = try resolveLink(token), link.person == person.id else { return false }
-        _ = try await answer(link: token, action: action)
+        guard let person = try await feedPerson(token: personToken), let link = try resolveLink(token, purpose: .pageButton),
+              link.person == person.id else { return false }
+        _ = try await answer(link: token, action: action, purpose: .pageButton)
         return true
     }
 

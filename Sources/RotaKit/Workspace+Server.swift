@@ -94,25 +94,25 @@ extension Workspace {
     }
 
     /// The token of an ack link (or a person page's button) for `person` about `alertID`, valid 7 days.
-    func linkToken(alert id: Int, person: String, signer: TokenSigner) -> String {
-        Self.linkToken(alert: id, person: person, signer: signer, now: now)
+    func linkToken(_ purpose: TokenSigner.Purpose = .acknowledge, alert id: Int, person: String, signer: TokenSigner) -> String {
+        Self.linkToken(purpose, alert: id, person: person, signer: signer, now: now)
     }
 
-    static func linkToken(alert id: Int, person: String, signer: TokenSigner, now: Date) -> String {
-        signer.sign(.acknowledge, [String(id), person, String(Int(now.addingTimeInterval(linkLifetime).timeIntervalSince1970))])
+    static func linkToken(_ purpose: TokenSigner.Purpose = .acknowledge, alert id: Int, person: String, signer: TokenSigner, now: Date) -> String {
+        signer.sign(purpose, [String(id), person, String(Int(now.addingTimeInterval(linkLifetime).timeIntervalSince1970))])
     }
 
     /// The alert and person an ack link names, or nil when it is forged or expired.
-    public func resolveLink(_ token: String) throws -> (alertID: Int, person: String)? {
-        guard let fields = try tokenSigner().verify(.acknowledge, token), fields.count == 3,
+    public func resolveLink(_ token: String, purpose: TokenSigner.Purpose = .acknowledge) throws -> (alertID: Int, person: String)? {
+        guard let fields = try tokenSigner().verify(purpose, token), fields.count == 3,
               let id = Int(fields[0]), let expires = Double(fields[2]),
               now.timeIntervalSince1970 < expires else { return nil }
         return (id, fields[1])
     }
 
     /// Acknowledges or resolves through a link, as the person it was sent to; idempotent.
-    public func answer(link token: String, action: IngestEvent.Action) async throws -> StoredAlert? {
-        guard let (id, person) = try resolveLink(token) else { return nil }
+    public func answer(link token: String, action: IngestEvent.Action, purpose: TokenSigner.Purpose = .acknowledge) async throws -> StoredAlert? {
+        guard let (id, person) = try resolveLink(token, purpose: purpose) else { return nil }
         let actor = "\(person) (link)"
         switch action {
         case .acknowledge: return try await acknowledge(id, actorID: actor)

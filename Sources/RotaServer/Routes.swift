@@ -29,6 +29,9 @@ struct Routes: Sendable {
             return try await link(context.parameters.get("token") ?? "", action: action)
         }
         router.get("calendar/:file") { request, context in try await calendar(context.parameters.get("file") ?? "") }
+        // Mail scanners and link previews check links with HEAD: the GET's answer, without its body.
+        router.head("a/:token") { request, context in Self.headOnly(try await link(context.parameters.get("token") ?? "", action: nil)) }
+        router.head("calendar/:file") { request, context in Self.headOnly(try await calendar(context.parameters.get("file") ?? "")) }
         router.post("v1/heartbeats/:id") { request, context in try await ping(request, id: context.parameters.get("id") ?? "") }
         router.get("healthz") { request, context in try await health() }
         router.get("metrics") { request, context in try await metrics() }
@@ -172,10 +175,9 @@ struct Routes: Sendable {
 
     private func ping(_ request: Request, id: String) async throws -> Response {
         let workspace = await state.current()
-        guard let heartbeat = workspace.rota.heartbeat(id) else {
-            return Self.json(.notFound, .object([("error", .string("no heartbeat '\(id)'"))]))
-        }
-        guard let token = Self.bearer(request), workspace.heartbeatAccepts(heartbeat, token: token) else {
+        // An unknown id and a wrong token get the same answer, so ids cannot be probed.
+        guard let heartbeat = workspace.rota.heartbeat(id), let token = Self.bearer(request),
+              workspace.heartbeatAccepts(heartbeat, token: token) else {
             return Self.json(.unauthorized, .object([("error", .string("a valid token for this heartbeat is required"))]))
         }
         do {
@@ -217,6 +219,10 @@ struct Routes: Sendable {
     }
 
     // MARK: answers
+
+    static func headOnly(_ response: Response) -> Response {
+        Response(status: response.status, headers: response.headers)
+    }
 
     static func json(_ status: HTTPResponse.Status, _ document: JSONValue) -> Response {
         var bytes: [UInt8] = []

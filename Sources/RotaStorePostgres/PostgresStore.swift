@@ -37,7 +37,7 @@ public final class PostgresStore: Store {
         // One direct connection first: an unreachable server or a wrong password is a clear
         // error at once, not a request queued in the pool while it retries for a minute.
         let direct = configuration
-        try await bounded(address: address, opening: true) {
+        try await bounded(address: address, opening: true, within: openingDeadline) {
             let connection = try await PostgresConnection.connect(configuration: direct, id: 1,
                                                                   logger: Logger(label: "rota.postgres", factory: { _ in SwiftLogNoOpLogHandler() }))
             defer { Task { try? await connection.close() } }
@@ -98,7 +98,9 @@ public final class PostgresStore: Store {
     /// answer: past it the operation is given up (its task cancelled; a statement in flight is
     /// abandoned with its connection) and the caller hears so, so that a server restarted under
     /// load never leaves a command or a request waiting for good.
-    static let deadline: Duration = .seconds(20)
+    static let deadline: Duration = .seconds(30)
+    /// Opening may migrate a new database's schema first: a longer bound.
+    static let openingDeadline: Duration = .seconds(60)
 
     /// Runs `body` in one transaction on a pooled connection, mapping errors to `StoreError`.
     @discardableResult
@@ -115,8 +117,8 @@ public final class PostgresStore: Store {
 
     /// `operation` within `deadline`: whichever ends first, the operation or the deadline,
     /// answers; the other is cancelled and not waited for.
-    static func bounded<T: Sendable>(address: PostgresAddress, opening: Bool = false,
-                                             _ operation: @escaping @Sendable () async throws -> T) async throws(StoreError) -> T {
+    static func bounded<T: Sendable>(address: PostgresAddress, opening: Bool = false, within deadline: Duration = deadline,
+                                     _ operation: @escaping @Sendable () async throws -> T) async throws(StoreError) -> T {
         let once = Deadline<T>()
         let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
             once.arm(continuation)
@@ -127,7 +129,6 @@ public final class PostgresStore: Store {
                     once.resume(.failure(Self.describe(error, address: address, opening: opening)))
                 }
             }
-            let deadline = Self.deadline
             Task {
                 try? await Task.sleep(for: deadline)
                 work.cancel()

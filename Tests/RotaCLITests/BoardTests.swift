@@ -309,3 +309,55 @@ struct BoardTests {
         return (http?.statusCode ?? 0, headers)
     }
 }
+
+@Suite("Links and tokens over HTTP: what a probe, a scanner or a revoked page gets")
+struct LinkEdgeTests {
+    func path(_ link: String) -> String { URL(string: link.trimmingCharacters(in: .whitespacesAndNewlines))?.path ?? "" }
+
+    @Test("a person's button token is no ack link and dies with feed revoke; HEAD on an ack link answers as GET; heartbeat ids cannot be probed; a NUL is kept as U+FFFD")
+    func linkEdges() async throws {
+        let rota = try boardRota()
+        try rota.write("extra.yaml", """
+            heartbeats: [{id: monitor, service: web, every: 5m, token_env: ROTA_TOKEN_SCRIPTS}]
+            integrations: [{id: scripts, kind: generic, service: web, token_env: ROTA_TOKEN_SCRIPTS}]
+            """)
+        #expect(try rota.run(["alert", "raise", "--service", "web", "--summary", "disk full"], environment: ServeProcess.environment).status == 0)
+        let ann = path(try rota.run(["board", "url", "--person", "ann"], environment: ServeProcess.environment).stdout)
+        let server = try ServeProcess(rota)
+        defer { server.stop() }
+        let form = "application/x-www-form-urlencoded"
+        let answer = try #require(await server.request("GET", ann).body.firstMatch(of: /name="answer" value="([^"]+)"/).map { String($0.1) })
+
+        // The button's token posted to the ack-link door is refused; the ack link in the page works there.
+        #expect(try await server.request("POST", "/a/\(answer)", body: "action=ack", contentType: form).status == 403)
+        let pages = (try? String(contentsOfFile: rota.directory.path + "/pages.txt", encoding: .utf8)) ?? ""
+        let ack = try #require(pages.firstRange(of: /\/a\/[A-Za-z0-9._~-]+/).map { String(pages[$0]) }, "ann was paged with an ack link")
+        #expect(try await server.request("HEAD", ack).status == 200, "HEAD answers as GET does")
+        #expect(try await server.request("HEAD", "/a/forged.token").status == 403)
+
+        // After feed revoke, the page and its buttons are dead (positive control first: the button works before).
+        let button = "action=ack&answer=\(answer)"
+        try rota.run(["feed", "revoke", "--person", "ann"], environment: ServeProcess.environment)
+        let revoked = try await server.request("POST", ann, body: button, contentType: form).status
+        #expect([403, 404].contains(revoked), "\(revoked)")
+        #expect(try rota.run(["alert", "show", "1", "--json"]).json["status"] as? String == "triggered", "the revoked button changed nothing")
+        let fresh = path(try rota.run(["board", "url", "--person", "ann"], environment: ServeProcess.environment).stdout)
+        let freshAnswer = try #require(await server.request("GET", fresh).body.firstMatch(of: /name="answer" value="([^"]+)"/).map { String($0.1) })
+        #expect(try await server.request("POST", fresh, body: "action=ack&answer=\(freshAnswer)", contentType: form).status == 200)
+        #expect(try rota.run(["alert", "show", "1", "--json"]).json["status"] as? String == "acknowledged", "the new page's button works")
+
+        // An unknown heartbeat and a known one with a wrong token get the same 401; the right token pings.
+        let unknown = try await server.request("POST", "/v1/heartbeats/nope", body: "", token: "tok-scripts")
+        let wrong = try await server.request("POST", "/v1/heartbeats/monitor", body: "", token: "tok-wrong")
+        #expect(unknown.status == 401 && wrong.status == 401 && unknown.body == wrong.body, "\(unknown) \(wrong)")
+        #expect(try await server.request("POST", "/v1/heartbeats/monitor", body: "", token: "tok-scripts").status == 200)
+
+        // A NUL inside a summary keeps the rest of the text.
+        let raised = try await server.request("POST", "/v1/alerts", body: #"{"summary":"before\u0000after"}"#, token: "tok-scripts")
+        #expect(raised.status == 202, "\(raised.body)")
+        let id = try #require((try JSONSerialization.jsonObject(with: Data(raised.body.utf8)) as? [String: Any])?["id"] as? Int)
+        let shown = try rota.run(["alert", "show", "\(id)", "--json"]).json
+        #expect(shown["summary"] as? String == "before\u{FFFD}after", "\(shown["summary"] ?? "none")")
+    }
+}
+

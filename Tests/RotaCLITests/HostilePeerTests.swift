@@ -76,7 +76,7 @@ struct HostilePeerTests {
         let peer = try Peer("hostile_peer.py", record: rota.directory.appendingPathComponent("peer.jsonl").path)
         defer { peer.stop() }
         // ann's webhook is only used a minute after level 1 is due, so the raise itself does not wait on it.
-        try twoPeopleRota(rota, annContact: "{webhook: \"http://127.0.0.1:\(peer.port)/trickle/T0\", after: 1m}", settings: ", webhook_timeout: 60s")
+        try twoPeopleRota(rota, annContact: "{webhook: \"http://127.0.0.1:\(peer.port)/trickle/T0\", after: 1m}", settings: ", webhook_timeout: 120s")
         try rota.run(["alert", "raise", "--service", "chat", "--summary", "chat down", "--now", "2026-03-03T09:00:00Z"])
         try rota.run(["alert", "raise", "--service", "web", "--summary", "web down", "--now", "2026-03-03T09:00:00Z"])
         #expect(bobPages(rota).count == 1, "bob's level 1 went at the raise")
