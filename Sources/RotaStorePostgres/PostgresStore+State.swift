@@ -161,7 +161,7 @@ extension PostgresStore {
     /// connection loses the lock with it (its claims come back when their leases lapse).
     public func acquireRunnerLock() async throws(StoreError) -> (any RunnerLock)? {
         let (configuration, logger, key) = (lockConfiguration, self.logger, Self.runnerLockKey)
-        let held: PostgresConnection? = try await Self.bounded(address: address) {
+        let held: PostgresConnection? = try await Self.bounded(address: address, within: deadline) {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
             do {
                 let held = try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger).collect().first?.decode(Bool.self)

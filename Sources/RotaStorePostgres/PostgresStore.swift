@@ -22,7 +22,8 @@ public final class PostgresStore: Store {
 
     /// Connects (failing fast with a clear message when the server cannot be reached), migrates,
     /// and starts a connection pool for what follows.
-    public static func open(address: PostgresAddress, localPath: String, host: String) async throws(StoreError) -> PostgresStore {
+    public static func open(address: PostgresAddress, localPath: String, host: String,
+                            deadline: Duration = defaultDeadline) async throws(StoreError) -> PostgresStore {
         let tls: PostgresConnection.Configuration.TLS
         let poolTLS: PostgresClient.Configuration.TLS
         do {
@@ -37,7 +38,7 @@ public final class PostgresStore: Store {
         // One direct connection first: an unreachable server or a wrong password is a clear
         // error at once, not a request queued in the pool while it retries for a minute.
         let direct = configuration
-        try await bounded(address: address, opening: true, within: openingDeadline) {
+        try await bounded(address: address, opening: true, within: max(.seconds(60), deadline * 2)) {
             let connection = try await PostgresConnection.connect(configuration: direct, id: 1,
                                                                   logger: Logger(label: "rota.postgres", factory: { _ in SwiftLogNoOpLogHandler() }))
             defer { Task { try? await connection.close() } }
@@ -49,14 +50,16 @@ public final class PostgresStore: Store {
         pool.options.maximumConnections = 16
         pool.options.additionalStartupParameters = [("application_name", "rota")]
         let client = PostgresClient(configuration: pool)
-        return PostgresStore(address: address, localPath: localPath, host: host, client: client, lockConfiguration: configuration)
+        return PostgresStore(address: address, localPath: localPath, host: host, client: client, lockConfiguration: configuration,
+                             deadline: deadline)
     }
 
     /// The direct connection's settings, for the runner lock's own session.
     let lockConfiguration: PostgresConnection.Configuration
 
     private init(address: PostgresAddress, localPath: String, host: String, client: PostgresClient,
-                 lockConfiguration: PostgresConnection.Configuration) {
+                 lockConfiguration: PostgresConnection.Configuration, deadline: Duration) {
+        self.deadline = deadline
         self.address = address
         self.localPath = localPath
         self.host = host
@@ -98,26 +101,27 @@ public final class PostgresStore: Store {
     /// answer: past it the operation is given up (its task cancelled; a statement in flight is
     /// abandoned with its connection) and the caller hears so, so that a server restarted under
     /// load never leaves a command or a request waiting for good.
-    static let deadline: Duration = .seconds(30)
-    /// Opening may migrate a new database's schema first: a longer bound.
-    static let openingDeadline: Duration = .seconds(60)
+    public static let defaultDeadline: Duration = .seconds(30)
+    /// This store's bound on each operation; opening (which may migrate a new schema) gets twice
+    /// as long, at least a minute.
+    let deadline: Duration
 
     /// Runs `body` in one transaction on a pooled connection, mapping errors to `StoreError`.
     @discardableResult
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
         let (client, logger) = (self.client, self.logger)
-        return try await Self.bounded(address: address) { try await client.withTransaction(logger: logger) { connection in try await body(connection) } }
+        return try await Self.bounded(address: address, within: deadline) { try await client.withTransaction(logger: logger) { connection in try await body(connection) } }
     }
 
     /// Runs reads on a pooled connection.
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(StoreError) -> T {
         let client = self.client
-        return try await Self.bounded(address: address) { try await client.withConnection { connection in try await body(connection) } }
+        return try await Self.bounded(address: address, within: deadline) { try await client.withConnection { connection in try await body(connection) } }
     }
 
     /// `operation` within `deadline`: whichever ends first, the operation or the deadline,
     /// answers; the other is cancelled and not waited for.
-    static func bounded<T: Sendable>(address: PostgresAddress, opening: Bool = false, within deadline: Duration = deadline,
+    static func bounded<T: Sendable>(address: PostgresAddress, opening: Bool = false, within deadline: Duration,
                                      _ operation: @escaping @Sendable () async throws -> T) async throws(StoreError) -> T {
         let once = Deadline<T>()
         let result: Result<T, StoreError> = await withCheckedContinuation { continuation in

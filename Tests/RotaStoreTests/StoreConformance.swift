@@ -22,8 +22,8 @@ struct Backend: Sendable, CustomStringConvertible {
         Backend(description: "PostgreSQL") {
             let address = try PostgresAddress.parse(try PostgresTestServer.freshDatabase(), environment: PostgresTestServer.environment)
             let local = temporaryDatabasePath()
-            return (try await PostgresStore.open(address: address, localPath: local, host: "test"),
-                    { try await PostgresStore.open(address: address, localPath: local, host: "test") })
+            return (try await PostgresStore.open(address: address, localPath: local, host: "test", deadline: inProcessDeadline),
+                    { try await PostgresStore.open(address: address, localPath: local, host: "test", deadline: inProcessDeadline) })
         },
     ] : [])
 }
@@ -250,3 +250,10 @@ struct StoreConformance {
         again?.release()
     }
 }
+
+/// The deadline of PostgreSQL operations for stores opened inside the test process: far longer
+/// than the 30 s of a rota process, because the test process's shared thread pool can be held
+/// by other suites' blocking waits for minutes. The deadline itself is tested end to end, on the
+/// binary (PostgresRestartTests).
+let inProcessDeadline: Duration = .seconds(600)
+
