@@ -147,7 +147,8 @@ struct WatcherService: ServiceLifecycle.Service {
             } catch {
                 logger.error("watching the runner failed: \(error)")
             }
-            try? await Task.sleep(for: .seconds(60))
+            // Woken at once by a graceful shutdown (SIGTERM), not a minute later.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(60)) }
         }
     }
 }

@@ -312,7 +312,7 @@ struct ServeTests {
         #expect(metrics.body.contains("rota_last_tick_timestamp_seconds"))
         #expect(metrics.body.contains("rota_rota_files_valid 1"))
         #expect(metrics.body.contains("rota_pages_failed_total 0"))
-        #expect(try await server.request("POST", "/v1/heartbeats/nightly", body: "{}", token: "tok-scripts").status == 404, "unknown heartbeat")
+        #expect(try await server.request("POST", "/v1/heartbeats/nightly", body: "{}", token: "tok-scripts").status == 401, "an unknown heartbeat answers as a wrong token does")
     }
 
     @Test("SIGTERM while a slow pager runs: the page completes and is recorded, the server exits 0")

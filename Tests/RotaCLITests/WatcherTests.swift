@@ -98,5 +98,9 @@ struct WatcherTests {
         #expect(try rota.run(["tick"]).status == 0)
         let again = try await server.request("GET", "/healthz")
         #expect(again.body.contains(#""status":"ok""#), "\(again.body)")
+        // SIGTERM wakes the watcher at once: no minute-long wait for its next check.
+        let started = Date()
+        #expect(server.stop(.term) == 0)
+        #expect(Date().timeIntervalSince(started) < 15, "SIGTERM ended rota serve in \(Date().timeIntervalSince(started)) s")
     }
 }
