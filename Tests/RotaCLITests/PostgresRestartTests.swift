@@ -18,14 +18,16 @@ struct PostgresRestartTests {
         let server = try ServeProcess(rota)
         defer { server.stop(.kill) }
         let dir = rota.directory.path
-        // Three loops of raises, each raise bounded by `timeout 120` (exit 124 would be a hang).
+        // Three loops of raises until told to stop (at most 15 minutes), each raise bounded by
+        // `timeout 120` (exit 124 would be a hang).
         var loops: [Process] = []
         for loop in 1...3 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
             process.arguments = ["-c", """
-                for i in $(seq 1 400); do
+                for i in $(seq 1 100000); do
                   [ -e "\(dir)/stop" ] && break
+                  [ $SECONDS -gt 900 ] && break
                   timeout 120 "\(RotaRunner.binary)" --rotas "\(rota.rotas)" --db "\(database.address)" alert raise --service web \
                     --summary "L\(loop)-$i" >/dev/null 2>>"\(dir)/errors.log"
                   echo "L\(loop)-$i $?" >> "\(dir)/outcomes.log"
