@@ -31,7 +31,7 @@ extension Workspace {
             defer { lock?.release() }
             try await raiseMissedHeartbeats()
             snapshot = try await self.snapshot()
-            _ = try await queueAdminAlarms(snapshot, engine: engine, checkTick: false)
+            try await queueAdminAlarms(snapshot, engine: engine, checkTick: false)
             try await storeCall { try await engine.prepare(snapshot, now: now, clock: clock) }
         }
         return try await storeCall { try await engine.deliver(snapshot, now: now, shouldStop: shouldStop) }

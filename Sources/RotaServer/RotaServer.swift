@@ -114,7 +114,7 @@ struct RunnerService: ServiceLifecycle.Service {
             let workspace = try await state.refreshed().atCurrentTime()
             try await workspace.raiseMissedHeartbeats()
             let snapshot = try await workspace.snapshot()
-            _ = try await workspace.queueAdminAlarms(snapshot, engine: workspace.engine(), checkTick: true)
+            try await workspace.queueAdminAlarms(snapshot, engine: workspace.engine(), checkTick: true)
             metrics.noteTickStart(started)
             return snapshot
         }, clock: { Date() }, onError: { error in logger.error("tick failed: \(error)") }, onTick: { metrics.noteTickEnd() })
