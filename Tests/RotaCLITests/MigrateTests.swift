@@ -26,13 +26,7 @@ struct MigrateTests {
         loop.standardError = FileHandle.nullDevice
         try loop.run()
         defer { if loop.isRunning { loop.terminate() }; loop.waitUntilExit() }
-        func outcomes() -> [(summary: String, status: Int)] {
-            ((try? String(contentsOfFile: "\(dir)/outcomes.log", encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
-                let parts = $0.split(separator: " ")
-                guard parts.count == 2, let status = Int(parts[1]) else { return nil }
-                return (String(parts[0]), status)
-            }
-        }
+        func outcomes() -> [(summary: String, status: Int)] { commandOutcomes("\(dir)/outcomes.log") }
         #expect(try await eventually(60) { outcomes().count >= 5 }, "raises are running")
         let migrated = try rota.run(["migrate", "--from", "sqlite:" + rota.database, "--to", target, "--json"],
                                     environment: PostgresTestServer.environment)

@@ -41,13 +41,7 @@ struct PostgresRestartTests {
             loops.append(process)
         }
         defer { for loop in loops where loop.isRunning { loop.terminate(); loop.waitUntilExit() } }
-        func outcomes() -> [(summary: String, status: Int)] {
-            ((try? String(contentsOfFile: "\(dir)/outcomes.log", encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
-                let parts = $0.split(separator: " ")
-                guard parts.count == 2, let status = Int(parts[1]) else { return nil }
-                return (String(parts[0]), status)
-            }
-        }
+        func outcomes() -> [(summary: String, status: Int)] { commandOutcomes("\(dir)/outcomes.log") }
         #expect(try await eventually(60) { outcomes().count >= 9 }, "the loops raise")
         // Three crashes and restarts, each while raises are in flight.
         for round in 1...3 {

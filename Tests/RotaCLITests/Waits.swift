@@ -29,3 +29,12 @@ func processRuns(_ pid: Int32) -> Bool {
     let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
     return state != "Z" && state != "X"
 }
+
+/// The lines "NAME STATUS" a shell loop of rota commands wrote down, one per command run.
+func commandOutcomes(_ path: String) -> [(summary: String, status: Int)] {
+    ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").compactMap {
+        let parts = $0.split(separator: " ")
+        guard parts.count == 2, let status = Int(parts[1]) else { return nil }
+        return (String(parts[0]), status)
+    }
+}
