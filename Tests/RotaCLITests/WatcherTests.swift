@@ -17,6 +17,14 @@ private func watchedRota(_ rota: RotaRunner, port: Int, settings: String = "") t
         """)
 }
 
+/// A watched rota and its loopback webhook peer (stop the peer when done).
+private func watched(settings: String = "") throws -> (RotaRunner, Peer) {
+    let rota = try RotaRunner(files: [:])
+    let peer = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
+    try watchedRota(rota, port: peer.port, settings: settings)
+    return (rota, peer)
+}
+
 /// What ops received: kind|summary per notice.
 private func opsNotices(_ rota: RotaRunner) -> [String] {
     ((try? String(contentsOfFile: rota.directory.path + "/ops.log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
@@ -26,10 +34,8 @@ private func opsNotices(_ rota: RotaRunner) -> [String] {
 struct WatcherTests {
     @Test("a page that failed for good pages the admins once, and rota status says so until the alert is answered")
     func failedPagePagesAdmins() throws {
-        let rota = try RotaRunner(files: [:])
-        let peer = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
+        let (rota, peer) = try watched()
         defer { peer.stop() }
-        try watchedRota(rota, port: peer.port)
         let raised = try rota.run(["alert", "raise", "--service", "web", "--summary", "db down"])
         #expect(raised.stderr.contains("answered 404"), "ann's webhook answered 404: \(raised.stderr)")
         #expect(opsNotices(rota).isEmpty, "admins hear of it from the runner")
@@ -47,10 +53,8 @@ struct WatcherTests {
 
     @Test("rota files invalid for 10 minutes page the admins once; a fresh break waits its 10 minutes; a later break pages again")
     func invalidFilesPageAdmins() throws {
-        let rota = try RotaRunner(files: [:])
-        let peer = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
+        let (rota, peer) = try watched()
         defer { peer.stop() }
-        try watchedRota(rota, port: peer.port)
         #expect(try rota.run(["tick"]).status == 0)
         let file = rota.directory.appendingPathComponent("rotas/r.yaml").path
         let valid = try String(contentsOfFile: file, encoding: .utf8)
@@ -79,10 +83,8 @@ struct WatcherTests {
 
     @Test("rota serve with tick_every 0 notices that cron stopped ticking and pages the admins itself; /healthz lists it with 200")
     func serveWatchesCron() async throws {
-        let rota = try RotaRunner(files: [:])
-        let peer = try Peer("webhook_server.py", record: rota.directory.appendingPathComponent("requests.jsonl").path)
+        let (rota, peer) = try watched(settings: ", server: {public_url: \"http://127.0.0.1:1\", tick_every: 0}")
         defer { peer.stop() }
-        try watchedRota(rota, port: peer.port, settings: ", server: {public_url: \"http://127.0.0.1:1\", tick_every: 0}")
         // Cron's last tick was 10 minutes ago.
         let tenMinutesAgo = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-600))
         #expect(try rota.run(["tick", "--now", tenMinutesAgo]).status == 0)
