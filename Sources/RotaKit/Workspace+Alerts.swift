@@ -9,6 +9,8 @@ public struct RaiseOutcome: Sendable {
     public var alert: StoredAlert
     public var deduplicated: Bool
     public var failures: [DeliveryReport.Item]
+    /// Why the alert, recorded, was not paged at once (the store failed after it was written); the next tick pages it.
+    public var deferred: String?
 }
 
 extension Workspace {
@@ -29,17 +31,27 @@ extension Workspace {
                                            definition: Engine.definition(for: service, in: rota), firstPage: firstPageRule(for: service)),
                                   actor: actor, now: now)
         }
-        try await checkSurges(after: service, pageNow: pageNow)
+        // The alert is durable from here on: a store that fails now (locked, cut, moved by `rota migrate`) must not make
+        // the raise look failed (a caller would raise it again); the next tick pages what this one could not.
         var failures: [DeliveryReport.Item] = []
-        if !raised.deduplicated && pageNow {
-            let engine = engine()
-            let snapshot = try await snapshot()
-            try await storeCall { try await engine.plan(snapshot, now: now, only: raised.alert.id) }
-            failures = try await storeCall { try await engine.deliver(snapshot, now: now, only: raised.alert.id, shouldStop: shouldStop) }.failed
+        var alert = raised.alert
+        var deferred: String?
+        do {
+            try await checkSurges(after: service, pageNow: pageNow)
+            if !raised.deduplicated && pageNow {
+                let engine = engine()
+                let snapshot = try await snapshot()
+                try await storeCall { try await engine.plan(snapshot, now: now, only: raised.alert.id) }
+                failures = try await storeCall { try await engine.deliver(snapshot, now: now, only: raised.alert.id, shouldStop: shouldStop) }.failed
+                // After paging, the alert's state may have moved on (an escalation with nobody on call).
+                alert = try await storeCall { try await store.alert(id: raised.alert.id) }
+            }
+        } catch {
+            // A sender over HTTP (or the runner) tries again, and keys make that safe; a person at a shell would not.
+            guard pageNow else { throw error }
+            deferred = "\(error)"
         }
-        // After paging, the alert's state may have moved on (an escalation with nobody on call); else it is as raised.
-        let alert = pageNow && !raised.deduplicated ? try await storeCall { try await store.alert(id: raised.alert.id) } : raised.alert
-        return RaiseOutcome(alert: alert, deduplicated: raised.deduplicated, failures: failures)
+        return RaiseOutcome(alert: alert, deduplicated: raised.deduplicated, failures: failures, deferred: deferred)
     }
 
     /// Acknowledges: nothing more becomes due until the service's ack_timeout, if any.

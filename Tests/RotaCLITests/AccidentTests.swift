@@ -502,6 +502,35 @@ struct AccidentTests {
         #expect(result.stderr.contains("newer rota"))
     }
 
+    @Test("a raise whose alert is written but whose paging then fails exits 0, says so, and the next tick pages it")
+    func raiseRecordedThenStoreFails() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rota-deferred-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "#!/bin/sh\necho \"$ROTA_ALERT_ID\" >> \(dir)/pages.log\n".write(toFile: "\(dir)/pager.sh", atomically: true, encoding: .utf8)
+        chmod("\(dir)/pager.sh", 0o755)
+        let rota = try RotaRunner(files: ["r.yaml": onePersonRota("{command: [\"\(dir)/pager.sh\"]}")])
+        func paged() -> [String] { ((try? String(contentsOfFile: "\(dir)/pages.log", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init) }
+        // Positive control: a raise pages at once.
+        #expect(try rota.run(["alert", "raise", "--service", "web", "--summary", "first"]).status == 0)
+        #expect(paged() == ["1"])
+        // The store refuses every page from now on, as a database moved or cut after the alert's commit would.
+        func sql(_ statement: String) throws {
+            let result = try rota.shell("python3 -c 'import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.executescript(sys.argv[2]); db.commit()' \"$ROTA_DB\" \"\(statement)\"")
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        try sql("CREATE TRIGGER refuse_pages BEFORE INSERT ON page BEGIN SELECT RAISE(ABORT, 'refused for the test'); END;")
+        let raised = try rota.run(["alert", "raise", "--service", "web", "--summary", "second", "--json"])
+        #expect(raised.status == 0, "the alert is recorded: a caller must not raise it again. \(raised.stderr)")
+        #expect(raised.json["id"] as? Int == 2)
+        #expect(raised.stderr.contains("alert #2 is recorded, but paging it now failed") && raised.stderr.contains("next 'rota tick' pages it"),
+                "\(raised.stderr)")
+        #expect(paged() == ["1"])
+        try sql("DROP TRIGGER refuse_pages;")
+        #expect(try rota.run(["tick"]).status == 0)
+        #expect(paged() == ["1", "2"], "the next tick pages what the raise could not")
+    }
+
     @Test("pagers and sendmail never inherit rota's secrets")
     func environmentScrubbed() throws {
         let team = try PagedRota()

@@ -35,6 +35,9 @@ extension RotaCommand.AlertGroup {
             defer { stop.uninstall() }
             let raised = try await workspace.raise(service: service, summary: summary, details: details, severity: severity,
                                                    dedupKey: dedupKey, as: actor) { stop.isRequested }
+            if let deferred = raised.deferred {
+                Console.error("rota: alert #\(raised.alert.id) is recorded, but paging it now failed (\(deferred)); the next 'rota tick' pages it")
+            }
             for item in raised.failures {
                 Console.error("rota: page to \(item.page.person) (\(item.page.contactKind)) failed"
                     + (item.forGood ? " for good (not retried): \(item.error ?? "")" : ": \(item.error ?? ""); 'rota tick' will retry it"))
