@@ -301,7 +301,7 @@ struct AccidentTests {
     private func slowPagerRota(seconds: Int) throws -> RotaRunner {
         let rota = try RotaRunner(files: [:])
         let dir = rota.directory.path
-        try "#!/bin/sh\necho start >> \(dir)/pager.log\nsleep \(seconds)\necho done >> \(dir)/pager.log\n"
+        try "#!/bin/sh\necho $$ >> \(dir)/pager.pids\necho start >> \(dir)/pager.log\nsleep \(seconds)\necho done >> \(dir)/pager.log\n"
             .write(toFile: "\(dir)/slow.sh", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/slow.sh")
         try rota.write("r.yaml", onePersonRota("""
@@ -311,11 +311,9 @@ struct AccidentTests {
         return rota
     }
 
-    private func waitForPagerStart(_ rota: RotaRunner) {
-        for _ in 0..<100 {
-            if FileManager.default.fileExists(atPath: rota.directory.path + "/pager.log") { return }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+    private func waitForPagerStart(_ rota: RotaRunner, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(eventuallyBlocking(30) { FileManager.default.fileExists(atPath: rota.directory.path + "/pager.log") },
+                "the pager started", sourceLocation: sourceLocation)
     }
 
     @Test("a tick killed with SIGKILL mid-delivery takes its pager with it")
@@ -326,7 +324,7 @@ struct AccidentTests {
         waitForPagerStart(rota)
         kill(tick.processIdentifier, SIGKILL)
         tick.waitUntilExit()
-        Thread.sleep(forTimeInterval: 3)
+        #expect(pagersEnded(listedIn: rota.directory.path + "/pager.pids"), "the pager ended with the runner")
         let log = try String(contentsOfFile: rota.directory.path + "/pager.log", encoding: .utf8)
         #expect(log == "start\n", "the pager died with the runner: \(log)")
         // The page was claimed, not lost: after its lease another tick delivers it.

@@ -8,9 +8,14 @@ struct RotaRunner {
         var stdout: String
         var stderr: String
 
-        /// stdout parsed as a JSON object.
+        /// stdout parsed as a JSON object. Output that is not one fails the test (with what was printed),
+        /// so a check on a field can never pass on garbage or on nothing.
         var json: [String: Any] {
-            (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] else {
+                Issue.record("stdout is not a JSON object (exit \(status)): \(stdout.prefix(300)) stderr: \(stderr.prefix(300))")
+                return [:]
+            }
+            return object
         }
     }
 
@@ -88,12 +93,32 @@ struct RotaRunner {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        // Read both pipes before waiting so a chatty child never blocks on a full pipe.
+        // Both pipes are read at once (stderr on a thread of its own) before waiting, so a child that fills
+        // one pipe while rota reads the other never blocks.
+        let errReader = PipeReader(err.fileHandleForReading)
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let errData = errReader.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own; `wait()` answers what it read.
+final class PipeReader: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var data = Data()
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }
 

@@ -31,8 +31,7 @@ struct RulesTests {
         #expect(removed.json["released"] as? Int == 1)
         try team.run(["tick"], at: "2026-03-03T11:31:00Z")
         #expect(team.delivered().count == 2, "released at once, not at 15:00")
-        #expect(try team.run(["maintenance", "list", "--json"], at: "2026-03-03T11:32:00Z").json["maintenance"] as? [Any] == nil
-                || (try team.run(["maintenance", "list", "--json"], at: "2026-03-03T11:32:00Z").json["maintenance"] as? [Any])?.isEmpty == true)
+        #expect((try team.run(["maintenance", "list", "--json"], at: "2026-03-03T11:32:00Z").json["maintenance"] as? [Any])?.isEmpty == true)
         #expect(try team.run(["maintenance", "remove", "99"], at: "2026-03-03T11:33:00Z").status == 69)
     }
 
@@ -108,8 +107,7 @@ struct HeartbeatEndToEndTests {
         let team = try PagedRota()
         try team.rota.write("hb.yaml", "heartbeats: [{id: backup, service: web, every: 1h, grace: 10m}]\n")
         try team.run(["tick"], at: "2026-03-03T09:00:00Z")
-        #expect(try team.run(["alert", "list", "--json"], at: "2026-03-03T09:00:30Z").json["alerts"] as? [Any] == nil
-                || (try team.run(["alert", "list", "--json"], at: "2026-03-03T09:00:30Z").json["alerts"] as? [Any])?.isEmpty == true)
+        #expect((try team.run(["alert", "list", "--json"], at: "2026-03-03T09:00:30Z").json["alerts"] as? [Any])?.isEmpty == true)
         let ping = try team.run(["heartbeat", "ping", "backup", "--json"], at: "2026-03-03T09:00:00Z")
         #expect(ping.json["last_ping"] as? String == "2026-03-03T09:00:00Z")
         try team.run(["tick"], at: "2026-03-03T10:09:00Z")
@@ -230,7 +228,7 @@ struct AnswerNoticeCrashTests {
         // The pager is slow for notices only, so the kill lands while one is being delivered.
         try """
             #!/bin/sh
-            case "$ROTA_PAGE_ID" in rota-notice-*) echo "start $ROTA_PAGE_ID" >> \(dir)/notices.log; sleep 2; echo "done $ROTA_PAGE_ID" >> \(dir)/notices.log;; esac
+            case "$ROTA_PAGE_ID" in rota-notice-*) echo $$ >> \(dir)/notices.pids; echo "start $ROTA_PAGE_ID" >> \(dir)/notices.log; sleep 2; echo "done $ROTA_PAGE_ID" >> \(dir)/notices.log;; esac
             echo "$ROTA_PAGE_ID $ROTA_PERSON $ROTA_ROUND $ROTA_LEVEL" >> "\(team.log)"
             """.write(toFile: "\(dir)/pager.sh", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/pager.sh")
@@ -239,10 +237,10 @@ struct AnswerNoticeCrashTests {
         try team.run(["ack", "1", "--as", "ceo"], at: "2026-03-03T09:12:00Z")
         let tick = team.rota.process(["tick", "--now", "2026-03-03T09:12:30Z"])
         try tick.run()
-        for _ in 0..<150 where !FileManager.default.fileExists(atPath: "\(dir)/notices.log") { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try await eventually(30) { FileManager.default.fileExists(atPath: "\(dir)/notices.log") }, "a notice's delivery started")
         kill(tick.processIdentifier, SIGKILL)
         tick.waitUntilExit()
-        try await Task.sleep(for: .seconds(3))
+        #expect(pagersEnded(listedIn: "\(dir)/notices.pids"), "the notices' pagers ended with the runner")
         // After the lease (2 min here) a tick takes the claims over.
         try team.run(["tick"], at: "2026-03-03T09:16:00Z")
         try team.run(["tick"], at: "2026-03-03T09:17:00Z")

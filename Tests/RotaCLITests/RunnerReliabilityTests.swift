@@ -61,7 +61,10 @@ struct RunnerReliabilityTests {
     @Test("rota tick killed with SIGKILL at random moments: nothing is lost")
     func crashes() async throws {
         let team = try PagedRota()
-        var generator = SystemRandomNumberGenerator()
+        // Seeded, so a failure can be replayed: ROTA_TEST_SEED=N runs the same kill moments.
+        let seed = ProcessInfo.processInfo.environment["ROTA_TEST_SEED"].flatMap(UInt64.init) ?? 20_261_204
+        var generator = SeededGenerator(seed: seed)
+        print("rota tick SIGKILL test: seed \(seed)")
         var killed = 0
         for minute in stride(from: 0, to: 12 * 60, by: 10) {
             if let action = Day.humans[minute] { try team.run(action, at: Day.time(minute)) }

@@ -113,9 +113,7 @@ struct ServeTests {
                                              token: "tok-scripts")
         #expect(first.status == 202)
         #expect(first.body.contains(#""id":1"#) && first.body.contains(#""deduplicated":false"#))
-        let accepted = Date()
-        while pages(rota).isEmpty && Date().timeIntervalSince(accepted) < 60 { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(pages(rota).contains("db down"), "level 1 paged at once, not at the next hourly tick")
+        #expect(try await eventually(60) { pages(rota).contains("db down") }, "level 1 paged at once, not at the next hourly tick")
         let again = try await server.request("POST", "/v1/alerts", body: #"{"summary":"db down","dedup_key":"db"}"#, token: "tok-scripts")
         #expect(again.status == 202)
         #expect(again.body.contains(#""deduplicated":true"#))
@@ -271,7 +269,9 @@ struct ServeTests {
         }
         #expect(status == 202, "the new service is known after a tick")
         try rota.write("z.yaml", "services: [{id: cache, escalation: e}]\nbroken: [\n")
-        try await Task.sleep(for: .seconds(2))
+        // Once a tick has read the broken file (metrics say so), the server still answers from the last valid revision.
+        #expect(try await eventually(60) { try await server.request("GET", "/metrics").body.contains("rota_rota_files_valid 0") },
+                "a tick read the half-edited file")
         #expect(try await server.request("POST", "/v1/alerts", body: #"{"summary":"y","service":"cache"}"#, token: "tok-scripts").status == 202,
                 "a half-edited file never stops the server: the last valid revision answers")
     }
@@ -324,7 +324,7 @@ struct ServeTests {
         let server = try ServeProcess(rota)
         let answer = try await server.request("POST", "/v1/alerts", body: #"{"summary":"slow"}"#, token: "tok-scripts")
         #expect(answer.status == 202)
-        for _ in 0..<3000 where !FileManager.default.fileExists(atPath: "\(dir)/slow.log") { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(try await eventually(60) { FileManager.default.fileExists(atPath: "\(dir)/slow.log") }, "the slow pager started")
         #expect(server.stop(.term) == 0)
         #expect(try String(contentsOfFile: "\(dir)/slow.log", encoding: .utf8) == "start\ndone\n")
         let shown = try rota.run(["alert", "show", "1", "--json"]).json
@@ -374,9 +374,16 @@ struct ServeAndCronTests {
             let ticks = (0..<4).map { _ in rota.process(["tick"], environment: ["ROTA_TICK_LOCK": "off"]) }
             for tick in ticks { try tick.run() }
             for tick in ticks { tick.waitUntilExit() }
-            try await Task.sleep(for: .milliseconds(300))
         }
-        try await Task.sleep(for: .seconds(2))
+        // Done when every page of every alert is recorded sent (and so can never be claimed again).
+        func allSent() throws -> Bool {
+            let shown = try rota.run(["alert", "list", "--json"]).json["alerts"] as? [[String: Any]] ?? []
+            return try shown.count == 5 && shown.allSatisfy { alert in
+                let pages = try rota.run(["alert", "show", "\(alert["id"] as? Int ?? 0)", "--json"]).json["pages"] as? [[String: Any]] ?? []
+                return pages.count == 4 && pages.allSatisfy { $0["status"] as? String == "sent" }
+            }
+        }
+        #expect(try await eventually(60, allSent), "every page of every level was delivered and recorded")
         let ids = try String(contentsOfFile: "\(dir)/ids.log", encoding: .utf8).split(separator: "\n")
         #expect(ids.count == Set(ids).count, "a page went twice")
         #expect(ids.count == 5 * 4, "every page of every level went: 2 contacts of ann, lead, ceo")

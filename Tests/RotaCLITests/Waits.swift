@@ -2,13 +2,13 @@ import Foundation
 
 /// Waits up to `seconds` for `condition`, checking it every 50 ms; true as soon as it holds.
 /// A wait on a condition, never a fixed sleep: the caller asserts on the answer.
-func eventually(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-        if try condition() { return true }
+        if try await condition() { return true }
         try await Task.sleep(for: .milliseconds(50))
     }
-    return try condition()
+    return try await condition()
 }
 
 /// The same, for code that is not async (blocking the calling thread).
@@ -36,5 +36,28 @@ func commandOutcomes(_ path: String) -> [(summary: String, status: Int)] {
         let parts = $0.split(separator: " ")
         guard parts.count == 2, let status = Int(parts[1]) else { return nil }
         return (String(parts[0]), status)
+    }
+}
+
+/// Waits (bounded) until every process whose pid a test pager wrote to `path` (one per line, `echo $$`)
+/// has ended: after that, what those pagers wrote is final. False if none was written or one still runs.
+func pagersEnded(listedIn path: String, within seconds: Double = 30) -> Bool {
+    let pids = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int32($0) }
+    return !pids.isEmpty && eventuallyBlocking(seconds) { !pids.contains(where: processRuns) }
+}
+
+/// A generator whose sequence a seed fixes (SplitMix64), so a test that draws at random can be replayed:
+/// the test prints its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -85,13 +85,16 @@ struct SQLiteStoreTests {
         let path = temporaryDatabasePath()
         let first = try SQLiteStore.open(path: path)
         let second = try SQLiteStore.open(path: path)
+        let locked = DispatchSemaphore(value: 0)
         let holding = Task.detached {
             try first.write { db in
                 try db.execute(sql: "INSERT INTO leave (person, start_at, end_at, created_by, created_at) VALUES ('a', 0, 1, 't', 0)")
+                locked.signal()
                 Thread.sleep(forTimeInterval: 1.0)
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
+        // The second write starts only once the first holds the write lock.
+        #expect(locked.wait(timeout: .now() + 60) == .success, "the first write holds the lock")
         let ids = try await second.addCovers([leave("b")], entry: AuditEntry(.leaveAdd, "t"), actor: "t", now: Date(seconds: 0))
         try await holding.value
         #expect(ids == [2])
