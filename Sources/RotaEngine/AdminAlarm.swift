@@ -41,12 +41,21 @@ public struct AdminAlarm: Hashable, Sendable {
                 text: "The rota files have been invalid since \(HumanTime.format(invalidSince, in: zone, year: true)); rota goes on "
                     + "with the last valid revision, so edits made since do not count. Run 'rota validate' and fix them."))
         }
-        if let lastTick, now.timeIntervalSince(lastTick) > staleTickAfter {
-            alarms.append(AdminAlarm(
-                key: keyPrefix + "tick-stale|\(Int(lastTick.timeIntervalSince1970))",
-                subject: "rota: no tick for \(Int(now.timeIntervalSince(lastTick) / 60)) minutes",
-                text: "The last tick was at \(HumanTime.format(lastTick, in: zone, year: true)): is cron running 'rota tick', "
-                    + "or is a runner stuck? Escalations do not move without ticks."))
+        if let lastTick {
+            let key = keyPrefix + "tick-stale|\(Int(lastTick.timeIntervalSince1970))"
+            let when = HumanTime.format(lastTick, in: zone, year: true)
+            switch TickMark.judge(lastTick, now: now, staleAfter: staleTickAfter) {
+            case .stale(let age):
+                alarms.append(AdminAlarm(
+                    key: key, subject: "rota: no tick for \(age / 60) minutes",
+                    text: "The last tick was at \(when): is cron running 'rota tick', or is a runner stuck? Escalations do not move without ticks."))
+            case .ahead(let seconds) where Double(seconds) > staleTickAfter:
+                alarms.append(AdminAlarm(
+                    key: key, subject: "rota: the last tick is \(seconds / 60) minutes in the future",
+                    text: "The last tick is marked \(when), in the future (a tick ran with a future --now): whether cron runs "
+                        + "'rota tick' cannot be seen until a tick replaces it. Run 'rota tick' once, and check cron."))
+            default: break
+            }
         }
         return alarms
     }

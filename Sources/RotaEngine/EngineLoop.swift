@@ -5,16 +5,14 @@ import Synchronization
 
 /// The engine as a long-running service (for `rota serve`): a tick every `interval`, and at
 /// once when `trigger()` is called (an alert arrived). Ticks never overlap; a trigger during a
-/// tick runs one more tick after it. Each tick plans under the runner lock that cron's `rota
-/// tick` takes, so either or both may run, then hands its deliveries to a round of their own
-/// and goes on: a round waiting on a slow peer never delays the next tick's pages (at most
-/// `maxRounds` run at once). `stop()` claims nothing more, lets the deliveries in flight finish
-/// and be recorded, and ends `run()`.
+/// tick runs one more tick after it. Each tick is planned by `plan` (the same planning as cron's
+/// `rota tick`, under the same runner lock, so either or both may run; nil when another runner
+/// holds it), then its deliveries go to a round of their own and the loop goes on: a round
+/// waiting on a slow peer never delays the next tick's pages (at most `maxRounds` run at once).
+/// `stop()` claims nothing more, lets the deliveries in flight finish and be recorded, and ends `run()`.
 public actor EngineLoop {
-    private let engine: Engine
     private let interval: Duration
-    private let snapshot: @Sendable (Date) async throws -> RotaSnapshot
-    private let clock: @Sendable () -> Date
+    private let plan: @Sendable () async throws -> PlannedTick?
     private let onError: @Sendable (any Error) -> Void
     private let onTick: @Sendable () -> Void
     private let stopping = StopFlag()
@@ -25,13 +23,10 @@ public actor EngineLoop {
     private var roundsStarted = 0
     public var maxRounds = 8
 
-    public init(engine: Engine, interval: Duration, snapshot: @escaping @Sendable (Date) async throws -> RotaSnapshot,
-                clock: @escaping @Sendable () -> Date, onError: @escaping @Sendable (any Error) -> Void,
-                onTick: @escaping @Sendable () -> Void = {}) {
-        self.engine = engine
+    public init(interval: Duration, plan: @escaping @Sendable () async throws -> PlannedTick?,
+                onError: @escaping @Sendable (any Error) -> Void, onTick: @escaping @Sendable () -> Void = {}) {
         self.interval = interval
-        self.snapshot = snapshot
-        self.clock = clock
+        self.plan = plan
         self.onError = onError
         self.onTick = onTick
     }
@@ -60,25 +55,18 @@ public actor EngineLoop {
         for round in rounds.values { await round.value }
     }
 
-    /// One tick: planned under the runner lock (skipped when another runner holds it), its
-    /// deliveries started in a round of their own.
+    /// One tick: planned (skipped when another runner holds the lock), its deliveries started in
+    /// a round of their own.
     public func tickOnce() async {
         do {
-            let now = clock().wholeMilliseconds
-            let snapshot: RotaSnapshot
-            do {
-                guard let lock = try await engine.store.acquireRunnerLock() else { return }
-                defer { lock.release() }
-                snapshot = try await self.snapshot(now)
-                try await engine.prepare(snapshot, now: now, clock: now)
-            }
+            guard let planned = try await plan() else { return }
             onTick()
             guard rounds.count < maxRounds else { return }
             roundsStarted += 1
             let number = roundsStarted
-            let (engine, flag, onError) = (self.engine, stopping, self.onError)
+            let (flag, onError) = (stopping, self.onError)
             rounds[number] = Task {
-                do { _ = try await engine.deliver(snapshot, now: now) { flag.isSet } } catch { onError(error) }
+                do { _ = try await planned.deliver { flag.isSet } } catch { onError(error) }
                 self.finished(round: number)
             }
         } catch {

@@ -17,24 +17,27 @@ extension Workspace {
     /// or another host's) from planning and paging; claims with leases keep each page to one
     /// runner. `useLock` false lets ticks run truly at once (tests of the outbox).
     public func tick(useLock: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> DeliveryReport? {
-        var lock: (any RunnerLock)?
-        if useLock {
-            guard let held = try await storeCall({ try await store.acquireRunnerLock() }) else { return nil }
-            lock = held
-        }
         if isPreview {
             logger.warning("--now \(HumanTime.format(now, in: inputZone, year: true)) is ahead of the system clock: real pages go out for everything due until then, and no revision of the rota files is recorded (use --dry-run to only look)")
         }
+        guard let planned = try await planTick(useLock: useLock, watching: false) else { return nil }
+        return try await storeCall { try await planned.deliver(shouldStop: shouldStop) }
+    }
+
+    /// The planning half of a tick, the one way both `rota tick` and `rota serve`'s runner plan:
+    /// under the runner lock, missed heartbeats are raised, the snapshot read, admins' alarms
+    /// queued (`watching`: a server's runner also checks the tick mark), and the plan applied at
+    /// this workspace's `now` (so `--now` holds for serve as for tick).
+    public func planTick(useLock: Bool = true, watching: Bool) async throws -> PlannedTick? {
         let engine = engine()
-        let snapshot: RotaSnapshot
-        do {
-            defer { lock?.release() }
-            try await raiseMissedHeartbeats()
-            snapshot = try await self.snapshot()
-            try await queueAdminAlarms(snapshot, engine: engine, checkTick: false)
-            try await storeCall { try await engine.prepare(snapshot, now: now, clock: clock) }
+        return try await storeCall {
+            try await engine.planTick(now: now, clock: clock, useLock: useLock) {
+                try await raiseMissedHeartbeats()
+                let snapshot = try await self.snapshot()
+                try await queueAdminAlarms(snapshot, engine: engine, checkTick: watching)
+                return snapshot
+            }
         }
-        return try await storeCall { try await engine.deliver(snapshot, now: now, shouldStop: shouldStop) }
     }
 
     /// Queues what admins must hear (DESIGN §15): pages failed for good, rota files invalid for
@@ -69,12 +72,12 @@ extension Workspace {
     public func health() async throws -> RunnerHealth {
         let status = try await storeCall { try await store.runnerStatus(now: now) }
         var problems: [String] = []
-        switch status.lastTick.map({ now.timeIntervalSince($0) }) {
-        case nil: problems.append("no tick has run: is cron running 'rota tick'?")
-        case let age? where age > 180: problems.append("the last tick is \(Int(age))s old: is cron running 'rota tick'?")
-        case let age? where age < -1:
-            problems.append("the last tick is \(Int(-age))s in the future (a tick ran with a future --now?): cron's own ticks are hidden until it is replaced")
-        default: break
+        switch TickMark.judge(status.lastTick, now: now, staleAfter: 180) {
+        case .none: problems.append("no tick has run: is cron running 'rota tick'?")
+        case .stale(let age): problems.append("the last tick is \(age)s old: is cron running 'rota tick'?")
+        case .ahead(let seconds):
+            problems.append("the last tick is \(seconds)s in the future (a tick ran with a future --now?): cron's own ticks are hidden until it is replaced")
+        case .fresh: break
         }
         if status.pagesFailedForGood > 0 {
             problems.append("\(status.pagesFailedForGood) page(s) failed for good (see 'rota alert show' and fix the contact)")

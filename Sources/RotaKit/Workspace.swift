@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import RotaConfig
 import RotaCore
@@ -47,9 +48,9 @@ public struct Workspace: Sendable {
     /// (then its webhooks are reduced, and `addressBook` gives their full addresses).
     public let rota: Rota
     /// The one clock of this view (`--now`, else the system clock to the millisecond).
-    public let now: Date
+    public private(set) var now: Date
     /// The system clock when the view was made: a `now` ahead of it is a preview, which records nothing.
-    public let clock: Date
+    public private(set) var clock: Date
     /// Zone for times typed without an offset.
     public let inputZone: Zone
     public let addressBook: AddressBook
@@ -60,6 +61,9 @@ public struct Workspace: Sendable {
     public var invalidFiles = false
     let fingerprint: String
     let logger: Logger
+    /// The engine and its notifier, made once per loading of the files (secrets read once), shared
+    /// by every view of the same files (`atCurrentTime`).
+    private let engines = Lazily<Engine>()
 
     /// The zone human output shows a time in: `--tz` when given, else the schedule's own zone,
     /// else the person's, else `settings.timezone`. (JSON is always UTC.)
@@ -93,10 +97,9 @@ public struct Workspace: Sendable {
     /// again; with `--now` given, its clock stays fixed there.
     public func atCurrentTime() -> Workspace {
         guard options.now == nil, options.environment["ROTA_NOW"]?.isEmpty ?? true else { return self }
-        let clock = Date().wholeMilliseconds
-        var view = Workspace(options: options, store: store, rota: rota, now: clock, clock: clock, inputZone: inputZone,
-                             addressBook: addressBook, standIn: standIn, fingerprint: fingerprint, logger: logger)
-        view.invalidFiles = invalidFiles
+        var view = self
+        view.clock = Date().wholeMilliseconds
+        view.now = view.clock
         return view
     }
 
@@ -225,8 +228,13 @@ public struct Workspace: Sendable {
 
     // MARK: the engine
 
-    /// The engine with this workspace's store and a notifier configured from the settings.
+    /// The engine with this workspace's store and a notifier configured from the settings: one per
+    /// loading of the files.
     public func engine() -> Engine {
+        engines.value { makeEngine() }
+    }
+
+    private func makeEngine() -> Engine {
         let settings = rota.settings
         let loaded = WebhookSecrets.load(settings: settings, environment: environment, rotasDirectory: rotasDirectory)
         if let warning = loaded.warning { logger.warning("\(warning)") }
@@ -364,5 +372,19 @@ func storeCall<T>(_ body: () async throws -> T) async throws -> T {
         return try await body()
     } catch let error as StoreError {
         throw RotaError.store(error)
+    }
+}
+
+/// A value made on first use and kept, shared by every copy of its holder.
+final class Lazily<Value: Sendable>: Sendable {
+    private let stored = Mutex<Value?>(nil)
+
+    func value(_ make: () -> Value) -> Value {
+        stored.withLock { stored in
+            if let value = stored { return value }
+            let value = make()
+            stored = value
+            return value
+        }
     }
 }

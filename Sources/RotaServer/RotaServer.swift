@@ -108,16 +108,14 @@ struct RunnerService: ServiceLifecycle.Service {
         let state = self.state
         let metrics = state.metrics
         let logger = state.logger
-        let engine = await state.current().engine()
-        let loop = EngineLoop(engine: engine, interval: interval, snapshot: { _ in
+        // Each tick reads the files again (settings, contacts and secrets with them) and plans as
+        // cron's `rota tick` does, at the workspace's time (`--now` holds here too).
+        let loop = EngineLoop(interval: interval, plan: {
             let started = ContinuousClock.now
-            let workspace = try await state.refreshed().atCurrentTime()
-            try await workspace.raiseMissedHeartbeats()
-            let snapshot = try await workspace.snapshot()
-            try await workspace.queueAdminAlarms(snapshot, engine: workspace.engine(), checkTick: true)
-            metrics.noteTickStart(started)
-            return snapshot
-        }, clock: { Date() }, onError: { error in logger.error("tick failed: \(error)") }, onTick: { metrics.noteTickEnd() })
+            let planned = try await state.refreshed().atCurrentTime().planTick(watching: true)
+            if planned != nil { metrics.noteTickStart(started) }
+            return planned
+        }, onError: { error in logger.error("tick failed: \(error)") }, onTick: { metrics.noteTickEnd() })
         await state.attach(loop)
         await withGracefulShutdownHandler {
             await loop.run()

@@ -315,6 +315,35 @@ struct ServeTests {
         #expect(try await server.request("POST", "/v1/heartbeats/nightly", body: "{}", token: "tok-scripts").status == 401, "an unknown heartbeat answers as a wrong token does")
     }
 
+    @Test("serve's runner plans as rota tick does: at --now, with the settings read again with the files")
+    func runnerFollowsNowAndSettings() async throws {
+        let rota = try servedRota(tickEvery: "1s")
+        let dir = rota.directory.path
+        try "#!/bin/sh\nsleep 3\ncat >> \(dir)/pages.txt\necho >> \(dir)/pages.txt\n".write(toFile: "\(dir)/pager.sh", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/pager.sh")
+        let files = rota.rotas + "/r.yaml"
+        let text = try String(contentsOfFile: files, encoding: .utf8)
+        try rota.write("r.yaml", text.replacingOccurrences(of: "  timezone: UTC\n", with: "  timezone: UTC\n  command_timeout: 1s\n"))
+        let server = try ServeProcess(rota, arguments: ["--now", "2026-03-03T09:00:00Z"])
+        defer { server.stop() }
+        // The runner's ticks are marked at --now, as `rota tick --now` marks them (not at the system clock).
+        #expect(try await eventually(60) {
+            try rota.run(["status", "--json", "--now", "2026-03-03T09:00:00Z"]).json["last_tick"] as? String == "2026-03-03T09:00:00Z"
+        }, "the runner ticked at --now")
+        // command_timeout 1s: the 3 s pager is cut, its page failed.
+        #expect(try await server.request("POST", "/v1/alerts", body: #"{"summary":"first"}"#, token: "tok-scripts").status == 202)
+        func pageStatus(_ id: Int) -> (status: String?, error: String?) {
+            let page = ((try? rota.run(["alert", "show", "\(id)", "--json", "--now", "2026-03-03T09:00:00Z"]))?.json["pages"] as? [[String: Any]])?.first
+            return (page?["status"] as? String, page?["error"] as? String)
+        }
+        #expect(try await eventually(60) { pageStatus(1).status == "failed" }, "the slow pager was cut at command_timeout: \(pageStatus(1))")
+        #expect(pageStatus(1).error?.contains("did not finish within 1 s") == true, "\(pageStatus(1))")
+        // Edited to 10s: the next tick reads it, and the same pager now delivers.
+        try rota.write("r.yaml", text.replacingOccurrences(of: "  timezone: UTC\n", with: "  timezone: UTC\n  command_timeout: 10s\n"))
+        #expect(try await server.request("POST", "/v1/alerts", body: #"{"summary":"second"}"#, token: "tok-scripts").status == 202)
+        #expect(try await eventually(60) { pageStatus(2).status == "sent" }, "with the new command_timeout the page goes: \(pageStatus(2))")
+    }
+
     @Test("SIGTERM while a slow pager runs: the page completes and is recorded, the server exits 0")
     func sigtermFinishesDeliveries() async throws {
         let rota = try servedRota(tickEvery: "1s")

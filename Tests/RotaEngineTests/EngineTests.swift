@@ -202,7 +202,8 @@ struct EngineTests {
                                                dedupKey: nil, definition: Engine.definition(for: rig.rota.service("web")!, in: rig.rota)),
                                       actor: "t", now: at(0))
         let snapshot = rig.snapshot()
-        let loop = EngineLoop(engine: rig.engine, interval: .seconds(3600), snapshot: { _ in snapshot }, clock: { at(0) }, onError: { _ in })
+        let engine = rig.engine
+        let loop = EngineLoop(interval: .seconds(3600), plan: { try await engine.planTick(now: at(0), clock: at(0)) { snapshot } }, onError: { _ in })
         let running = Task { await loop.run() }
         for _ in 0..<100 where rig.deliverer.delivered.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         #expect(rig.deliverer.delivered == ["bob 1.1"], "the first tick runs at once")
@@ -233,5 +234,36 @@ struct HeldAlertEngineTests {
         let report = try await rig.engine.tick(rig.snapshot(), now: at(65), clock: at(65))
         #expect(report.sent.map(\.page.alertID) == [held.alert.id])
         #expect(report.sent.first?.page.late == true)
+    }
+}
+
+@Suite("The tick mark: one rule for status, healthz and the admins' alarm")
+struct TickMarkTests {
+    @Test("judged against now", arguments: [
+        (nil, 180.0, TickMark.none),
+        (0.0, 180, .fresh),
+        (-180, 180, .fresh),
+        (-181, 180, .stale(age: 181)),
+        (-301, 300, .stale(age: 301)),
+        (1, 180, .fresh),
+        (1.5, 180, .ahead(by: 1)),
+        (600, 180, .ahead(by: 600)),
+    ] as [(Double?, Double, TickMark)])
+    func judged(offset: Double?, staleAfter: Double, expected: TickMark) {
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        #expect(TickMark.judge(offset.map { now.addingTimeInterval($0) }, now: now, staleAfter: staleAfter) == expected)
+    }
+
+    @Test("admins hear of a stale mark and of one far in the future; not of a fresh one")
+    func alarms() throws {
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        let zone = try #require(Zone(identifier: "UTC"))
+        func subjects(_ offset: Double) -> [String] {
+            AdminAlarm.alarms(failing: [], invalidSince: nil, lastTick: now.addingTimeInterval(offset), now: now, clock: now, zone: zone).map(\.subject)
+        }
+        #expect(subjects(-60).isEmpty)
+        #expect(subjects(-360) == ["rota: no tick for 6 minutes"])
+        #expect(subjects(120).isEmpty, "a mark a little ahead (clock skew between hosts) is no alarm")
+        #expect(subjects(3600) == ["rota: the last tick is 60 minutes in the future"])
     }
 }
