@@ -50,8 +50,8 @@ let package = Package(
         .target(name: "RotaEngine", dependencies: ["RotaCore", "RotaConfig", "RotaStore", "RotaNotify"]),
         // The JSON documents of DESIGN §4, CSV, iCalendar: one shape for every door.
         .target(name: "RotaFormats", dependencies: ["RotaCore", "RotaStore"]),
-        // Foundation only: model, time, schedules, escalation planner, reports, page text.
-        .target(name: "RotaCore"),
+        // Foundation and hashing only (no I/O): model, time, schedules, escalation planner, reports, page text.
+        .target(name: "RotaCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Yams: rota files → model, with file:line:column; the compiled-rota cache.
         .target(name: "RotaConfig", dependencies: ["RotaCore", .product(name: "Yams", package: "Yams")]),
         // The store contract: protocols per noun and their records; no SQL.

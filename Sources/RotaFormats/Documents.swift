@@ -71,7 +71,17 @@ public enum Documents {
     }
 
     public static func raised(_ alert: StoredAlert, status: AlertStatus, deduplicated: Bool) -> JSONValue {
-        .object([("id", .int(alert.id)), ("status", .string(status.rawValue)), ("deduplicated", .bool(deduplicated))])
+        raised(id: alert.id, status: status.rawValue, deduplicated: deduplicated)
+    }
+
+    /// The answer to a raise, from the CLI or over HTTP (`id` null when nothing was raised).
+    public static func raised(id: Int?, status: String, deduplicated: Bool) -> JSONValue {
+        .object([("id", id.map { .int($0) } ?? .null), ("status", .string(status)), ("deduplicated", .bool(deduplicated))])
+    }
+
+    /// The answer to a heartbeat's ping, from the CLI or over HTTP.
+    public static func pinged(heartbeat id: String, at: Date) -> JSONValue {
+        .object([("heartbeat", .string(id)), ("last_ping", .instant(at))])
     }
 
     public static func answered(_ alert: StoredAlert) -> JSONValue {

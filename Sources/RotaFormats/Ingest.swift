@@ -1,6 +1,12 @@
 import Foundation
 import RotaCore
 
+/// How long an alert's texts may be, in UTF-8 bytes, at every door (CLI flags, HTTP bodies).
+public enum AlertText {
+    public static let summaryLimit = 1024
+    public static let detailsLimit = 65536
+}
+
 /// Why a request body is not an event: every problem found, for a 400 answer.
 public struct IngestProblem: Error, Equatable, CustomStringConvertible {
     public var errors: [String]
@@ -18,9 +24,9 @@ public enum IngestParser {
         let object = try object(body)
         var errors: [String] = []
         let action = try action(object["action"], names: [:], errors: &errors)
-        let summary = text(object, "summary", limit: 1024, errors: &errors)
+        let summary = text(object, "summary", limit: AlertText.summaryLimit, errors: &errors)
         let dedupKey = text(object, "dedup_key", limit: 255, errors: &errors)
-        let details = text(object, "details", limit: 65536, errors: &errors)
+        let details = text(object, "details", limit: AlertText.detailsLimit, errors: &errors)
         let service = text(object, "service", limit: 64, errors: &errors)
         var severity = Severity.high
         if let value = text(object, "severity", limit: 16, errors: &errors) {
@@ -62,7 +68,7 @@ public enum IngestParser {
             if let name, details == nil { details = "alertname: \(name)" }
             events.append(IngestEvent(action: status == "firing" ? .trigger : .resolve,
                                       service: serviceLabel.flatMap { labels[$0] as? String },
-                                      summary: String(summary.prefix(1024)), details: details.map { String($0.prefix(65536)) },
+                                      summary: String(summary.prefix(AlertText.summaryLimit)), details: details.map { String($0.prefix(AlertText.detailsLimit)) },
                                       severity: severity(labels["severity"] as? String), dedupKey: fingerprint))
         }
         guard errors.isEmpty else { throw IngestProblem(errors) }
@@ -81,7 +87,7 @@ public enum IngestParser {
         var summary = "", severity = Severity.high, details: String?
         if action == .trigger {
             guard let payload else { throw IngestProblem(errors + ["'payload' is missing or invalid"]) }
-            summary = (payload["summary"] as? String).map { String($0.prefix(1024)) } ?? ""
+            summary = (payload["summary"] as? String).map { String($0.prefix(AlertText.summaryLimit)) } ?? ""
             if summary.isEmpty { errors.append("'payload.summary' is missing or invalid") }
             switch payload["severity"] as? String {
             case "critical": severity = .critical
@@ -91,7 +97,7 @@ public enum IngestParser {
             }
             if let custom = payload["custom_details"],
                let data = try? JSONSerialization.data(withJSONObject: custom, options: [.sortedKeys, .fragmentsAllowed]) {
-                details = String(decoding: data.prefix(65536), as: UTF8.self)
+                details = String(decoding: data.prefix(AlertText.detailsLimit), as: UTF8.self)
             }
             if let source = payload["source"] as? String { details = "source: \(source)" + (details.map { "\n\($0)" } ?? "") }
         } else if dedupKey == nil {

@@ -128,3 +128,21 @@ extension Workspace {
         return problems
     }
 }
+
+/// What `rota validate` finds in a rotas directory: a summary and warnings, or every problem.
+public enum Validation: Sendable {
+    case valid(files: Int, rota: Rota, warnings: [String])
+    case invalid([RotaDiagnostic])
+
+    /// Reads the files (nothing else: no store, no revision recorded).
+    public static func of(_ options: WorkspaceOptions) -> Validation {
+        switch RotaLoader.load(directory: options.directory) {
+        case .success(let loaded):
+            // Programs that cannot run here: a typo in a pager path must not wait for an incident to show.
+            .valid(files: loaded.sources.count, rota: loaded.rota,
+                   warnings: Workspace.missingPrograms(in: loaded.rota, environment: options.environment))
+        case .failure(let failure):
+            .invalid(failure.diagnostics)
+        }
+    }
+}

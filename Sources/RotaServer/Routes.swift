@@ -131,8 +131,8 @@ struct Routes: Sendable {
                             ("dedup_key", .text(outcomes.first?.1.alert?.dedupKey ?? outcomes.first?.0.dedupKey))])
         case .generic:
             let outcome = outcomes.first?.1
-            return .object([("id", outcome?.alert.map { .int($0.id) } ?? .null), ("status", .string(outcome?.alert?.status.rawValue ?? "unknown")),
-                            ("deduplicated", .bool(outcome?.deduplicated ?? false))])
+            return Documents.raised(id: outcome?.alert?.id, status: outcome?.alert?.status.rawValue ?? "unknown",
+                                    deduplicated: outcome?.deduplicated ?? false)
         }
     }
 
@@ -182,7 +182,7 @@ struct Routes: Sendable {
         }
         do {
             let at = try await workspace.ping(heartbeat: heartbeat.id)
-            return Self.json(.ok, .object([("heartbeat", .string(heartbeat.id)), ("last_ping", .instant(at))]))
+            return Self.json(.ok, Documents.pinged(heartbeat: heartbeat.id, at: at))
         } catch {
             return Self.json(.serviceUnavailable, .object([("error", .string("the ping could not be stored; retry"))]))
         }

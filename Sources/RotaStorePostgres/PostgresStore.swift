@@ -73,10 +73,8 @@ public final class PostgresStore: Store {
     /// Where this host keeps its own files for a database (the address book, the compiled rota):
     /// the XDG state directory, one name per server and database.
     public static func defaultLocalPath(for address: PostgresAddress, environment: [String: String]) -> String {
-        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".local/state")
         let safe = "\(address.user)@\(address.host)-\(address.port)-\(address.database)".map { $0.isLetter || $0.isNumber || "-_.@".contains($0) ? $0 : "_" }
-        return (state as NSString).appendingPathComponent("rota/postgres-\(String(safe))")
+        return (StateDirectory.path(environment: environment) as NSString).appendingPathComponent("postgres-\(String(safe))")
     }
 
     private static func tlsSettings(_ address: PostgresAddress) throws -> (PostgresConnection.Configuration.TLS, PostgresClient.Configuration.TLS) {
@@ -181,11 +179,6 @@ public final class PostgresStore: Store {
 
 // MARK: rows
 
-extension Date {
-    /// Instants are stored as whole milliseconds since 1970 (BIGINT), as in the SQLite store.
-    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
-}
 
 /// A row read by column name.
 struct Cells {

@@ -3,12 +3,6 @@ import GRDB
 import RotaCore
 import RotaStore
 
-extension Date {
-    /// Instants are stored as whole milliseconds since 1970: exact in SQLite (REAL holds
-    /// integers up to 2^53 exactly), so an instant read back equals the one written.
-    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
-}
 
 extension Row {
     func instant(_ column: String) -> Date { Date(millis: self[column]) }

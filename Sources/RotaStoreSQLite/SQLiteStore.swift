@@ -67,9 +67,7 @@ public final class SQLiteStore: Store {
     /// Where the database lives: --db, else $ROTA_DB, else the XDG state directory.
     public static func defaultPath(environment: [String: String]) -> String {
         if let path = environment["ROTA_DB"], !path.isEmpty { return path }
-        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".local/state")
-        return (state as NSString).appendingPathComponent("rota/rota.db")
+        return (StateDirectory.path(environment: environment) as NSString).appendingPathComponent("rota.db")
     }
 
     /// Runs a write transaction (BEGIN IMMEDIATE), mapping SQLite errors to `StoreError`.

@@ -25,8 +25,10 @@ extension RotaCommand.AlertGroup {
 
         func validate() throws {
             if summary.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--summary must say something") }
-            if summary.utf8.count > 1024 { throw ValidationError("--summary is limited to 1024 bytes; put the rest in --details") }
-            if let details, details.utf8.count > 65536 { throw ValidationError("--details is limited to 64 KiB") }
+            if summary.utf8.count > AlertText.summaryLimit {
+                throw ValidationError("--summary is limited to \(AlertText.summaryLimit) bytes; put the rest in --details")
+            }
+            if let details, details.utf8.count > AlertText.detailsLimit { throw ValidationError("--details is limited to \(AlertText.detailsLimit / 1024) KiB") }
         }
 
         func run() async throws {

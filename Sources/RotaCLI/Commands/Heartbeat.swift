@@ -25,7 +25,7 @@ extension RotaCommand {
                 let workspace = try await global.workspace()
                 let at = try await workspace.ping(heartbeat: id)
                 if global.json {
-                    global.print(.object([("heartbeat", .string(id)), ("last_ping", .instant(at))]))
+                    global.print(Documents.pinged(heartbeat: id, at: at))
                 } else {
                     Console.out("Heartbeat \(id) pinged at \(HumanTime.format(at, in: workspace.inputZone)).")
                 }

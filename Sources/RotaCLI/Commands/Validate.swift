@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import RotaConfig
 import RotaFormats
 import RotaKit
 
@@ -19,26 +18,23 @@ extension RotaCommand {
 
         func run() async throws {
             let directory = global.workspaceOptions.directory
-            switch RotaLoader.load(directory: directory) {
-            case .success(let loaded):
-                // Programs that cannot run here: a typo in a pager path must not wait for an incident to show.
-                let warnings = Workspace.missingPrograms(in: loaded.rota, environment: global.workspaceOptions.environment)
+            switch Validation.of(global.workspaceOptions) {
+            case .valid(let files, let rota, let warnings):
                 for warning in warnings where !global.json { Console.error("warning: \(warning)") }
                 if global.json {
                     global.print(Documents.validation(errors: [], warnings: warnings))
                 } else {
-                    let rota = loaded.rota
-                    Console.out("\(directory): valid — \(loaded.sources.count) file(s), \(rota.people.count) people, "
+                    Console.out("\(directory): valid — \(files) file(s), \(rota.people.count) people, "
                         + "\(rota.schedules.count) schedule(s), \(rota.escalations.count) escalation(s), \(rota.services.count) service(s)")
                 }
-            case .failure(let failure):
+            case .invalid(let diagnostics):
                 if global.json {
-                    global.print(Documents.validation(errors: failure.diagnostics.map {
+                    global.print(Documents.validation(errors: diagnostics.map {
                         ($0.location.file, $0.location.line, $0.location.column, $0.message)
                     }))
                 } else {
-                    for item in failure.diagnostics { Console.error(item.description) }
-                    Console.error("\(directory): \(failure.diagnostics.count) problem(s)")
+                    for item in diagnostics { Console.error(item.description) }
+                    Console.error("\(directory): \(diagnostics.count) problem(s)")
                 }
                 throw RotaError.silent(ExitStatus.invalidData.code)
             }
