@@ -40,68 +40,61 @@ extension PostgresStore {
                     """, logger: logger)
                 if let row = counted.first {
                     let open = try StoredAlert(row)
-                    try await log(db, at: now, actor: actor,
-                                  AuditEntry(.alertDeduplicated, "alert #\(open.id) raised again (dedup key \(key)): \(new.summary)"), alertID: open.id)
+                    try await log(db, at: now, actor: actor, .deduplicated(open.id, new), alertID: open.id)
                     return (open, true)
                 }
             }
-            var hold = new.hold
-            if hold == nil, let rule = new.firstPage {
-                let windows = try await db.rows("SELECT start_at, end_at FROM maintenance WHERE service = \(new.service) AND end_at > \(now.millis)",
-                                                logger: logger).map { (start: try $0.instant("start_at"), end: try $0.instant("end_at")) }
-                hold = rule.hold(raisedAt: now, severity: Severity(rawValue: new.severity) ?? .high, maintenance: windows)
-            }
-            let p = EscalationProgress.raised(at: hold?.until ?? now)
+            let windows = new.hold == nil && new.firstPage != nil
+                ? try await db.rows("SELECT start_at, end_at FROM maintenance WHERE service = \(new.service) AND end_at > \(now.millis)",
+                                    logger: logger).map { (start: try $0.instant("start_at"), end: try $0.instant("end_at")) }
+                : []
+            let opening = AlertRules.opening(new, now: now, maintenance: windows)
+            let p = opening.progress
             let inserted = try await db.rows("""
                 INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
                                    round, cycle_first_round, next_level, next_due_at, wake_at, definition, held)
                 VALUES (\(new.service), \(new.escalation), \(p.status.rawValue), \(new.summary), \(new.details), \(new.severity), \(new.dedupKey),
                         \(now.millis), \(Int64(p.round)), \(Int64(p.cycleFirstRound)), \(p.nextLevel.map(Int64.init)), \(p.nextDueAt?.millis),
-                        \(p.wakeUp(ackTimeout: nil)?.millis), \(new.definition), \(hold?.reason))
+                        \(opening.wakeAt?.millis), \(new.definition), \(opening.hold?.reason))
                 ON CONFLICT DO NOTHING RETURNING *
                 """, logger: logger)
             guard let row = inserted.first else { continue }
             let alert = try StoredAlert(row)
-            try await log(db, at: now, actor: actor, AuditEntry(.alertRaised, "alert #\(alert.id) on \(new.service) (\(new.severity)): \(new.summary)"
-                                                                 + (hold.map { "; level 1 waits: \($0.reason)" } ?? "")), alertID: alert.id)
+            try await log(db, at: now, actor: actor, .raised(alert.id, new, hold: opening.hold), alertID: alert.id)
             return (alert, false)
         }
         throw StoreError.database("raising on \(new.service): the open alert with this key kept changing; try again")
     }
 
     public func acknowledge(id: Int, actor: String, now: Date, wakeAt: Date?, notices: [OutboxEntry]) async throws(StoreError) -> StoredAlert {
-        try await answer(id: id, actor: actor, now: now, kind: .alertAcknowledged, verb: "acknowledged", from: [.triggered], notices: notices,
-                         update: """
-                             UPDATE alert SET status = 'acknowledged', acknowledged_at = \(now.millis), acknowledged_by = \(actor),
-                                    next_level = NULL, next_due_at = NULL, wake_at = \(wakeAt?.millis) WHERE id = \(Int64(id))
-                             """)
+        try await answer(id: id, .acknowledged, actor: actor, now: now, wakeAt: wakeAt, notices: notices)
     }
 
     public func resolve(id: Int, actor: String, now: Date, notices: [OutboxEntry]) async throws(StoreError) -> StoredAlert {
-        try await answer(id: id, actor: actor, now: now, kind: .alertResolved, verb: "resolved", from: [.triggered, .acknowledged], notices: notices,
-                         update: """
-                             UPDATE alert SET status = 'resolved', resolved_at = \(now.millis), resolved_by = \(actor),
-                                    next_level = NULL, next_due_at = NULL, wake_at = NULL WHERE id = \(Int64(id))
-                             """)
+        try await answer(id: id, .resolved, actor: actor, now: now, wakeAt: nil, notices: notices)
     }
 
-    /// A human's answer: the alert locked, applied only from the given states, with the pages not yet sent cancelled.
-    private func answer(id: Int, actor: String, now: Date, kind: AuditKind, verb: String, from states: Set<AlertStatus>,
-                        notices: [OutboxEntry], update: PostgresQuery) async throws(StoreError) -> StoredAlert {
+    /// A human's answer, the alert locked, as `AlertRules.answer` decides it, with the pages not yet sent cancelled.
+    private func answer(id: Int, _ verb: AlertRules.Verb, actor: String, now: Date, wakeAt: Date?,
+                        notices: [OutboxEntry]) async throws(StoreError) -> StoredAlert {
         try await transaction { db in
             guard let row = try await db.rows("SELECT * FROM alert WHERE id = \(Int64(id)) FOR UPDATE", logger: self.logger).first else {
                 throw StoreError.notFound("no alert #\(id)")
             }
             let alert = try StoredAlert(row)
-            guard states.contains(alert.status) else { return alert }
-            try await db.query(update, logger: self.logger)
+            guard let answer = AlertRules.answer(alert, verb, actor: actor, now: now, wakeAt: wakeAt) else { return alert }
+            try await db.query("""
+                UPDATE alert SET status = \(answer.status.rawValue), acknowledged_at = COALESCE(\(answer.acknowledged?.at.millis), acknowledged_at),
+                       acknowledged_by = COALESCE(\(answer.acknowledged?.by), acknowledged_by), resolved_at = \(answer.resolved?.at.millis),
+                       resolved_by = \(answer.resolved?.by), next_level = NULL, next_due_at = NULL, wake_at = \(answer.wakeAt?.millis)
+                WHERE id = \(Int64(id))
+                """, logger: self.logger)
             let cancelled = try await db.count("""
-                UPDATE page SET status = 'cancelled', next_attempt_at = NULL WHERE alert_id = \(Int64(id)) AND status IN ('pending', 'failed') RETURNING id
+                UPDATE page SET status = 'cancelled', next_attempt_at = NULL
+                WHERE alert_id = \(Int64(id)) AND status IN (\(unescaped: AlertRules.cancelledByAnswerSQL)) RETURNING id
                 """, logger: self.logger)
             _ = try await self.insert(notices, alertID: nil, into: db)
-            try await self.log(db, at: now, actor: actor,
-                               AuditEntry(kind, "alert #\(id) \(verb) by \(actor)" + (cancelled > 0 ? "; \(cancelled) page(s) not yet sent cancelled" : "")),
-                               alertID: id)
+            try await self.log(db, at: now, actor: actor, .answered(id, answer, actor: actor, cancelled: cancelled), alertID: id)
             return try await self.alert(db, id)
         }
     }

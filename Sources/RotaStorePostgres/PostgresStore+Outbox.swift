@@ -141,7 +141,7 @@ extension PostgresStore {
                 SELECT page.* FROM page LEFT JOIN alert ON alert.id = page.alert_id
                 WHERE page.status = 'failed'
                   AND (alert.status IN ('triggered', 'acknowledged')
-                       OR (page.alert_id IS NULL AND page.due_at >= \(now.addingTimeInterval(-86400).millis)))
+                       OR (page.alert_id IS NULL AND page.due_at >= \(now.addingTimeInterval(-AlertRules.failedNoticeWindow).millis)))
                 ORDER BY page.due_at, page.id
                 """, logger: self.logger).map(StoredPage.init)
         }

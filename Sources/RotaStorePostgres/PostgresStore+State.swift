@@ -149,7 +149,7 @@ extension PostgresStore {
                        (SELECT COUNT(*) FROM page LEFT JOIN alert ON alert.id = page.alert_id
                         WHERE page.status = 'failed' AND page.next_attempt_at IS NULL
                           AND (alert.status IN ('triggered', 'acknowledged')
-                               OR (page.alert_id IS NULL AND page.due_at >= \(now.addingTimeInterval(-86400).millis)))) AS for_good
+                               OR (page.alert_id IS NULL AND page.due_at >= \(now.addingTimeInterval(-AlertRules.failedNoticeWindow).millis)))) AS for_good
                 """, logger: self.logger)[0]
             return RunnerStatus(lastTick: try runner?.instant("last_tick_at"), openAlerts: Int(try counts("open", as: Int64.self)),
                                 pagesPending: Int(try counts("pending", as: Int64.self)), pagesFailed: Int(try counts("failed", as: Int64.self)),

@@ -16,65 +16,54 @@ extension SQLiteStore {
            let open = try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved'",
                                                arguments: [new.service, key]) {
             try db.execute(sql: "UPDATE alert SET count = count + 1 WHERE id = ?", arguments: [open.id])
-            try log(db, at: now, actor: actor, AuditEntry(.alertDeduplicated, "alert #\(open.id) raised again (dedup key \(key)): \(new.summary)"),
-                    alertID: open.id)
+            try log(db, at: now, actor: actor, .deduplicated(open.id, new), alertID: open.id)
             var counted = open
             counted.count += 1
             return (counted, true)
         }
-        var hold = new.hold
-        if hold == nil, let rule = new.firstPage {
-            let windows = try Row.fetchAll(db, sql: "SELECT start_at, end_at FROM maintenance WHERE service = ? AND end_at > ?",
-                                           arguments: [new.service, now.millis]).map { (start: $0.instant("start_at"), end: $0.instant("end_at")) }
-            hold = rule.hold(raisedAt: now, severity: Severity(rawValue: new.severity) ?? .high, maintenance: windows)
-        }
-        let progress = EscalationProgress.raised(at: hold?.until ?? now)
+        let windows = new.hold == nil && new.firstPage != nil
+            ? try Row.fetchAll(db, sql: "SELECT start_at, end_at FROM maintenance WHERE service = ? AND end_at > ?",
+                               arguments: [new.service, now.millis]).map { (start: $0.instant("start_at"), end: $0.instant("end_at")) }
+            : []
+        let opening = AlertRules.opening(new, now: now, maintenance: windows)
+        let progress = opening.progress
         try db.execute(sql: """
             INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
                                round, cycle_first_round, next_level, next_due_at, wake_at, definition, held)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [new.service, new.escalation, progress.status.rawValue, new.summary, new.details, new.severity, new.dedupKey,
                              now.millis, progress.round, progress.cycleFirstRound, progress.nextLevel,
-                             progress.nextDueAt?.millis, progress.wakeUp(ackTimeout: nil)?.millis, new.definition, hold?.reason])
+                             progress.nextDueAt?.millis, opening.wakeAt?.millis, new.definition, opening.hold?.reason])
         let id = Int(db.lastInsertedRowID)
-        try log(db, at: now, actor: actor, AuditEntry(.alertRaised, "alert #\(id) on \(new.service) (\(new.severity)): \(new.summary)"
-                                                                    + (hold.map { "; level 1 waits: \($0.reason)" } ?? "")),
-                alertID: id)
+        try log(db, at: now, actor: actor, .raised(id, new, hold: opening.hold), alertID: id)
         return (try alert(db, id), false)
     }
 
     public func acknowledge(id: Int, actor: String, now: Date, wakeAt: Date?, notices: [OutboxEntry]) async throws(StoreError) -> StoredAlert {
-        try answer(id: id, actor: actor, now: now, kind: .alertAcknowledged, verb: "acknowledged", from: [.triggered], notices: notices) { db in
-            try db.execute(sql: """
-                UPDATE alert SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?,
-                       next_level = NULL, next_due_at = NULL, wake_at = ? WHERE id = ?
-                """, arguments: [now.millis, actor, wakeAt?.millis, id])
-        }
+        try answer(id: id, .acknowledged, actor: actor, now: now, wakeAt: wakeAt, notices: notices)
     }
 
     public func resolve(id: Int, actor: String, now: Date, notices: [OutboxEntry]) async throws(StoreError) -> StoredAlert {
-        try answer(id: id, actor: actor, now: now, kind: .alertResolved, verb: "resolved", from: [.triggered, .acknowledged], notices: notices) { db in
-            try db.execute(sql: """
-                UPDATE alert SET status = 'resolved', resolved_at = ?, resolved_by = ?,
-                       next_level = NULL, next_due_at = NULL, wake_at = NULL WHERE id = ?
-                """, arguments: [now.millis, actor, id])
-        }
+        try answer(id: id, .resolved, actor: actor, now: now, wakeAt: nil, notices: notices)
     }
 
-    /// A human's answer: applied only from the given states, with the pages not yet sent cancelled.
-    private func answer(id: Int, actor: String, now: Date, kind: AuditKind, verb: String, from states: Set<AlertStatus>,
-                        notices: [OutboxEntry], _ update: (Database) throws -> Void) throws(StoreError) -> StoredAlert {
+    /// A human's answer, as `AlertRules.answer` decides it, with the pages not yet sent cancelled.
+    private func answer(id: Int, _ verb: AlertRules.Verb, actor: String, now: Date, wakeAt: Date?,
+                        notices: [OutboxEntry]) throws(StoreError) -> StoredAlert {
         try write { db in
             let alert = try Self.alert(db, id)
-            guard states.contains(alert.status) else { return alert }
-            try update(db)
-            try db.execute(sql: "UPDATE page SET status = 'cancelled', next_attempt_at = NULL WHERE alert_id = ? AND status IN ('pending', 'failed')",
-                           arguments: [id])
+            guard let answer = AlertRules.answer(alert, verb, actor: actor, now: now, wakeAt: wakeAt) else { return alert }
+            try db.execute(sql: """
+                UPDATE alert SET status = ?, acknowledged_at = COALESCE(?, acknowledged_at), acknowledged_by = COALESCE(?, acknowledged_by),
+                       resolved_at = ?, resolved_by = ?, next_level = NULL, next_due_at = NULL, wake_at = ? WHERE id = ?
+                """, arguments: [answer.status.rawValue, answer.acknowledged?.at.millis, answer.acknowledged?.by,
+                                 answer.resolved?.at.millis, answer.resolved?.by, answer.wakeAt?.millis, id])
+            try db.execute(sql: """
+                UPDATE page SET status = 'cancelled', next_attempt_at = NULL WHERE alert_id = ? AND status IN (\(AlertRules.cancelledByAnswerSQL))
+                """, arguments: [id])
             let cancelled = db.changesCount
             _ = try Self.insert(notices, alertID: nil, into: db)
-            try Self.log(db, at: now, actor: actor,
-                         AuditEntry(kind, "alert #\(id) \(verb) by \(actor)" + (cancelled > 0 ? "; \(cancelled) page(s) not yet sent cancelled" : "")),
-                         alertID: id)
+            try Self.log(db, at: now, actor: actor, .answered(id, answer, actor: actor, cancelled: cancelled), alertID: id)
             return try Self.alert(db, id)
         }
     }

@@ -120,7 +120,7 @@ extension SQLiteStore {
                 WHERE page.status = 'failed'
                   AND (alert.status IN ('triggered', 'acknowledged') OR (page.alert_id IS NULL AND page.due_at >= ?))
                 ORDER BY page.due_at, page.id
-                """, arguments: [now.addingTimeInterval(-86400).millis])
+                """, arguments: [now.addingTimeInterval(-AlertRules.failedNoticeWindow).millis])
         }
     }
 }

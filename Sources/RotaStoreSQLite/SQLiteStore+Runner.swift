@@ -32,7 +32,7 @@ extension SQLiteStore {
                 SELECT COUNT(*) FROM page LEFT JOIN alert ON alert.id = page.alert_id
                 WHERE page.status = 'failed' AND page.next_attempt_at IS NULL
                   AND (alert.status IN ('triggered', 'acknowledged') OR (page.alert_id IS NULL AND page.due_at >= ?))
-                """, arguments: [now.addingTimeInterval(-86400).millis]) ?? 0
+                """, arguments: [now.addingTimeInterval(-AlertRules.failedNoticeWindow).millis]) ?? 0
             return RunnerStatus(lastTick: last.map(Date.init(millis:)), openAlerts: open, pagesPending: pending, pagesFailed: failed,
                                 pagesFailedForGood: forGood, lastTickHost: runner?["host"])
         }

@@ -1,0 +1,77 @@
+import Foundation
+import RotaCore
+
+/// The rules a store applies inside its transactions, written once: the store reads, these pure
+/// functions decide, the store writes what they say. Neither store holds a rule of its own.
+public enum AlertRules {
+    /// A new alert, as the raise decided it: when level 1 is due and why it waits, if it does.
+    public struct Opening: Sendable {
+        public var progress: EscalationProgress
+        public var wakeAt: Date?
+        public var hold: FirstPage.Hold?
+    }
+
+    /// How a new alert opens at `now`: held by the raiser's own hold, else by the service's
+    /// first-page rule against its maintenance windows (read in the raise's transaction).
+    public static func opening(_ new: NewAlert, now: Date, maintenance: [(start: Date, end: Date)]) -> Opening {
+        var hold = new.hold
+        if hold == nil, let rule = new.firstPage {
+            hold = rule.hold(raisedAt: now, severity: Severity(rawValue: new.severity) ?? .high, maintenance: maintenance)
+        }
+        let progress = EscalationProgress.raised(at: hold?.until ?? now)
+        return Opening(progress: progress, wakeAt: progress.wakeUp(ackTimeout: nil), hold: hold)
+    }
+
+    /// A human's answer to an alert, as it changes the alert's row.
+    public struct Answer: Sendable {
+        public var kind: AuditKind
+        public var status: AlertStatus
+        /// Set by an acknowledgement (a resolve keeps what the row has).
+        public var acknowledged: (at: Date, by: String)?
+        /// Set by a resolve.
+        public var resolved: (at: Date, by: String)?
+        /// When the alert wakes again (an acknowledgement's ack_timeout), else never.
+        public var wakeAt: Date?
+    }
+
+    public enum Verb: String, Sendable {
+        case acknowledged, resolved
+    }
+
+    /// What answering `alert` does, or nil when its state takes no such answer (already
+    /// acknowledged or resolved: the answer changes nothing and the caller says who came first).
+    public static func answer(_ alert: StoredAlert, _ verb: Verb, actor: String, now: Date, wakeAt: Date?) -> Answer? {
+        switch (verb, alert.status) {
+        case (.acknowledged, .triggered):
+            Answer(kind: .alertAcknowledged, status: .acknowledged, acknowledged: (now, actor), resolved: nil, wakeAt: wakeAt)
+        case (.resolved, .triggered), (.resolved, .acknowledged):
+            Answer(kind: .alertResolved, status: .resolved, acknowledged: nil, resolved: (now, actor), wakeAt: nil)
+        default:
+            nil
+        }
+    }
+
+    /// The page states an answer cancels: what has not gone out yet (pending, or failed and to be retried).
+    public static let cancelledByAnswer: [StoredPage.Status] = [.pending, .failed]
+    /// The same, as an SQL list (`'pending', 'failed'`), the same in both dialects.
+    public static var cancelledByAnswerSQL: String { cancelledByAnswer.map { "'\($0.rawValue)'" }.joined(separator: ", ") }
+
+    /// How long a notice that failed for good stays a problem (`rota status`, admins' alarm): a day.
+    public static let failedNoticeWindow: TimeInterval = 86_400
+}
+
+/// The audit log's texts, written once for both stores.
+extension AuditEntry {
+    public static func raised(_ id: Int, _ new: NewAlert, hold: FirstPage.Hold?) -> AuditEntry {
+        AuditEntry(.alertRaised, "alert #\(id) on \(new.service) (\(new.severity)): \(new.summary)" + (hold.map { "; level 1 waits: \($0.reason)" } ?? ""))
+    }
+
+    public static func deduplicated(_ id: Int, _ new: NewAlert) -> AuditEntry {
+        AuditEntry(.alertDeduplicated, "alert #\(id) raised again (dedup key \(new.dedupKey ?? "")): \(new.summary)")
+    }
+
+    public static func answered(_ id: Int, _ answer: AlertRules.Answer, actor: String, cancelled: Int) -> AuditEntry {
+        let verb = answer.status == .resolved ? "resolved" : "acknowledged"
+        return AuditEntry(answer.kind, "alert #\(id) \(verb) by \(actor)" + (cancelled > 0 ? "; \(cancelled) page(s) not yet sent cancelled" : ""))
+    }
+}
