@@ -56,6 +56,27 @@ public enum AlertRules {
     /// The same, as an SQL list (`'pending', 'failed'`), the same in both dialects.
     public static var cancelledByAnswerSQL: String { cancelledByAnswer.map { "'\($0.rawValue)'" }.joined(separator: ", ") }
 
+    /// Which of the claimable pages (due, and claims whose lease lapsed: each query fetches at most
+    /// `limit`) a runner takes: up to `limit`, earliest due first; a page of an alert no longer
+    /// triggered (answered meanwhile) is cancelled instead, and takes no slot. The claimed come
+    /// back as they will be once claimed (sending, one more attempt).
+    public static func claims(_ candidates: [StoredPage], alerts: [Int: StoredAlert], limit: Int)
+        -> (claim: [(page: StoredPage, alert: StoredAlert?)], cancel: [Int]) {
+        var claim: [(page: StoredPage, alert: StoredAlert?)] = [], cancel: [Int] = []
+        for page in candidates.sorted(by: { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }) where claim.count < limit {
+            let alert = page.alertID.flatMap { alerts[$0] }
+            if let alert, alert.status != .triggered {
+                cancel.append(page.id)
+                continue
+            }
+            var mine = page
+            mine.status = .sending
+            mine.attempts += 1
+            claim.append((mine, alert))
+        }
+        return (claim, cancel)
+    }
+
     /// How long a notice that failed for good stays a problem (`rota status`, admins' alarm): a day.
     public static let failedNoticeWindow: TimeInterval = 86_400
 }

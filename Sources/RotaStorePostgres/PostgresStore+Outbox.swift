@@ -55,7 +55,7 @@ extension PostgresStore {
                   AND (\(only)::BIGINT IS NULL OR alert_id = \(only)) AND (contact_key IS NULL OR NOT (contact_key = ANY(\(busy))))
                   ORDER BY lease_until, id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED
                 """, logger: self.logger)
-            let candidates = try (due + lapsed).map(StoredPage.init).sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }.prefix(limit)
+            let candidates = try (due + lapsed).map(StoredPage.init)
             let alertIDs = Array(Set(candidates.compactMap(\.alertID))).map(Int64.init)
             var alerts: [Int: StoredAlert] = [:]
             if !alertIDs.isEmpty {
@@ -64,20 +64,9 @@ extension PostgresStore {
                     alerts[alert.id] = alert
                 }
             }
-            var claim: [Int64] = [], cancel: [Int64] = []
-            var result: [ClaimedPage] = []
-            for page in candidates {
-                let alert = page.alertID.flatMap { alerts[$0] }
-                if let alert, alert.status != .triggered {
-                    cancel.append(Int64(page.id))
-                    continue
-                }
-                claim.append(Int64(page.id))
-                var mine = page
-                mine.status = .sending
-                mine.attempts += 1
-                result.append(ClaimedPage(page: mine, alert: alert))
-            }
+            let decided = AlertRules.claims(candidates, alerts: alerts, limit: limit)
+            let claim = decided.claim.map { Int64($0.page.id) }, cancel = decided.cancel.map(Int64.init)
+            let result = decided.claim.map { ClaimedPage(page: $0.page, alert: $0.alert) }
             if !cancel.isEmpty {
                 try await db.query("UPDATE page SET status = 'cancelled', next_attempt_at = NULL, lease_until = NULL WHERE id = ANY(\(cancel))",
                                    logger: self.logger)

@@ -157,7 +157,7 @@ extension SQLiteStore {
 
     public func pagedPeople(alert id: Int) async throws(StoreError) -> [String] {
         try read { db in
-            try String.fetchAll(db, sql: "SELECT person FROM page WHERE alert_id = ? AND status IN ('sending', 'sent') GROUP BY person ORDER BY MIN(due_at)",
+            try String.fetchAll(db, sql: "SELECT person FROM page WHERE alert_id = ? AND status IN ('sending', 'sent') GROUP BY person ORDER BY MIN(due_at), person",
                                 arguments: [id])
         }
     }
@@ -171,7 +171,7 @@ extension SQLiteStore {
             try Row.fetchAll(db, sql: """
                 SELECT person, alert_id, round, level, MIN(level_due_at) AS due FROM page
                 WHERE status = 'sent' AND alert_id IS NOT NULL AND level_due_at >= ? AND level_due_at < ?
-                GROUP BY alert_id, round, level, person ORDER BY due
+                GROUP BY alert_id, round, level, person ORDER BY due, alert_id, round, level, person
                 """, arguments: [from.millis, to.millis]).map { row in
                 ReceivedPage(person: row["person"], alertID: row["alert_id"], round: row["round"], level: row["level"],
                              levelDueAt: row.instant("due"))

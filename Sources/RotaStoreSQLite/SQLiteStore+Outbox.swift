@@ -41,38 +41,28 @@ extension SQLiteStore {
                 extra += StatementArguments(excluding.sorted())
             }
             let due = try StoredPage.fetchAll(db, sql: """
-                SELECT * FROM page WHERE status IN ('pending', 'failed') AND next_attempt_at <= ? \(filter) ORDER BY next_attempt_at LIMIT ?
-                """, arguments: [now.millis] + extra + [limit * 2])
+                SELECT * FROM page WHERE status IN ('pending', 'failed') AND next_attempt_at <= ? \(filter) ORDER BY next_attempt_at, id LIMIT ?
+                """, arguments: [now.millis] + extra + [limit])
             let lapsed = try StoredPage.fetchAll(db, sql: """
-                SELECT * FROM page WHERE status = 'sending' AND lease_until <= ? \(filter) ORDER BY lease_until LIMIT ?
-                """, arguments: [now.millis] + extra + [limit * 2])
-            let candidates = (due + lapsed).sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
-            var claimed: [(page: StoredPage, alert: StoredAlert?)] = []
+                SELECT * FROM page WHERE status = 'sending' AND lease_until <= ? \(filter) ORDER BY lease_until, id LIMIT ?
+                """, arguments: [now.millis] + extra + [limit])
+            let candidates = due + lapsed
             var alerts: [Int: StoredAlert] = [:]
-            for page in candidates where claimed.count < limit {
-                var alert: StoredAlert?
-                if let id = page.alertID {
-                    alert = try alerts[id] ?? Self.alert(db, id)
-                    alerts[id] = alert
-                }
-                if let alert, alert.status != .triggered {
-                    try db.execute(sql: "UPDATE page SET status = 'cancelled', next_attempt_at = NULL, lease_until = NULL WHERE id = ?", arguments: [page.id])
-                    continue
-                }
-                // The WHERE repeats what makes a row claimable, so a claim cannot be taken twice
-                // even by a backend without a single writer.
+            for id in Set(candidates.compactMap(\.alertID)) { alerts[id] = try Self.alert(db, id) }
+            let decided = AlertRules.claims(candidates, alerts: alerts, limit: limit)
+            for id in decided.cancel {
+                try db.execute(sql: "UPDATE page SET status = 'cancelled', next_attempt_at = NULL, lease_until = NULL WHERE id = ?", arguments: [id])
+            }
+            // The WHERE repeats what makes a row claimable, so a claim cannot be taken twice
+            // even by a backend without a single writer.
+            return try decided.claim.filter { claimed in
                 try db.execute(sql: """
                     UPDATE page SET status = 'sending', attempts = attempts + 1, lease_until = ?
                     WHERE id = ? AND attempts = ?
                       AND ((status IN ('pending', 'failed') AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
-                    """, arguments: [now.addingTimeInterval(lease).millis, page.id, page.attempts, now.millis, now.millis])
-                guard db.changesCount == 1 else { continue }
-                var mine = page
-                mine.status = .sending
-                mine.attempts += 1
-                claimed.append((mine, alert))
+                    """, arguments: [now.addingTimeInterval(lease).millis, claimed.page.id, claimed.page.attempts - 1, now.millis, now.millis])
+                return db.changesCount == 1
             }
-            return claimed
         }
     }
 

@@ -64,3 +64,25 @@ struct AlertRulesTests {
         #expect(AuditEntry.answered(7, answer, actor: "bob", cancelled: 0).detail == "alert #7 resolved by bob")
     }
 }
+
+extension AlertRulesTests {
+    static func page(_ id: Int, alert: Int?, due: Double) -> StoredPage {
+        StoredPage(id: id, alertID: alert, noticeKey: nil, noticeSubject: nil, noticeText: nil, round: 1, level: 1, person: "ann", contact: 0,
+                   contactKind: "command", contactKey: nil, levelDueAt: now.addingTimeInterval(due), dueAt: now.addingTimeInterval(due),
+                   status: .pending, attempts: 0, nextAttemptAt: now, late: false)
+    }
+
+    @Test("claims: earliest due first up to the limit; a page of an answered alert is cancelled and takes no slot")
+    func claims() {
+        var answered = Self.alert(.triggered)
+        answered.progress.status = .acknowledged
+        let alerts = [1: Self.alert(.triggered), 7: answered]
+        let candidates = [Self.page(3, alert: 1, due: 30), Self.page(1, alert: 7, due: 0), Self.page(2, alert: 1, due: 10),
+                          Self.page(4, alert: nil, due: 5), Self.page(5, alert: 1, due: 40)]
+        let decided = AlertRules.claims(candidates, alerts: alerts, limit: 3)
+        #expect(decided.claim.map(\.page.id) == [4, 2, 3])
+        #expect(decided.cancel == [1])
+        #expect(decided.claim.allSatisfy { $0.page.status == .sending && $0.page.attempts == 1 })
+        #expect(decided.claim.first?.alert == nil, "a notice has no alert")
+    }
+}
