@@ -27,7 +27,7 @@ public struct TransferTable: Sendable {
         ("leave", ["id", "person", "start_at", "end_at", "reason", "created_by", "created_at"]),
         ("alert", ["id", "service", "escalation", "status", "summary", "details", "severity", "dedup_key", "count", "created_at",
                    "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by", "round", "cycle_first_round", "next_level",
-                   "next_due_at", "wake_at", "definition", "held"]),
+                   "next_due_at", "wake_at", "definition", "held", "held_kind"]),
         ("page", ["id", "alert_id", "notice_key", "notice_subject", "notice_text", "round", "level", "person", "contact", "contact_kind",
                   "contact_key", "level_due_at", "due_at", "status", "attempts", "next_attempt_at", "lease_until", "sent_at", "late", "last_error"]),
         ("event", ["id", "at", "actor", "event", "detail", "alert_id"]),

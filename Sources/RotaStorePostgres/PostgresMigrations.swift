@@ -158,6 +158,11 @@ enum PostgresMigrations {
             "ALTER TABLE override ADD COLUMN swap BIGINT",
             "CREATE INDEX override_by_swap ON override(swap) WHERE swap IS NOT NULL",
         ]),
+        // What holds level 1 back, as a kind (see the SQLite store's v10).
+        ("pg-v3-held-kind", [
+            "ALTER TABLE alert ADD COLUMN held_kind TEXT",
+            "UPDATE alert SET held_kind = CASE WHEN held LIKE 'in maintenance%' THEN 'maintenance' ELSE 'daytime' END WHERE held IS NOT NULL",
+        ]),
     ]
 
     static func migrate(_ connection: PostgresConnection, address: PostgresAddress) async throws {

@@ -52,10 +52,10 @@ extension PostgresStore {
             let p = opening.progress
             let inserted = try await db.rows("""
                 INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
-                                   round, cycle_first_round, next_level, next_due_at, wake_at, definition, held)
+                                   round, cycle_first_round, next_level, next_due_at, wake_at, definition, held, held_kind)
                 VALUES (\(new.service), \(new.escalation), \(p.status.rawValue), \(new.summary), \(new.details), \(new.severity), \(new.dedupKey),
                         \(now.millis), \(Int64(p.round)), \(Int64(p.cycleFirstRound)), \(p.nextLevel.map(Int64.init)), \(p.nextDueAt?.millis),
-                        \(opening.wakeAt?.millis), \(new.definition), \(opening.hold?.reason))
+                        \(opening.wakeAt?.millis), \(new.definition), \(opening.hold?.reason), \(opening.hold?.kind.rawValue))
                 ON CONFLICT DO NOTHING RETURNING *
                 """, logger: logger)
             guard let row = inserted.first else { continue }

@@ -228,7 +228,7 @@ extension PostgresStore {
             // Alerts raised in the window whose level 1 still waits for it: due now.
             let released = try await db.count("""
                 UPDATE alert SET next_due_at = \(now.millis), wake_at = \(now.millis)
-                WHERE service = \(window.service) AND status = 'triggered' AND held LIKE 'in maintenance%' AND round = 1 AND next_level = 1
+                WHERE service = \(window.service) AND status = 'triggered' AND held_kind = 'maintenance' AND round = 1 AND next_level = 1
                   AND next_due_at > \(now.millis) AND created_at >= \(window.start.millis) AND created_at < \(window.end.millis)
                 RETURNING id
                 """, logger: self.logger)

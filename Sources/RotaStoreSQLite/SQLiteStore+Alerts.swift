@@ -29,11 +29,11 @@ extension SQLiteStore {
         let progress = opening.progress
         try db.execute(sql: """
             INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
-                               round, cycle_first_round, next_level, next_due_at, wake_at, definition, held)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               round, cycle_first_round, next_level, next_due_at, wake_at, definition, held, held_kind)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [new.service, new.escalation, progress.status.rawValue, new.summary, new.details, new.severity, new.dedupKey,
                              now.millis, progress.round, progress.cycleFirstRound, progress.nextLevel,
-                             progress.nextDueAt?.millis, opening.wakeAt?.millis, new.definition, opening.hold?.reason])
+                             progress.nextDueAt?.millis, opening.wakeAt?.millis, new.definition, opening.hold?.reason, opening.hold?.kind.rawValue])
         let id = Int(db.lastInsertedRowID)
         try log(db, at: now, actor: actor, .raised(id, new, hold: opening.hold), alertID: id)
         return (try alert(db, id), false)

@@ -39,7 +39,7 @@ extension SQLiteStore {
             // Alerts raised in the window whose level 1 still waits for it: due now.
             try db.execute(sql: """
                 UPDATE alert SET next_due_at = ?, wake_at = ?
-                WHERE service = ? AND status = 'triggered' AND held LIKE 'in maintenance%' AND round = 1 AND next_level = 1
+                WHERE service = ? AND status = 'triggered' AND held_kind = 'maintenance' AND round = 1 AND next_level = 1
                   AND next_due_at > ? AND created_at >= ? AND created_at < ?
                 """, arguments: [now.millis, now.millis, window.service, now.millis, window.start.millis, window.end.millis])
             let released = db.changesCount

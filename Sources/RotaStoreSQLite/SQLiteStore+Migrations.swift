@@ -74,6 +74,14 @@ extension SQLiteStore {
             try db.execute(sql: "ALTER TABLE override ADD COLUMN swap INTEGER")
             try db.execute(sql: "CREATE INDEX override_by_swap ON override(swap) WHERE swap IS NOT NULL")
         }
+        migrator.registerMigration("v10-held-kind") { db in
+            // What holds level 1 back, as a kind: a removed maintenance window releases by it. Rows
+            // written before say it only in words; they are read once, here.
+            try db.execute(sql: "ALTER TABLE alert ADD COLUMN held_kind TEXT")
+            try db.execute(sql: """
+                UPDATE alert SET held_kind = CASE WHEN held LIKE 'in maintenance%' THEN 'maintenance' ELSE 'daytime' END WHERE held IS NOT NULL
+                """)
+        }
         return migrator
     }
 
@@ -275,3 +283,4 @@ extension SQLiteStore {
         }
     }
 }
+

@@ -69,6 +69,29 @@ struct SQLiteStoreTests {
         #expect(count == 0)
     }
 
+    @Test("a database from before held kinds: the migration names each hold from its words, and removing a window releases by kind")
+    func heldKindBackfilled() async throws {
+        let path = temporaryDatabasePath()
+        let before = try SQLiteStore.open(path: path)
+        let windowID = try await before.addMaintenance(service: "web", start: Date(seconds: 0), end: Date(seconds: 3600), reason: nil,
+                                                       actor: "t", now: Date(seconds: 0))
+        for (summary, reason) in [("maintenance", "in maintenance until 1970-01-01T01:00:00Z"), ("night", "low severity: waits for daytime")] {
+            var new = NewAlert(service: "web", escalation: "e", summary: summary, details: nil, severity: "high", dedupKey: nil)
+            new.hold = FirstPage.Hold(until: Date(seconds: 3600), reason: reason)
+            _ = try await before.raise(new, actor: "t", now: Date(seconds: 60))
+        }
+        // As a database written before v10 would be: no held_kind column, the migration not applied.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: "ALTER TABLE alert DROP COLUMN held_kind")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v10-held-kind'")
+        }
+        let after = try SQLiteStore.open(path: path)
+        let kinds = try await queue.read { db in try String?.fetchAll(db, sql: "SELECT held_kind FROM alert ORDER BY id") }
+        #expect(kinds == ["maintenance", "daytime"])
+        #expect(try await after.removeMaintenance(id: windowID, actor: "t", now: Date(seconds: 120)).released == 1)
+    }
+
     @Test("the audit log refuses updates and deletes")
     func auditLogIsAppendOnly() async throws {
         let path = temporaryDatabasePath()

@@ -249,6 +249,68 @@ struct StoreConformance {
         #expect(again != nil)
         again?.release()
     }
+
+    @Test("maintenance: windows listed in order of creation while they last, removal releases only the alerts a window holds (by kind), then not found", arguments: Backend.all)
+    func maintenance(_ backend: Backend) async throws {
+        let (store, another) = try await backend.fresh()
+        let zone = try #require(Zone(identifier: "UTC"))
+        let rule = FirstPage.Rule(lowWaitsForDaytime: true, daytime: FirstPage.Daytime(zone: zone, from: LocalTime(hour: 8, minute: 0),
+                                                                                      to: LocalTime(hour: 20, minute: 0)))
+        let id = try await store.addMaintenance(service: "web", start: at(0), end: at(60), reason: "upgrade", actor: "t", now: at(0))
+        let other = try await store.addMaintenance(service: "db", start: at(0), end: at(30), reason: nil, actor: "t", now: at(0))
+        #expect(try await store.maintenance(endingAfter: at(0)).map(\.id) == [id, other])
+        #expect(try await store.maintenance(endingAfter: at(45)).map(\.id) == [id])
+        var inWindow = newAlert("in the window")
+        inWindow.firstPage = rule
+        let held = try await store.raise(inWindow, actor: "t", now: at(5)).alert
+        #expect(held.progress.nextDueAt == at(60) && held.held?.hasPrefix("in maintenance") == true)
+        // Held for daytime (a low alert at night, 22:00 UTC), with words that mention maintenance: not the window's.
+        var night = NewAlert(service: "web", escalation: "e", summary: "low", details: nil, severity: "low", dedupKey: nil)
+        night.hold = FirstPage.Hold(until: at(700), reason: "in maintenance? no: low severity waits for daytime", kind: .daytime)
+        let daytime = try await store.raise(night, actor: "t", now: at(6)).alert
+        let removed = try await another().removeMaintenance(id: id, actor: "t", now: at(10))
+        #expect(removed.window.reason == "upgrade" && removed.released == 1)
+        #expect(try await store.alert(id: held.id).progress.nextDueAt == at(10), "released: due at the removal")
+        #expect(try await store.alert(id: daytime.id).progress.nextDueAt == at(700), "a daytime hold is not the window's to release")
+        await #expect(throws: StoreError.notFound("no maintenance #\(id)")) { try await store.removeMaintenance(id: id, actor: "t", now: at(11)) }
+    }
+
+    @Test("heartbeats, feeds, arrivals, due alerts, open-alert lookups and appended log lines", arguments: Backend.all)
+    func smallerNouns(_ backend: Backend) async throws {
+        let (store, another) = try await backend.fresh()
+        let other = try await another()
+        // Heartbeats: a ping answers the previous one; the last pings by id.
+        #expect(try await store.ping(heartbeat: "backup", now: at(0)) == nil)
+        #expect(try await other.ping(heartbeat: "backup", now: at(5)) == at(0))
+        #expect(try await store.lastPings() == ["backup": at(5)])
+        // Feeds: a generation goes up once per revocation.
+        let first = try await store.feedGeneration(person: "ann")
+        #expect(try await other.revokeFeeds(person: "ann", actor: "t", now: at(1)) == first + 1)
+        #expect(try await store.feedGeneration(person: "ann") == first + 1)
+        #expect(try await store.feedGeneration(person: "bob") == first, "another person's feeds are untouched")
+        // Arrivals count raises and deduplications on the watched services since an instant.
+        _ = try await store.raise(newAlert("a", dedup: "k"), actor: "t", now: at(0))
+        _ = try await other.raise(newAlert("b", dedup: "k"), actor: "t", now: at(2))
+        _ = try await store.raise(NewAlert(service: "db", escalation: "e", summary: "c", details: nil, severity: "high", dedupKey: nil),
+                                  actor: "t", now: at(3))
+        #expect(try await store.arrivals(services: ["web"], since: at(0)) == 2)
+        #expect(try await store.arrivals(services: ["web"], since: at(1)) == 1)
+        #expect(try await store.arrivals(services: ["web", "db"], since: at(0)) == 3)
+        #expect(try await store.arrivals(services: [], since: at(0)) == 0)
+        // Open-alert lookup by key; due alerts by wake time, resolved ones never.
+        let open = try #require(try await other.openAlert(service: "web", dedupKey: "k"))
+        #expect(open.count == 2)
+        #expect(try await store.openAlert(service: "db", dedupKey: "k") == nil)
+        #expect(try await store.dueAlerts(now: at(2)).map(\.id) == [open.id])
+        #expect(try await store.dueAlerts(now: at(3)).count == 2)
+        _ = try await store.resolve(id: open.id, actor: "t", now: at(4), notices: [])
+        #expect(try await other.openAlert(service: "web", dedupKey: "k") == nil)
+        #expect(try await store.dueAlerts(now: at(10)).map(\.service) == ["db"])
+        // A line appended to the log is read back, in order, by any connection.
+        try await store.append(AuditEntry(.testPage, "a test page to ann"), actor: "ops", now: at(5))
+        let last = try #require(try await other.events(since: at(5)).last)
+        #expect(last.event == "test.page" && last.actor == "ops" && last.detail == "a test page to ann" && last.at == at(5))
+    }
 }
 
 /// The deadline of PostgreSQL operations for stores opened inside the test process: far longer

@@ -5,13 +5,24 @@ import Foundation
 /// (at the next daytime start). Pure: the windows and the daytime come in as values.
 public enum FirstPage {
     public struct Hold: Hashable, Sendable {
+        /// What holds level 1 back, as stored (`held_kind`): removing a maintenance window releases
+        /// the alerts its kind names, never by matching the words of `reason`.
+        public enum Kind: String, Sendable {
+            /// A maintenance window (perhaps followed by a wait for daytime).
+            case maintenance
+            /// A low-severity alert waiting for daytime, or a hold its raiser gave.
+            case daytime
+        }
+
         public var until: Date
         /// What the alert waits for, as `rota alert list` says it.
         public var reason: String
+        public var kind: Kind
 
-        public init(until: Date, reason: String) {
+        public init(until: Date, reason: String, kind: Kind = .daytime) {
             self.until = until
             self.reason = reason
+            self.kind = kind
         }
     }
 
@@ -76,11 +87,12 @@ public enum FirstPage {
                 moved = true
             }
         }
-        if due > now { reasons.append("in maintenance until \(TimeText.utc(due))") }
+        let maintenance = due > now
+        if maintenance { reasons.append("in maintenance until \(TimeText.utc(due))") }
         if lowWaitsForDaytime && severity == .low && !daytime.contains(due) {
             due = daytime.nextStart(after: due)
             reasons.append("low severity: waits for daytime at \(TimeText.utc(due))")
         }
-        return due > now ? Hold(until: due, reason: reasons.joined(separator: "; ")) : nil
+        return due > now ? Hold(until: due, reason: reasons.joined(separator: "; "), kind: maintenance ? .maintenance : .daytime) : nil
     }
 }
