@@ -96,3 +96,28 @@ extension AuditEntry {
         return AuditEntry(answer.kind, "alert #\(id) \(verb) by \(actor)" + (cancelled > 0 ? "; \(cancelled) page(s) not yet sent cancelled" : ""))
     }
 }
+
+extension AuditEntry {
+    public static func revision(_ id: Int, files: [String], effective: Date) -> AuditEntry {
+        AuditEntry(.revision, "revision \(id) of the rota files (\(files.joined(separator: ", "))) in force from \(TimeText.utc(effective))")
+    }
+
+    public static func maintenanceAdded(_ id: Int, service: String, start: Date, end: Date, reason: String?) -> AuditEntry {
+        AuditEntry(.maintenanceAdd, "maintenance #\(id): \(service) from \(TimeText.utc(start)) to \(TimeText.utc(end))" + (reason.map { " (\($0))" } ?? ""))
+    }
+
+    public static func maintenanceRemoved(_ id: Int, service: String, released: Int) -> AuditEntry {
+        AuditEntry(.maintenanceRemove, "removed maintenance #\(id) of \(service)" + (released > 0 ? "; \(released) alert(s) it held are due now" : ""))
+    }
+
+    public static func feedsRevoked(_ person: String, generation: Int) -> AuditEntry {
+        AuditEntry(.feedRevoked, "calendar feed URLs of \(person) revoked (now generation \(generation))")
+    }
+}
+
+extension StoredRevision {
+    /// When a revision recorded at `now` comes into force: never before the last one, so revisions stay in order.
+    public static func effective(now: Date, after last: StoredRevision?) -> Date {
+        max(now, last?.effectiveAt ?? now)
+    }
+}

@@ -20,4 +20,14 @@ public enum RevisionContent: Sendable {
     case model(Data)
     /// The files' text, webhook URLs reduced by text replacement (older revisions).
     case sources([RotaSource])
+
+    /// A revision's columns as stored, read the one way: the model when there is one, else the
+    /// files' text kept as JSON (`[{"name", "text"}]`) by older rota versions.
+    public static func stored(revision id: Int, model: Data?, sources: String) throws(StoreError) -> RevisionContent {
+        if let model { return .model(model) }
+        guard let items = try? JSONSerialization.jsonObject(with: Data(sources.utf8)) as? [[String: String]] else {
+            throw .database("revision \(id) is unreadable")
+        }
+        return .sources(items.map { RotaSource(name: $0["name"] ?? "", text: $0["text"] ?? "") })
+    }
 }

@@ -23,13 +23,12 @@ extension PostgresStore {
             let last = try await db.rows("SELECT id, effective_at, fingerprint FROM revision ORDER BY id DESC LIMIT 1", logger: self.logger).first
                 .map(StoredRevision.init)
             if let last, last.fingerprint == fingerprint { return nil }
-            let effective = max(now, last?.effectiveAt ?? now)
+            let effective = StoredRevision.effective(now: now, after: last)
             let id = try await db.rows("""
                 INSERT INTO revision (effective_at, stored_at, fingerprint, model, follows, host)
                 VALUES (\(effective.millis), \(now.millis), \(fingerprint), \(model), \(Int64(last?.id ?? 0)), \(self.host)) RETURNING id
                 """, logger: self.logger).first.map { Int(try $0("id", as: Int64.self)) } ?? 0
-            try await self.log(db, at: now, actor: actor, AuditEntry(.revision,
-                "revision \(id) of the rota files (\(files.joined(separator: ", "))) in force from \(TimeText.utc(effective))"))
+            try await self.log(db, at: now, actor: actor, .revision(id, files: files, effective: effective))
             return StoredRevision(id: id, effectiveAt: effective, fingerprint: fingerprint)
         }
     }
@@ -47,11 +46,7 @@ extension PostgresStore {
             }
         }
         guard let found else { throw .notFound("no revision \(id)") }
-        if let model = found.model { return .model(model) }
-        guard let items = try? JSONSerialization.jsonObject(with: Data(found.sources.utf8)) as? [[String: String]] else {
-            throw .database("revision \(id) is unreadable")
-        }
-        return .sources(items.map { RotaSource(name: $0["name"] ?? "", text: $0["text"] ?? "") })
+        return try .stored(revision: id, model: found.model, sources: found.sources)
     }
 
     // MARK: overrides and leave
@@ -192,7 +187,7 @@ extension PostgresStore {
                 INSERT INTO feed (person, generation) VALUES (\(person), 2)
                 ON CONFLICT (person) DO UPDATE SET generation = feed.generation + 1 RETURNING generation
                 """, logger: self.logger).first?("generation", as: Int64.self) ?? 2)
-            try await self.log(db, at: now, actor: actor, AuditEntry(.feedRevoked, "calendar feed URLs of \(person) revoked (now generation \(generation))"))
+            try await self.log(db, at: now, actor: actor, .feedsRevoked(person, generation: generation))
             return generation
         }
     }
@@ -205,9 +200,7 @@ extension PostgresStore {
                 INSERT INTO maintenance (service, start_at, end_at, reason, created_by, created_at)
                 VALUES (\(service), \(start.millis), \(end.millis), \(reason), \(actor), \(now.millis)) RETURNING id
                 """, logger: self.logger).first?("id", as: Int64.self) ?? 0)
-            var detail = "maintenance #\(id): \(service) from \(TimeText.utc(start)) to \(TimeText.utc(end))"
-            if let reason { detail += " (\(reason))" }
-            try await self.log(db, at: now, actor: actor, AuditEntry(.maintenanceAdd, detail))
+            try await self.log(db, at: now, actor: actor, .maintenanceAdded(id, service: service, start: start, end: end, reason: reason))
             return id
         }
     }
@@ -232,8 +225,7 @@ extension PostgresStore {
                   AND next_due_at > \(now.millis) AND created_at >= \(window.start.millis) AND created_at < \(window.end.millis)
                 RETURNING id
                 """, logger: self.logger)
-            try await self.log(db, at: now, actor: actor, AuditEntry(.maintenanceRemove,
-                "removed maintenance #\(id) of \(window.service)" + (released > 0 ? "; \(released) alert(s) it held are due now" : "")))
+            try await self.log(db, at: now, actor: actor, .maintenanceRemoved(id, service: window.service, released: released))
             return RemovedWindow(window: window, released: released)
         }
         return (outcome.window, outcome.released)

@@ -14,7 +14,7 @@ extension SQLiteStore {
                 ON CONFLICT(person) DO UPDATE SET generation = generation + 1
                 """, arguments: [person])
             let generation = try Int.fetchOne(db, sql: "SELECT generation FROM feed WHERE person = ?", arguments: [person]) ?? 2
-            try Self.log(db, at: now, actor: actor, AuditEntry(.feedRevoked, "calendar feed URLs of \(person) revoked (now generation \(generation))"))
+            try Self.log(db, at: now, actor: actor, .feedsRevoked(person, generation: generation))
             return generation
         }
     }

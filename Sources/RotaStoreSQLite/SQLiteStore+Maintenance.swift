@@ -17,9 +17,7 @@ extension SQLiteStore {
                 INSERT INTO maintenance (service, start_at, end_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [service, start.millis, end.millis, reason, actor, now.millis])
             let id = Int(db.lastInsertedRowID)
-            var detail = "maintenance #\(id): \(service) from \(TimeText.utc(start)) to \(TimeText.utc(end))"
-            if let reason { detail += " (\(reason))" }
-            try Self.log(db, at: now, actor: actor, AuditEntry(.maintenanceAdd, detail))
+            try Self.log(db, at: now, actor: actor, .maintenanceAdded(id, service: service, start: start, end: end, reason: reason))
             return id
         }
     }
@@ -43,8 +41,7 @@ extension SQLiteStore {
                   AND next_due_at > ? AND created_at >= ? AND created_at < ?
                 """, arguments: [now.millis, now.millis, window.service, now.millis, window.start.millis, window.end.millis])
             let released = db.changesCount
-            try Self.log(db, at: now, actor: actor, AuditEntry(.maintenanceRemove,
-                "removed maintenance #\(id) of \(window.service)" + (released > 0 ? "; \(released) alert(s) it held are due now" : "")))
+            try Self.log(db, at: now, actor: actor, .maintenanceRemoved(id, service: window.service, released: released))
             return (window, released)
         }
     }

@@ -18,13 +18,13 @@ extension SQLiteStore {
                 try db.execute(sql: "UPDATE revision SET model = ?, sources = '[]' WHERE id = ? AND model IS NULL", arguments: [model, last.id])
                 return nil
             }
-            let effective = max(now, last?.effectiveAt ?? now)
+            let effective = StoredRevision.effective(now: now, after: last)
             // `follows` is unique: a second writer that read the same newest revision cannot add another after it.
             try db.execute(sql: "INSERT INTO revision (effective_at, stored_at, fingerprint, sources, model, follows) VALUES (?, ?, ?, '[]', ?, ?)",
                            arguments: [effective.millis, now.millis, fingerprint, model, last?.id ?? 0])
             let id = Int(db.lastInsertedRowID)
             try Self.log(db, at: now, actor: actor,
-                         AuditEntry(.revision, "revision \(id) of the rota files (\(files.joined(separator: ", "))) in force from \(TimeText.utc(effective))"))
+                         .revision(id, files: files, effective: effective))
             return StoredRevision(id: id, effectiveAt: effective, fingerprint: fingerprint)
         }
     }
@@ -36,11 +36,6 @@ extension SQLiteStore {
     public func content(ofRevision id: Int) async throws(StoreError) -> RevisionContent {
         let row: Row? = try read { db in try Row.fetchOne(db, sql: "SELECT sources, model FROM revision WHERE id = ?", arguments: [id]) }
         guard let row else { throw .notFound("no revision \(id)") }
-        if let model: Data = row["model"] { return .model(model) }
-        let json: String = row["sources"]
-        guard let items = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: String]] else {
-            throw .database("revision \(id) is unreadable")
-        }
-        return .sources(items.map { RotaSource(name: $0["name"] ?? "", text: $0["text"] ?? "") })
+        return try .stored(revision: id, model: row["model"], sources: row["sources"])
     }
 }
