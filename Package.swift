@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "RotaEngineTests", dependencies: ["RotaEngine", "RotaStore", "RotaStoreSQLite", "RotaCore", "RotaConfig", "RotaNotify"]),
         .testTarget(name: "RotaKitTests", dependencies: ["RotaKit", "RotaStore", "RotaCore"]),
         .testTarget(name: "RotaFormatsTests", dependencies: ["RotaFormats", "RotaCore"]),
-        .testTarget(name: "RotaConfigTests", dependencies: ["RotaConfig", "RotaCore"]),
+        .testTarget(name: "RotaConfigTests", dependencies: ["RotaConfig", "RotaCore", "RotaTestSupport"]),
         .testTarget(name: "RotaCLITests", dependencies: ["rota", "RotaTestSupport", "RotaCore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

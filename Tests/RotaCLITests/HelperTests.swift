@@ -1,4 +1,5 @@
 import Foundation
+import RotaTestSupport
 import Testing
 
 /// The test helpers themselves: a helper that cannot fail would let every test built on it pass on nothing.

@@ -1,4 +1,5 @@
 import Foundation
+import RotaTestSupport
 import Testing
 
 /// A simulated day of alerts: raises, acks and resolves at fixed times, ticks every `step` minutes.

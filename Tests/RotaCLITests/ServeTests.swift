@@ -68,10 +68,12 @@ final class ServeProcess {
 }
 
 /// A rota with one person paged through a recorder, three integrations and a public URL.
-private func servedRota(tickEvery: String = "1s", pager: String? = nil) throws -> RotaRunner {
+/// A served rota whose people are paged through `pager.sh` (given the working directory, the
+/// script's text; by default it appends each page to pages.txt).
+private func servedRota(tickEvery: String = "1s", pager: ((String) -> String)? = nil) throws -> RotaRunner {
     let rota = try RotaRunner(files: [:])
     let dir = rota.directory.path
-    let script = pager ?? "#!/bin/sh\ncat >> \(dir)/pages.txt\necho >> \(dir)/pages.txt\n"
+    let script = pager?(dir) ?? "#!/bin/sh\ncat >> \(dir)/pages.txt\necho >> \(dir)/pages.txt\n"
     try script.write(toFile: "\(dir)/pager.sh", atomically: true, encoding: .utf8)
     try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/pager.sh")
     try rota.write("r.yaml", """
@@ -317,10 +319,7 @@ struct ServeTests {
 
     @Test("serve's runner plans as rota tick does: at --now, with the settings read again with the files")
     func runnerFollowsNowAndSettings() async throws {
-        let rota = try servedRota(tickEvery: "1s")
-        let dir = rota.directory.path
-        try "#!/bin/sh\nsleep 3\ncat >> \(dir)/pages.txt\necho >> \(dir)/pages.txt\n".write(toFile: "\(dir)/pager.sh", atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/pager.sh")
+        let rota = try servedRota(tickEvery: "1s") { "#!/bin/sh\nsleep 3\ncat >> \($0)/pages.txt\necho >> \($0)/pages.txt\n" }
         let files = rota.rotas + "/r.yaml"
         let text = try String(contentsOfFile: files, encoding: .utf8)
         try rota.write("r.yaml", text.replacingOccurrences(of: "  timezone: UTC\n", with: "  timezone: UTC\n  command_timeout: 1s\n"))
@@ -346,10 +345,8 @@ struct ServeTests {
 
     @Test("SIGTERM while a slow pager runs: the page completes and is recorded, the server exits 0")
     func sigtermFinishesDeliveries() async throws {
-        let rota = try servedRota(tickEvery: "1s")
+        let rota = try servedRota(tickEvery: "1s") { "#!/bin/sh\necho start >> \($0)/slow.log\nsleep 2\necho done >> \($0)/slow.log\n" }
         let dir = rota.directory.path
-        try "#!/bin/sh\necho start >> \(dir)/slow.log\nsleep 2\necho done >> \(dir)/slow.log\n".write(toFile: "\(dir)/pager.sh", atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/pager.sh")
         let server = try ServeProcess(rota)
         let answer = try await server.request("POST", "/v1/alerts", body: #"{"summary":"slow"}"#, token: "tok-scripts")
         #expect(answer.status == 202)

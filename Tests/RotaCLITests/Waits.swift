@@ -45,19 +45,3 @@ func pagersEnded(listedIn path: String, within seconds: Double = 30) -> Bool {
     let pids = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int32($0) }
     return !pids.isEmpty && eventuallyBlocking(seconds) { !pids.contains(where: processRuns) }
 }
-
-/// A generator whose sequence a seed fixes (SplitMix64), so a test that draws at random can be replayed:
-/// the test prints its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import RotaTestSupport
 import Testing
 @testable import RotaConfig
 import RotaCore
@@ -256,21 +257,9 @@ struct RotaFileErrorTests {
 
 @Suite("Hostile rota files")
 struct HostileRotaFileTests {
-    /// A small deterministic generator, so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("500 mutated rota files: each loads or is refused with located diagnostics, never a crash or a hang")
     func mutations() throws {
-        var random = SplitMix(state: 20261125)
+        var random = SeededGenerator(seed: 20261125)
         let pieces = ["&a ", "*a", "!!str ", "---\n", "[", "]", "{", "}", ":", "- ", "\t", "\"", "'", "#", "\n", "  ", "?", "|", ">",
                       "%YAML 1.2\n", "\u{0}", "é", "24:00", "-1w", "0h", "9999999999d"]
         let directory = try rotasDirectory([:])
