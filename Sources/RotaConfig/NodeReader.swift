@@ -189,4 +189,10 @@ struct Fields {
         guard let node = values.first(where: { $0.key == key })?.value, !node.isNull else { return nil }
         return node
     }
+
+    /// Where a field is written (its value's location), else where the mapping is: a message
+    /// about a field always has a place to point at.
+    func location(of key: String) -> SourceLocation {
+        self[key]?.location ?? location
+    }
 }

@@ -66,8 +66,8 @@ final class RotaDecoder {
         let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime", "command_timeout",
                     "webhook_timeout", "shift_notices", "server", "admins"]
         guard let fields = read.fields(node, "settings", allowed: keys) else { return }
-        for key in keys where fields[key] != nil {
-            let location = fields[key]!.location
+        for (key, node) in keys.compactMap({ key in fields[key].map { (key, $0) } }) {
+            let location = node.location
             if let first = settingsSeen[key] {
                 log.error(location, "settings.\(key) is already set at \(first.file):\(first.line); set it once")
                 continue
@@ -95,14 +95,14 @@ final class RotaDecoder {
             case "webhook_secret_env":
                 if let name = variableName(fields[key], "settings.webhook_secret_env") { settings.webhookSecretEnv = name }
             case "server":
-                decodeServer(fields[key]!)
+                decodeServer(node)
             case "command_timeout":
                 if let seconds = boundedDuration(fields[key], "settings.command_timeout", at: location, max: 600,
                                                  why: "at most 10m: a pager that hangs must not hold up the runner") {
                     settings.commandTimeout = seconds
                 }
             case "shift_notices":
-                guard let notices = read.fields(fields[key]!, "settings.shift_notices", allowed: ["before", "changes"]) else { break }
+                guard let notices = read.fields(node, "settings.shift_notices", allowed: ["before", "changes"]) else { break }
                 settings.noticeBefore = read.duration(notices["before"], "settings.shift_notices.before", units: [.minutes, .hours])
                 if let node = notices["changes"], let flag = read.text(node, "settings.shift_notices.changes") {
                     switch flag {
@@ -120,7 +120,7 @@ final class RotaDecoder {
             case "webhook_secret_file":
                 settings.webhookSecretFile = read.text(fields[key], "settings.webhook_secret_file")
             case "daytime":
-                if let daytime = read.fields(fields[key]!, "settings.daytime", allowed: ["from", "to"], required: ["from", "to"]),
+                if let daytime = read.fields(node, "settings.daytime", allowed: ["from", "to"], required: ["from", "to"]),
                    let from = read.timeOfDay(daytime["from"], "settings.daytime.from", allowEndOfDay: false),
                    let to = read.timeOfDay(daytime["to"], "settings.daytime.to", allowEndOfDay: true) {
                     settings.daytimeFrom = from
@@ -250,7 +250,7 @@ final class RotaDecoder {
         let zone = fields["timezone"] == nil ? settings.zone : read.zone(fields["timezone"], "schedule timezone")
         var layers: [Layer] = []
         let layerNodes = read.list(fields["layers"], "layers") ?? []
-        if fields["layers"] != nil, case .sequence(let items, let location) = fields["layers"]!, items.isEmpty {
+        if case .sequence(let items, let location)? = fields["layers"], items.isEmpty {
             log.error(location, "a schedule needs at least one layer")
         }
         for (index, item) in layerNodes.enumerated() {
@@ -267,7 +267,7 @@ final class RotaDecoder {
         for item in read.list(fields["overrides"], "overrides") ?? [] {
             guard let override = read.fields(item, "an override", allowed: ["person", "from", "to", "reason"], required: ["person", "from", "to"]),
                   let person = read.identifier(override["person"], "override person") else { continue }
-            reference(.person, person, at: override["person"]!.location, "override person")
+            reference(.person, person, at: override.location(of: "person"), "override person")
             _ = read.text(override["reason"], "override reason")
             guard let from = read.time(override["from"], "override from"), let to = read.time(override["to"], "override to") else { continue }
             drafts.append((person, from, to, override.location))
@@ -285,7 +285,7 @@ final class RotaDecoder {
         let name = read.text(fields["name"], "layer name") ?? "layer \(index + 1)"
         var members: [String] = []
         if let items = read.list(fields["members"], "members") {
-            if items.isEmpty { log.error(fields["members"]!.location, "members is empty; list at least one person id") }
+            if items.isEmpty { log.error(fields.location(of: "members"), "members is empty; list at least one person id") }
             for item in items {
                 guard let member = read.identifier(item, "member") else { continue }
                 reference(.person, member, at: item.location, "member")
@@ -300,11 +300,11 @@ final class RotaDecoder {
             if shift == nil { log.error(node.location, "shift '\(text)' is not a shift length; write Nh, Nd or Nw, e.g. 12h, 1d, 1w") }
         }
         if let start, let end, end <= start {
-            log.error(fields["end"]!.location, "layer end \(end) is not after its start \(start)")
+            log.error(fields.location(of: "end"), "layer end \(end) is not after its start \(start)")
         }
         var restrictions: [Restriction] = []
         if let items = read.list(fields["restrict"], "restrict") {
-            if items.isEmpty { log.error(fields["restrict"]!.location, "restrict is empty; remove it to cover all hours, or list windows") }
+            if items.isEmpty { log.error(fields.location(of: "restrict"), "restrict is empty; remove it to cover all hours, or list windows") }
             for item in items {
                 if let restriction = decodeRestriction(item) { restrictions.append(restriction) }
             }
@@ -343,7 +343,7 @@ final class RotaDecoder {
                 while true {
                     days.insert(day)
                     if day == last { break }
-                    day = Weekday(rawValue: (day.rawValue + 1) % 7)!
+                    day = day.next
                 }
             } else {
                 log.error(item.location, "days '\(text)' is not understood; write daily, a day (mon … sun), a range (mon-fri, fri-mon) or a list ([sat, sun])")
@@ -378,14 +378,14 @@ final class RotaDecoder {
         let repeatCount = fields["repeat"] == nil ? 0 : read.count(fields["repeat"], "repeat", range: 0...100)
         var levels: [EscalationPolicy.Level] = []
         let items = read.list(fields["levels"], "levels") ?? []
-        if fields["levels"] != nil, items.isEmpty, case .sequence = fields["levels"]! {
-            log.error(fields["levels"]!.location, "an escalation needs at least one level")
+        if items.isEmpty, case .sequence? = fields["levels"] {
+            log.error(fields.location(of: "levels"), "an escalation needs at least one level")
         }
         for (index, item) in items.enumerated() {
             guard let level = read.fields(item, "a level", allowed: ["notify", "escalate_after"], required: ["notify"]) else { continue }
             var targets: [Target] = []
             let notify = read.list(level["notify"], "notify") ?? []
-            if level["notify"] != nil, notify.isEmpty { log.error(level["notify"]!.location, "notify is empty; name at least one person:ID or schedule:ID") }
+            if level["notify"] != nil, notify.isEmpty { log.error(level.location(of: "notify"), "notify is empty; name at least one person:ID or schedule:ID") }
             for target in notify {
                 if let parsed = self.target(target, "notify target") { targets.append(parsed) }
             }
@@ -410,11 +410,11 @@ final class RotaDecoder {
         let id = read.identifier(fields["id"], "service id")
         let name = read.text(fields["name"], "service name")
         let escalation = read.identifier(fields["escalation"], "service escalation")
-        if let escalation { reference(.escalation, escalation, at: fields["escalation"]!.location, "service escalation") }
+        if let escalation { reference(.escalation, escalation, at: fields.location(of: "escalation"), "service escalation") }
         let ackTimeout = read.duration(fields["ack_timeout"], "ack_timeout", units: [.minutes, .hours])
         var runbook = read.text(fields["runbook"], "runbook")
         if let link = runbook, let problem = runbookProblem(link) {
-            log.error(fields["runbook"]!.location, "runbook '\(link)' \(problem)")
+            log.error(fields.location(of: "runbook"), "runbook '\(link)' \(problem)")
             runbook = nil
         }
         guard define(.service, id, at: fields.location), let id, let escalation else { return }
@@ -491,8 +491,8 @@ final class RotaDecoder {
         let within = read.duration(fields["within"], "surge within", units: [.minutes, .hours])
         let service = read.identifier(fields["service"], "surge service")
         if let service {
-            reference(.service, service, at: fields["service"]!.location, "surge service")
-            if services.contains(service) { log.error(fields["service"]!.location, "a surge's own service cannot be one it watches (it would feed itself)") }
+            reference(.service, service, at: fields.location(of: "service"), "surge service")
+            if services.contains(service) { log.error(fields.location(of: "service"), "a surge's own service cannot be one it watches (it would feed itself)") }
         }
         guard define(.surge, id, at: fields.location), let id, !services.isEmpty, let alerts, let within, let service else { return }
         surges.append(Surge(id: id, services: services, alerts: alerts, within: within, service: service))
@@ -503,7 +503,7 @@ final class RotaDecoder {
                                        required: ["id", "service", "every"]) else { return }
         let id = read.identifier(fields["id"], "heartbeat id")
         let service = read.identifier(fields["service"], "heartbeat service")
-        if let service { reference(.service, service, at: fields["service"]!.location, "heartbeat service") }
+        if let service { reference(.service, service, at: fields.location(of: "service"), "heartbeat service") }
         let every = read.duration(fields["every"], "heartbeat every", units: [.minutes, .hours, .days])
         let grace = fields["grace"] == nil ? 0 : read.duration(fields["grace"], "heartbeat grace", units: [.minutes, .hours, .days])
         let tokenEnv = variableName(fields["token_env"], "heartbeat token_env")
@@ -524,7 +524,7 @@ final class RotaDecoder {
             }
         }
         let service = read.identifier(fields["service"], "integration service")
-        if let service { reference(.service, service, at: fields["service"]!.location, "integration service") }
+        if let service { reference(.service, service, at: fields.location(of: "service"), "integration service") }
         let label = read.text(fields["service_label"], "integration service_label")
         let tokenEnv = variableName(fields["token_env"], "integration token_env")
         let tokenFile = read.text(fields["token_file"], "integration token_file")

@@ -12,6 +12,11 @@ public enum Weekday: Int, CaseIterable, Sendable, Comparable {
         self.init(rawValue: index)
     }
 
+    /// The day after (sunday is followed by monday).
+    public var next: Weekday {
+        Weekday.allCases[(rawValue + 1) % Weekday.allCases.count]
+    }
+
     public var name: String { Weekday.names[rawValue] }
     public var isWeekend: Bool { self == .saturday || self == .sunday }
 }
