@@ -82,6 +82,11 @@ let package = Package(
         .testTarget(name: "RotaKitTests", dependencies: ["RotaKit", "RotaStore", "RotaCore"]),
         .testTarget(name: "RotaFormatsTests", dependencies: ["RotaFormats", "RotaCore"]),
         .testTarget(name: "RotaConfigTests", dependencies: ["RotaConfig", "RotaCore", "RotaTestSupport"]),
+        // The HTTP routes in-process (no socket, no process): HummingbirdTesting's router mode.
+        .testTarget(name: "RotaServerTests", dependencies: [
+            "RotaServer", "RotaKit", "RotaCore",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "RotaCLITests", dependencies: ["rota", "RotaTestSupport", "RotaCore"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]

@@ -36,6 +36,12 @@ public struct RotaServer: Sendable {
     /// Serves until SIGTERM or SIGINT: then it stops accepting, finishes requests and the
     /// deliveries in flight, and returns.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(onRunning: onRunning).runService()
+    }
+
+    /// The application `run` serves: its routes, middleware and services (the runner or the
+    /// watcher). Tests drive it in-process (HummingbirdTesting) without a socket.
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: RequestLog(logger: logger, metrics: state.metrics))
         Routes(state: state).add(to: router)
@@ -49,11 +55,10 @@ public struct RotaServer: Sendable {
             services.append(WatcherService(state: state))
         }
         // A client that goes quiet (a slow or stuck sender) is dropped after 30 s; headers are capped at 80 KiB.
-        let app = Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(30))),
-                              configuration: .init(address: .hostname(host, port: port), serverName: "rota"),
-                              services: services, onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
-                              logger: logger)
-        try await app.runService()
+        return Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+                           configuration: .init(address: .hostname(host, port: port), serverName: "rota"),
+                           services: services, onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+                           logger: logger)
     }
 }
 
