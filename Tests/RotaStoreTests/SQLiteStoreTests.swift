@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 extension Date {
@@ -108,18 +109,22 @@ struct SQLiteStoreTests {
         let path = temporaryDatabasePath()
         let first = try SQLiteStore.open(path: path)
         let second = try SQLiteStore.open(path: path)
-        let locked = DispatchSemaphore(value: 0)
-        let holding = Task.detached {
-            try first.write { db in
+        // The first write runs on a thread of its own (not the test's pool, which a loaded machine may have busy)
+        // and holds the write lock for a second; the second write starts only once it does.
+        let locked = Flag(), done = Flag()
+        let holder = Thread {
+            defer { done.set() }
+            try? first.write { db in
                 try db.execute(sql: "INSERT INTO leave (person, start_at, end_at, created_by, created_at) VALUES ('a', 0, 1, 't', 0)")
-                locked.signal()
+                locked.set()
                 Thread.sleep(forTimeInterval: 1.0)
             }
         }
-        // The second write starts only once the first holds the write lock.
-        #expect(locked.wait(timeout: .now() + 60) == .success, "the first write holds the lock")
+        holder.start()
+        for _ in 0..<6000 where !locked.isSet { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(locked.isSet, "the first write holds the lock")
         let ids = try await second.addCovers([leave("b")], entry: AuditEntry(.leaveAdd, "t"), actor: "t", now: Date(seconds: 0))
-        try await holding.value
+        for _ in 0..<6000 where !done.isSet { try await Task.sleep(for: .milliseconds(10)) }
         #expect(ids == [2])
         #expect(try await second.covers(.leave, endingAfter: nil).map(\.person) == ["a", "b"])
     }
@@ -146,4 +151,11 @@ struct SQLiteStoreTests {
         }
         #expect(try await database.events(since: nil).isEmpty)
     }
+}
+
+/// A flag set once on one thread and read on another.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }
