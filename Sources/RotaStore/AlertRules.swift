@@ -24,7 +24,6 @@ public enum AlertRules {
 
     /// A human's answer to an alert, as it changes the alert's row.
     public struct Answer: Sendable {
-        public var kind: AuditKind
         public var status: AlertStatus
         /// Set by an acknowledgement (a resolve keeps what the row has).
         public var acknowledged: (at: Date, by: String)?
@@ -32,9 +31,12 @@ public enum AlertRules {
         public var resolved: (at: Date, by: String)?
         /// When the alert wakes again (an acknowledgement's ack_timeout), else never.
         public var wakeAt: Date?
+
+        /// The audit kind of this answer.
+        public var kind: AuditKind { status == .resolved ? .alertResolved : .alertAcknowledged }
     }
 
-    public enum Verb: String, Sendable {
+    public enum Verb: Sendable {
         case acknowledged, resolved
     }
 
@@ -43,9 +45,9 @@ public enum AlertRules {
     public static func answer(_ alert: StoredAlert, _ verb: Verb, actor: String, now: Date, wakeAt: Date?) -> Answer? {
         switch (verb, alert.status) {
         case (.acknowledged, .triggered):
-            Answer(kind: .alertAcknowledged, status: .acknowledged, acknowledged: (now, actor), resolved: nil, wakeAt: wakeAt)
+            Answer(status: .acknowledged, acknowledged: (now, actor), resolved: nil, wakeAt: wakeAt)
         case (.resolved, .triggered), (.resolved, .acknowledged):
-            Answer(kind: .alertResolved, status: .resolved, acknowledged: nil, resolved: (now, actor), wakeAt: nil)
+            Answer(status: .resolved, acknowledged: nil, resolved: (now, actor), wakeAt: nil)
         default:
             nil
         }
