@@ -311,20 +311,20 @@ struct AccidentTests {
         return rota
     }
 
-    private func waitForPagerStart(_ rota: RotaRunner, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        #expect(try await eventually(30) { FileManager.default.fileExists(atPath: rota.directory.path + "/pager.log") },
+    private func waitForPagerStart(_ rota: RotaRunner, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(eventuallyBlocking(30) { FileManager.default.fileExists(atPath: rota.directory.path + "/pager.log") },
                 "the pager started", sourceLocation: sourceLocation)
     }
 
     @Test("a tick killed with SIGKILL mid-delivery takes its pager with it")
-    func sigkillTakesPagers() async throws {
+    func sigkillTakesPagers() throws {
         let rota = try slowPagerRota(seconds: 2)
         let tick = rota.process(["tick", "--now", "2026-03-03T09:02:00Z"])
         try tick.run()
-        try await waitForPagerStart(rota)
+        waitForPagerStart(rota)
         kill(tick.processIdentifier, SIGKILL)
         tick.waitUntilExit()
-        #expect(try await pagersEnded(listedIn: rota.directory.path + "/pager.pids"), "the pager ended with the runner")
+        #expect(pagersEnded(listedIn: rota.directory.path + "/pager.pids"), "the pager ended with the runner")
         let log = try String(contentsOfFile: rota.directory.path + "/pager.log", encoding: .utf8)
         #expect(log == "start\n", "the pager died with the runner: \(log)")
         // The page was claimed, not lost: after its lease another tick delivers it.
@@ -334,11 +334,11 @@ struct AccidentTests {
     }
 
     @Test("SIGTERM mid-delivery lets the delivery finish, records it, and exits 0")
-    func sigtermFinishes() async throws {
+    func sigtermFinishes() throws {
         let rota = try slowPagerRota(seconds: 1)
         let tick = rota.process(["tick", "--now", "2026-03-03T09:02:00Z"])
         try tick.run()
-        try await waitForPagerStart(rota)
+        waitForPagerStart(rota)
         kill(tick.processIdentifier, SIGTERM)
         tick.waitUntilExit()
         #expect(tick.terminationReason == .exit && tick.terminationStatus == 0)

@@ -32,20 +32,20 @@ struct HelperTests {
     }
 
     @Test("pagersEnded waits for listed processes and is false while one runs or when none is listed")
-    func pagersEndedWaits() async throws {
+    func pagersEndedWaits() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rota-helper-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let list = directory.appendingPathComponent("pids").path
-        #expect(try await !pagersEnded(listedIn: list, within: 0.2), "nothing listed is not 'ended'")
+        #expect(!pagersEnded(listedIn: list, within: 0.2), "nothing listed is not 'ended'")
         let sleeper = Process()
         sleeper.executableURL = URL(fileURLWithPath: "/bin/sleep")
         sleeper.arguments = ["30"]
         try sleeper.run()
         try "\(sleeper.processIdentifier)\n".write(toFile: list, atomically: true, encoding: .utf8)
-        #expect(try await !pagersEnded(listedIn: list, within: 0.3), "a running process is not ended")
+        #expect(!pagersEnded(listedIn: list, within: 0.3), "a running process is not ended")
         kill(sleeper.processIdentifier, SIGKILL)
         sleeper.waitUntilExit()
-        #expect(try await pagersEnded(listedIn: list, within: 10))
+        #expect(pagersEnded(listedIn: list, within: 10))
     }
 }

@@ -240,7 +240,7 @@ struct AnswerNoticeCrashTests {
         #expect(try await eventually(30) { FileManager.default.fileExists(atPath: "\(dir)/notices.log") }, "a notice's delivery started")
         kill(tick.processIdentifier, SIGKILL)
         tick.waitUntilExit()
-        #expect(try await pagersEnded(listedIn: "\(dir)/notices.pids"), "the notices' pagers ended with the runner")
+        #expect(pagersEnded(listedIn: "\(dir)/notices.pids"), "the notices' pagers ended with the runner")
         // After the lease (2 min here) a tick takes the claims over.
         try team.run(["tick"], at: "2026-03-03T09:16:00Z")
         try team.run(["tick"], at: "2026-03-03T09:17:00Z")

@@ -11,6 +11,16 @@ func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async t
     return try await condition()
 }
 
+/// The same, for code that is not async (blocking the calling thread).
+func eventuallyBlocking(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    return try condition()
+}
+
 /// True while a process with this pid runs: not gone, and not a zombie waiting to be reaped
 /// (a container's first process may never reap orphans).
 func processRuns(_ pid: Int32) -> Bool {
@@ -29,10 +39,12 @@ func commandOutcomes(_ path: String) -> [(summary: String, status: Int)] {
     }
 }
 
+/// Blocks the calling thread on purpose: most end-to-end tests hold a test-pool thread while a
+/// `rota` process runs, so an `await` here could resume only after the moment it waits for has
+/// passed (a pager that should have been caught mid-delivery would have finished).
 /// Waits (bounded) until every process whose pid a test pager wrote to `path` (one per line, `echo $$`)
 /// has ended: after that, what those pagers wrote is final. False if none was written or one still runs.
-func pagersEnded(listedIn path: String, within seconds: Double = 30) async throws -> Bool {
+func pagersEnded(listedIn path: String, within seconds: Double = 30) -> Bool {
     let pids = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Int32($0) }
-    guard !pids.isEmpty else { return false }
-    return try await eventually(seconds) { !pids.contains(where: processRuns) }
+    return !pids.isEmpty && eventuallyBlocking(seconds) { !pids.contains(where: processRuns) }
 }
