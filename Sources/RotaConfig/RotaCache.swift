@@ -7,7 +7,7 @@ import RotaCore
 /// another fingerprint, a short read) is a miss, and the files are parsed as usual.
 public struct RotaCache: Sendable {
     public let path: String
-    static let magic = Array("rota-cache-v7\n".utf8)
+    static let magic = Array("rota-cache-v8\n".utf8)
 
     /// The mode of the file written (0600; 0660 in a shared state directory).
     let mode: Int
@@ -174,6 +174,13 @@ private struct Writer {
         // Added after the first model version: read only when present, so older revisions still decode.
         list(rota.schedules.filter(\.expectGaps)) { $0.string($1.id) }
         list(rota.settings.admins) { $0.string($1.description) }
+        // Incidents (DESIGN §10): services' groups, surges that do not absorb.
+        list(rota.services.filter { $0.group != nil }) { w, service in
+            w.string(service.id)
+            w.int(service.group?.within ?? 0)
+            w.list(service.group?.by ?? []) { $0.string($1) }
+        }
+        list(rota.surges.filter { !$0.absorb }) { $0.string($1.id) }
     }
 }
 
@@ -291,7 +298,7 @@ private struct Reader {
             }
             return EscalationPolicy(id: id, name: name, repeatCount: repeatCount, levels: levels)
         }
-        let services: [Service] = list { r in
+        var services: [Service] = list { r in
             Service(id: r.string(), name: r.string(), escalation: r.string(), ackTimeout: r.optional { $0.int() },
                     runbook: r.optional { $0.string() }, lowSeverityDaytime: r.bool())
         }
@@ -306,7 +313,7 @@ private struct Reader {
             Heartbeat(id: r.string(), service: r.string(), every: r.int(), grace: r.int(), tokenEnv: r.optional { $0.string() },
                       tokenFile: r.optional { $0.string() })
         }
-        let surges: [Surge] = list { r in
+        var surges: [Surge] = list { r in
             Surge(id: r.string(), services: r.list { $0.string() }, alerts: r.int(), within: r.int(), service: r.string())
         }
         let expectingGaps: Set<String> = index < bytes.count ? Set(list { $0.string() }) : []
@@ -319,6 +326,15 @@ private struct Reader {
                 r.failed = true
                 return .person("")
             }
+        }
+        if index < bytes.count {
+            let groups: [(String, Grouping)] = list { r in (r.string(), Grouping(within: r.int(), by: r.list { $0.string() })) }
+            for (id, group) in groups {
+                guard let position = services.firstIndex(where: { $0.id == id }) else { failed = true; continue }
+                services[position].group = group
+            }
+            let keeping = Set(list { $0.string() })
+            for position in surges.indices where keeping.contains(surges[position].id) { surges[position].absorb = false }
         }
         guard !failed, !broken, index == bytes.count else { return nil }
         return Rota(settings: settings, holidays: holidays, people: people, schedules: schedules,

@@ -405,7 +405,7 @@ final class RotaDecoder {
     }
 
     private func decodeService(_ node: YAMLNode) {
-        guard let fields = read.fields(node, "a service", allowed: ["id", "name", "escalation", "ack_timeout", "runbook", "low_severity"],
+        guard let fields = read.fields(node, "a service", allowed: ["id", "name", "escalation", "ack_timeout", "runbook", "low_severity", "group"],
                                        required: ["id", "escalation"]) else { return }
         let id = read.identifier(fields["id"], "service id")
         let name = read.text(fields["name"], "service name")
@@ -422,8 +422,28 @@ final class RotaDecoder {
         if let node = fields["low_severity"], let value = read.text(node, "low_severity") {
             if value == "daytime" { lowSeverityDaytime = true } else { log.error(node.location, "low_severity must be 'daytime' (low alerts then wait for settings.daytime)") }
         }
+        let group = fields["group"].flatMap(decodeGrouping)
         services.append(Service(id: id, name: name ?? id, escalation: escalation, ackTimeout: ackTimeout, runbook: runbook,
-                                lowSeverityDaytime: lowSeverityDaytime))
+                                lowSeverityDaytime: lowSeverityDaytime, group: group))
+    }
+
+    /// A service's `group: {within, by}`.
+    private func decodeGrouping(_ node: YAMLNode) -> Grouping? {
+        guard let fields = read.fields(node, "a service's group", allowed: ["within", "by"], required: ["within"]) else { return nil }
+        let within = read.duration(fields["within"], "group within", units: [.minutes, .hours])
+        var by: [String] = []
+        for item in read.list(fields["by"], "group by") ?? [] {
+            guard let name = read.text(item, "group by") else { continue }
+            if name.isEmpty || name.count > 100 || name.contains(where: { $0.isWhitespace || $0.isNewline }) {
+                log.error(item.location, "group by '\(NodeReader.excerpt(name))' must name a field or label (no spaces, at most 100 characters)")
+            } else if by.contains(name) {
+                log.error(item.location, "group by names '\(name)' twice")
+            } else {
+                by.append(name)
+            }
+        }
+        guard let within else { return nil }
+        return Grouping(within: within, by: by)
     }
 
     /// An environment variable's name: letters, digits and `_`.
@@ -474,7 +494,7 @@ final class RotaDecoder {
     }
 
     private func decodeSurge(_ node: YAMLNode) {
-        guard let fields = read.fields(node, "a surge", allowed: ["id", "services", "alerts", "within", "service"],
+        guard let fields = read.fields(node, "a surge", allowed: ["id", "services", "alerts", "within", "service", "absorb"],
                                        required: ["id", "services", "alerts", "within", "service"]) else { return }
         let id = read.identifier(fields["id"], "surge id")
         var services: [String] = []
@@ -494,8 +514,16 @@ final class RotaDecoder {
             reference(.service, service, at: fields.location(of: "service"), "surge service")
             if services.contains(service) { log.error(fields.location(of: "service"), "a surge's own service cannot be one it watches (it would feed itself)") }
         }
+        var absorb = true
+        if let node = fields["absorb"], let flag = read.text(node, "surge absorb") {
+            switch flag {
+            case "true": absorb = true
+            case "false": absorb = false
+            default: log.error(node.location, "surge absorb must be true or false (true: the surge's incident takes in the storm's alerts)")
+            }
+        }
         guard define(.surge, id, at: fields.location), let id, !services.isEmpty, let alerts, let within, let service else { return }
-        surges.append(Surge(id: id, services: services, alerts: alerts, within: within, service: service))
+        surges.append(Surge(id: id, services: services, alerts: alerts, within: within, service: service, absorb: absorb))
     }
 
     private func decodeHeartbeat(_ node: YAMLNode) {

@@ -224,10 +224,14 @@ public struct Engine: Sendable {
         let message: any OutboundMessage
         if let alert {
             let others = try await store.pagedPeople(alert: alert.id).filter { $0 != page.person }
-            message = Self.message(for: page, alert: alert, alsoPaged: others, snapshot: snapshot)
+            var page = Self.message(for: page, alert: alert, alsoPaged: others, snapshot: snapshot)
+            if alert.alertCount > 1 {
+                page.latestSummaries = try await store.incidentAlerts(id: alert.id, latest: Self.latestShown).map(\.summary)
+            }
+            message = page
         } else {
             let key = page.noticeKey ?? ""
-            message = ShiftNotice(key: key, kind: key.hasPrefix("start|") ? .shiftStart : key.hasPrefix(AdminAlarm.keyPrefix) ? .admin : .changes,
+            message = ShiftNotice(key: key, kind: ShiftNotice.Kind(key: key),
                                   person: page.person, subject: page.noticeSubject ?? "", text: page.noticeText ?? "")
         }
         let lookup = Self.contact(for: page, rota: snapshot.rota, kept: kept, addressBook: snapshot.addressBook)
@@ -258,14 +262,19 @@ public struct Engine: Sendable {
         }
     }
 
+    /// How many of an incident's latest alert summaries a page quotes.
+    static let latestShown = 5
+
     static func message(for page: StoredPage, alert: StoredAlert, alsoPaged: [String], snapshot: RotaSnapshot) -> PageMessage {
         let service = snapshot.rota.service(alert.service)
         let answer = snapshot.answer(alert.id, page.person)
-        return PageMessage(
+        var message = PageMessage(
             pageID: page.pageID, alertID: alert.id, service: alert.service, serviceName: service?.name ?? alert.service,
-            summary: alert.summary, details: alert.details, severity: alert.severity, round: page.round, level: page.level,
+            summary: alert.summary, details: alert.details, severity: alert.peakSeverity, round: page.round, level: page.level,
             person: page.person, dueAt: page.levelDueAt, runbook: snapshot.runbooks[alert.service], alsoPaged: alsoPaged,
             late: page.late, acknowledge: answer.acknowledge, answerLine: answer.line)
+        message.alertCount = alert.alertCount
+        return message
     }
 
     /// Why a page has no contact to go through.

@@ -27,6 +27,9 @@ public struct AlertStanding: Sendable {
     /// The next step for an alert and when it is due, in words: all `alert list` needs (no pages read).
     public static func next(_ alert: StoredAlert, rota: Rota, now: Date, zone: Zone) -> (words: String, at: Date?) {
         let progress = alert.progress
+        if alert.ownStatus == .resolved { return ("nothing: resolved", nil) }
+        // An alert of another's incident escalates with it, never on its own.
+        if !alert.opensIncident { return ("with incident #\(alert.incidentID)", nil) }
         switch progress.status {
         case .resolved:
             return ("nothing: resolved", nil)

@@ -71,12 +71,14 @@ public enum Documents {
     }
 
     public static func raised(_ alert: StoredAlert, status: AlertStatus, deduplicated: Bool) -> JSONValue {
-        raised(id: alert.id, status: status.rawValue, deduplicated: deduplicated)
+        raised(id: alert.id, status: status.rawValue, deduplicated: deduplicated, incident: alert.incidentID)
     }
 
-    /// The answer to a raise, from the CLI or over HTTP (`id` null when nothing was raised).
-    public static func raised(id: Int?, status: String, deduplicated: Bool) -> JSONValue {
-        .object([("id", id.map { .int($0) } ?? .null), ("status", .string(status)), ("deduplicated", .bool(deduplicated))])
+    /// The answer to a raise, from the CLI or over HTTP (`id` null when nothing was raised), with
+    /// the incident it belongs to (DESIGN §10).
+    public static func raised(id: Int?, status: String, deduplicated: Bool, incident: Int?) -> JSONValue {
+        .object([("id", id.map { .int($0) } ?? .null), ("status", .string(status)), ("deduplicated", .bool(deduplicated)),
+                 ("incident", incident.map { .int($0) } ?? .null)])
     }
 
     /// The answer to a heartbeat's ping, from the CLI or over HTTP.
@@ -84,8 +86,36 @@ public enum Documents {
         .object([("heartbeat", .string(id)), ("last_ping", .instant(at))])
     }
 
-    public static func answered(_ alert: StoredAlert) -> JSONValue {
-        .object([("id", .int(alert.id)), ("status", .string(alert.status.rawValue))])
+    /// `rota ack N` / `rota resolve N`: the alert named, and the incident answered with it.
+    public static func answered(id: Int, incident: StoredAlert) -> JSONValue {
+        .object([("id", .int(id)), ("incident", .int(incident.id)), ("alerts", .int(incident.alertCount)),
+                 ("status", .string(incident.incidentStatus))])
+    }
+
+    /// `rota incident list`.
+    public static func incidents(_ incidents: [(incident: StoredAlert, round: Int, level: Int)]) -> JSONValue {
+        .object([("incidents", .array(incidents.map { .object(incidentFields($0.incident, round: $0.round, level: $0.level)) }))])
+    }
+
+    /// `rota incident show`: the incident, its alerts' ids, its pages and its timeline.
+    public static func incident(_ incident: StoredAlert, round: Int, level: Int, alerts: [StoredAlert], pages: [StoredPage],
+                                timeline: [IncidentTimeline.Entry]) -> JSONValue {
+        .object(incidentFields(incident, round: round, level: level) + [
+            ("merged_into", incident.mergedInto.map { .int($0) } ?? .null),
+            ("alert_ids", .array(alerts.map { .int($0.id) })),
+            ("pages", .array(pages.map(pageFields))),
+            ("timeline", .array(timeline.map { entry in
+                .object([("at", .instant(entry.at)), ("event", .string(entry.event)), ("actor", .string(entry.actor)), ("text", .string(entry.text))])
+            })),
+        ])
+    }
+
+    static func incidentFields(_ incident: StoredAlert, round: Int, level: Int) -> [(String, JSONValue)] {
+        [("id", .int(incident.id)), ("service", .string(incident.service)), ("status", .string(incident.incidentStatus)),
+         ("severity", .string(incident.peakSeverity)), ("summary", .string(incident.summary)), ("alerts", .int(incident.alertCount)),
+         ("created_at", .instant(incident.createdAt)), ("last_alert_at", .instant(incident.lastAlertAt)),
+         ("round", .int(round)), ("level", .int(level)),
+         ("acknowledged_by", .text(incident.acknowledgedBy)), ("resolved_by", .text(incident.resolvedBy))]
     }
 
     public static func alerts(_ alerts: [StoredAlert]) -> JSONValue {
@@ -95,23 +125,27 @@ public enum Documents {
     /// `rota alert show`: the alert, every page and its log.
     public static func alert(_ alert: StoredAlert, pages: [StoredPage], log: [AuditEvent]) -> JSONValue {
         .object(alertFields(alert) + [
-            ("pages", .array(pages.map { page in
-                .object([("page_id", .string(page.pageID)), ("round", .int(page.round)), ("level", .int(page.level)),
-                         ("person", .string(page.person)), ("contact", .string(page.contactKind)), ("due_at", .instant(page.dueAt)),
-                         ("sent_at", .instant(page.sentAt)), ("status", .string(page.status == .sending ? "pending" : page.status.rawValue)),
-                         ("attempts", .int(page.attempts)), ("late", .bool(page.late)), ("error", .text(page.lastError))])
-            })),
+            ("pages", .array(pages.map(pageFields))),
             ("log", .array(log.map { .object([("at", .instant($0.at)), ("event", .string($0.event)), ("detail", .string($0.detail))]) })),
         ])
     }
 
+    static func pageFields(_ page: StoredPage) -> JSONValue {
+        .object([("page_id", .string(page.pageID)), ("alert", page.alertID.map { .int($0) } ?? .null), ("round", .int(page.round)),
+                 ("level", .int(page.level)), ("person", .string(page.person)), ("contact", .string(page.contactKind)),
+                 ("due_at", .instant(page.dueAt)), ("sent_at", .instant(page.sentAt)),
+                 ("status", .string(page.status == .sending ? "pending" : page.status.rawValue)),
+                 ("attempts", .int(page.attempts)), ("late", .bool(page.late)), ("error", .text(page.lastError))])
+    }
+
     static func alertFields(_ alert: StoredAlert) -> [(String, JSONValue)] {
-        [("id", .int(alert.id)), ("service", .string(alert.service)), ("status", .string(alert.status.rawValue)),
+        [("id", .int(alert.id)), ("service", .string(alert.service)), ("status", .string(alert.ownStatus.rawValue)),
          ("summary", .string(alert.summary)), ("details", .text(alert.details)), ("severity", .string(alert.severity)),
          ("dedup_key", .text(alert.dedupKey)), ("count", .int(alert.count)),
          ("created_at", .instant(alert.createdAt)), ("acknowledged_at", .instant(alert.acknowledgedAt)),
          ("acknowledged_by", .text(alert.acknowledgedBy)), ("resolved_at", .instant(alert.resolvedAt)),
-         ("resolved_by", .text(alert.resolvedBy)), ("round", .int(alert.progress.round)), ("held", .text(alert.held))]
+         ("resolved_by", .text(alert.resolvedBy)), ("round", .int(alert.progress.round)), ("held", .text(alert.held)),
+         ("incident", .int(alert.incidentID))]
     }
 
     /// One page in a tick's answer; `status` is sent, failed, failed_for_good or would_send.

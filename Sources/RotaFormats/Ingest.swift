@@ -34,8 +34,18 @@ public enum IngestParser {
         }
         if action == .trigger && (summary ?? "").trimmingCharacters(in: .whitespaces).isEmpty { errors.append("summary is required") }
         if action != .trigger && dedupKey == nil { errors.append("dedup_key is required to \(action.rawValue)") }
+        var labels: [String: String] = [:]
+        if let given = object["labels"] {
+            if let pairs = given as? [String: Any], pairs.count <= 64, pairs.allSatisfy({ ($0.value as? String).map { $0.utf8.count <= 1024 } ?? false }) {
+                labels = pairs.compactMapValues { $0 as? String }
+            } else {
+                errors.append("labels must be an object of at most 64 texts (each at most 1024 bytes)")
+            }
+        }
         guard errors.isEmpty else { throw IngestProblem(errors) }
-        return IngestEvent(action: action, service: service, summary: summary ?? "", details: details, severity: severity, dedupKey: dedupKey)
+        var event = IngestEvent(action: action, service: service, summary: summary ?? "", details: details, severity: severity, dedupKey: dedupKey)
+        event.labels = labels
+        return event
     }
 
     /// Alertmanager's webhook: each alert of the group is one event keyed by its fingerprint;
@@ -49,6 +59,7 @@ public enum IngestParser {
         }
         var events: [IngestEvent] = []
         var errors: [String] = []
+        let groupKey = (object["groupKey"] as? String).flatMap { $0.isEmpty || $0.utf8.count > 4096 ? nil : $0 }
         for (index, item) in alerts.enumerated() {
             guard let alert = item as? [String: Any], let fingerprint = alert["fingerprint"] as? String, !fingerprint.isEmpty,
                   fingerprint.utf8.count <= 255 else {
@@ -66,10 +77,13 @@ public enum IngestParser {
             let summary = (annotations["summary"] as? String) ?? (annotations["description"] as? String) ?? name ?? "Alertmanager alert \(fingerprint)"
             var details = annotations["description"] as? String
             if let name, details == nil { details = "alertname: \(name)" }
-            events.append(IngestEvent(action: status == "firing" ? .trigger : .resolve,
-                                      service: serviceLabel.flatMap { labels[$0] as? String },
-                                      summary: String(summary.prefix(AlertText.summaryLimit)), details: details.map { String($0.prefix(AlertText.detailsLimit)) },
-                                      severity: severity(labels["severity"] as? String), dedupKey: fingerprint))
+            var event = IngestEvent(action: status == "firing" ? .trigger : .resolve,
+                                    service: serviceLabel.flatMap { labels[$0] as? String },
+                                    summary: String(summary.prefix(AlertText.summaryLimit)), details: details.map { String($0.prefix(AlertText.detailsLimit)) },
+                                    severity: severity(labels["severity"] as? String), dedupKey: fingerprint)
+            event.labels = labels.compactMapValues { $0 as? String }
+            event.groupKey = groupKey
+            events.append(event)
         }
         guard errors.isEmpty else { throw IngestProblem(errors) }
         return (events, object["truncatedAlerts"] as? Int ?? 0)
@@ -85,6 +99,7 @@ public enum IngestParser {
         let dedupKey = text(object, "dedup_key", limit: 255, errors: &errors)
         let payload = object["payload"] as? [String: Any]
         var summary = "", severity = Severity.high, details: String?
+        var labels: [String: String] = [:]
         if action == .trigger {
             guard let payload else { throw IngestProblem(errors + ["'payload' is missing or invalid"]) }
             summary = (payload["summary"] as? String).map { String($0.prefix(AlertText.summaryLimit)) } ?? ""
@@ -100,13 +115,18 @@ public enum IngestParser {
                 details = String(decoding: data.prefix(AlertText.detailsLimit), as: UTF8.self)
             }
             if let source = payload["source"] as? String { details = "source: \(source)" + (details.map { "\n\($0)" } ?? "") }
+            // What group.by reads: custom_details' text values, and source.
+            labels = (payload["custom_details"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+            if let source = payload["source"] as? String { labels["source"] = source }
         } else if dedupKey == nil {
             errors.append("'dedup_key' is required to \(action.rawValue)")
         }
         guard errors.isEmpty else { throw IngestProblem(errors) }
         // Like PagerDuty, a trigger without a key gets one, so that it can be acknowledged and resolved later.
         let key = dedupKey ?? "rota-" + UUID().uuidString.lowercased()
-        return (routingKey, IngestEvent(action: action, service: nil, summary: summary, details: details, severity: severity, dedupKey: key))
+        var event = IngestEvent(action: action, service: nil, summary: summary, details: details, severity: severity, dedupKey: key)
+        event.labels = labels
+        return (routingKey, event)
     }
 
     /// Alertmanager's severity label, the usual words: critical; error/high/page; warning/low/info.

@@ -16,7 +16,7 @@ public enum RotaError: Error, CustomStringConvertible {
 
     public var exitCode: Int32 {
         switch self {
-        case .usage: ExitStatus.usage.code
+        case .usage, .store(.refused): ExitStatus.usage.code
         case .invalidData: ExitStatus.invalidData.code
         case .notFound, .store(.notFound): ExitStatus.notFound.code
         case .store: ExitStatus.ioError.code

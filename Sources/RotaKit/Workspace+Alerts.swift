@@ -11,24 +11,31 @@ public struct RaiseOutcome: Sendable {
     public var failures: [DeliveryReport.Item]
     /// Why the alert, recorded, was not paged at once (the store failed after it was written); the next tick pages it.
     public var deferred: String?
+
+    /// True when it joined an open incident (paging nobody) instead of opening its own.
+    public var joined: Bool { !alert.opensIncident }
 }
 
 extension Workspace {
     /// Raises an alert and pages its level 1 at once (as a tick would, for that alert only).
     public func raise(service id: String, summary: String, details: String?, severity: Severity, dedupKey: String?,
-                      as person: String?, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
-        try await raise(service: id, summary: summary, details: details, severity: severity, dedupKey: dedupKey,
+                      labels: [String: String] = [:], as person: String?,
+                      shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
+        try await raise(service: id, summary: summary, details: details, severity: severity, dedupKey: dedupKey, labels: labels,
                         actorID: try actor(as: person), pageNow: true, shouldStop: shouldStop)
     }
 
     /// Raises as `actor`; with `pageNow` false the runner pages level 1 (a server triggers it at once).
-    func raise(service id: String, summary: String, details: String?, severity: Severity, dedupKey: String?, actorID actor: String,
-               pageNow: Bool, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
+    /// A raise that joins an open incident (its group, an Alertmanager group, an open surge) pages nobody.
+    func raise(service id: String, summary: String, details: String?, severity: Severity, dedupKey: String?, labels: [String: String] = [:],
+               groupKey: String? = nil, actorID actor: String, pageNow: Bool,
+               shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
         let service = try service(id)
         let raised = try await storeCall {
             try await store.raise(NewAlert(service: service.id, escalation: service.escalation, summary: summary, details: details,
                                            severity: severity.rawValue, dedupKey: dedupKey,
-                                           definition: Engine.definition(for: service, in: rota), firstPage: firstPageRule(for: service)),
+                                           definition: Engine.definition(for: service, in: rota), firstPage: firstPageRule(for: service),
+                                           join: joinRule(for: service, labels: labels, groupKey: groupKey)),
                                   actor: actor, now: now)
         }
         // The alert is durable from here on: a store that fails now (locked, cut, moved by `rota migrate`) must not make
@@ -37,8 +44,11 @@ extension Workspace {
         var alert = raised.alert
         var deferred: String?
         do {
-            try await checkSurges(after: service, pageNow: pageNow)
-            if !raised.deduplicated && pageNow {
+            if try await checkSurges(after: service, pageNow: pageNow) {
+                // A surge took the storm in, perhaps this alert with it.
+                alert = try await storeCall { try await store.alert(id: raised.alert.id) }
+            }
+            if !raised.deduplicated && alert.opensIncident && pageNow {
                 let engine = engine()
                 let snapshot = try await snapshot()
                 try await storeCall { try await engine.plan(snapshot, now: now, only: raised.alert.id) }
@@ -54,29 +64,47 @@ extension Workspace {
         return RaiseOutcome(alert: alert, deduplicated: raised.deduplicated, failures: failures, deferred: deferred)
     }
 
-    /// Acknowledges: nothing more becomes due until the service's ack_timeout, if any.
+    /// Where a new alert on `service` may join an open incident (DESIGN §10): the open surge
+    /// incidents that absorb arrivals on it, its Alertmanager group, its service's `group`.
+    func joinRule(for service: Service, labels: [String: String], groupKey: String?) -> JoinRule? {
+        let surges = rota.surges.filter { $0.absorb && $0.services.contains(service.id) }
+            .map { JoinRule.SurgeIncident(service: $0.service, dedupKey: $0.dedupKey) }
+        let group = service.group.map { JoinRule.GroupMatch(key: $0.key(labels: labels), within: TimeInterval($0.within)) }
+        guard !surges.isEmpty || groupKey != nil || group != nil else { return nil }
+        return JoinRule(surges: surges, alertmanagerGroup: groupKey, group: group)
+    }
+
+    /// Acknowledges the incident of alert `id` (all of it): nothing more becomes due until the
+    /// service's ack_timeout, if any. Returns the incident.
     public func acknowledge(_ id: Int, as person: String?) async throws -> StoredAlert {
         try await acknowledge(id, actorID: try actor(as: person))
     }
 
     func acknowledge(_ id: Int, actorID actor: String) async throws -> StoredAlert {
-        let alert = try await alert(id)
-        let ackTimeout = rota.service(alert.service)?.ackTimeout
+        let incident = try await incident(of: id)
+        let ackTimeout = rota.service(incident.service)?.ackTimeout
         let wake = EscalationProgress.acknowledged(at: now).wakeUp(ackTimeout: ackTimeout)
-        let notices = try await answerNotices(alert, verb: "acknowledged", actor: actor)
-        return try await storeCall { try await store.acknowledge(id: id, actor: actor, now: now, wakeAt: wake, notices: notices) }
+        let notices = try await answerNotices(incident, verb: "acknowledged", actor: actor)
+        return try await storeCall { try await store.acknowledge(id: incident.id, actor: actor, now: now, wakeAt: wake, notices: notices) }
     }
 
-    /// Resolves: terminal, nothing more is paged.
+    /// Resolves the incident of alert `id` (all of it): terminal, nothing more is paged.
     public func resolve(_ id: Int, as person: String?) async throws -> StoredAlert {
         let actor = try actor(as: person)
         return try await resolve(id, actorID: actor)
     }
 
     func resolve(_ id: Int, actorID actor: String) async throws -> StoredAlert {
-        let alert = try await alert(id)
-        let notices = try await answerNotices(alert, verb: "resolved", actor: actor)
-        return try await storeCall { try await store.resolve(id: id, actor: actor, now: now, notices: notices) }
+        let incident = try await incident(of: id)
+        let notices = try await answerNotices(incident, verb: "resolved", actor: actor)
+        return try await storeCall { try await store.resolve(id: incident.id, actor: actor, now: now, notices: notices) }
+    }
+
+    /// An integration's resolve: its own alert resolves; the incident does when that was its last open alert.
+    func resolveAlone(_ id: Int, actorID actor: String) async throws -> StoredAlert {
+        let incident = try await incident(of: id)
+        let notices = try await answerNotices(incident, verb: "resolved", actor: actor)
+        return try await storeCall { try await store.resolveAlone(id: id, actor: actor, now: now, notices: notices) }.alert
     }
 
     public func alert(_ id: Int) async throws -> StoredAlert {

@@ -16,7 +16,7 @@ extension Workspace {
         let heartbeat = try heartbeat(id)
         _ = try await storeCall { try await store.ping(heartbeat: heartbeat.id, now: now) }
         if let open = try await storeCall({ try await store.openAlert(service: heartbeat.service, dedupKey: heartbeat.dedupKey) }) {
-            _ = try await resolve(open.id, actorID: "heartbeat")
+            _ = try await resolveAlone(open.id, actorID: "heartbeat")
         }
         return now
     }

@@ -25,7 +25,7 @@ extension Workspace {
         guard alert.status != .resolved, verb == "resolved" || alert.status == .triggered else { return [] }
         let paged = try await storeCall { try await store.pagedPeople(alert: alert.id) }
         let kept = alert.definition.flatMap(RotaModelCodec.decode)
-        let subject = "Alert #\(alert.id) \(verb) by \(actor)"
+        let subject = alert.alertCount > 1 ? "Incident #\(alert.id) (\(alert.alertCount) alerts) \(verb) by \(actor)" : "Alert #\(alert.id) \(verb) by \(actor)"
         let text = "\(subject) at \(HumanTime.format(now, in: inputZone)): \(alert.summary)\nNothing more is paged for it\(verb == "acknowledged" ? " while it stays acknowledged" : "").\n"
         // Whoever answered knows already.
         return paged.filter { $0 != actor && "\($0) (link)" != actor }.flatMap { person in
@@ -39,14 +39,40 @@ extension Workspace {
     /// After an arrival on `service`: every surge watching it that now has enough arrivals
     /// within its window raises its own alert (deduplicated by `surge:ID`, so many raisers at
     /// once still make one; while it is open, more arrivals only raise its count).
-    func checkSurges(after service: Service, pageNow: Bool) async throws {
+    /// With `absorb`, a surge that fires takes in the open, unacknowledged incidents of its
+    /// services from its window (DESIGN §10); true when it did.
+    func checkSurges(after service: Service, pageNow: Bool) async throws -> Bool {
+        var absorbed = false
         for surge in rota.surges where surge.services.contains(service.id) {
-            let count = try await storeCall { try await store.arrivals(services: surge.services, since: now.addingTimeInterval(-TimeInterval(surge.within))) }
+            let since = now.addingTimeInterval(-TimeInterval(surge.within))
+            let count = try await storeCall { try await store.arrivals(services: surge.services, since: since) }
             guard count >= surge.alerts, rota.service(surge.service) != nil else { continue }
-            _ = try await raise(service: surge.service, summary: surge.summary(count: count),
-                                details: "Raised by the surge \(surge.id): \(surge.alerts) or more arrivals within \(surge.within / 60) min.",
-                                severity: .critical, dedupKey: surge.dedupKey, actorID: "surge:\(surge.id)", pageNow: pageNow)
+            let raised = try await raise(service: surge.service, summary: surge.summary(count: count),
+                                         details: "Raised by the surge \(surge.id): \(surge.alerts) or more arrivals within \(surge.within / 60) min.",
+                                         severity: .critical, dedupKey: surge.dedupKey, actorID: "surge:\(surge.id)", pageNow: pageNow)
+            guard surge.absorb, !raised.deduplicated, raised.alert.opensIncident else { continue }
+            let merged = try await storeCall {
+                try await store.mergeIncidents(into: raised.alert.id, .absorbing(services: surge.services, since: since),
+                                               actor: "surge:\(surge.id)", now: now)
+            }
+            try await queueMergeNotices(merged, into: raised.alert.id)
+            absorbed = absorbed || !merged.isEmpty
         }
+        return absorbed
+    }
+
+    /// "Incident #3 merged into incident #9" for everyone already paged for a merged incident,
+    /// once each, through their contacts (`ROTA_NOTICE=merged`).
+    func queueMergeNotices(_ merged: [MergedIncident], into target: Int) async throws {
+        let notices = merged.flatMap { incident in
+            incident.paged.map { person in
+                ShiftNotices.Notice(person: person, key: "merged|\(incident.id)|\(target)|\(person)",
+                                    subject: "Incident #\(incident.id) merged into incident #\(target)",
+                                    text: "Incident #\(incident.id) (\(incident.alerts) alert(s)), for which you were paged, was merged into incident #\(target) at \(HumanTime.format(now, in: inputZone)).\nIts pages not yet sent are cancelled; incident #\(target) escalates for it from now on.\n")
+            }
+        }
+        guard !notices.isEmpty else { return }
+        _ = try await storeCall { try await store.enqueue(Engine.entries(notices, rota: rota, now: now)) }
     }
 
     // MARK: maintenance windows

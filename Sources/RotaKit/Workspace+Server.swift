@@ -70,7 +70,7 @@ extension Workspace {
         switch event.action {
         case .trigger:
             let raised = try await raise(service: service.id, summary: event.summary, details: event.details, severity: event.severity,
-                                         dedupKey: event.dedupKey, actorID: actor, pageNow: false)
+                                         dedupKey: event.dedupKey, labels: event.labels, groupKey: event.groupKey, actorID: actor, pageNow: false)
             if let note { logger.warning("integration \(integration.id), alert \(event.dedupKey ?? "?"): \(note)") }
             return IngestOutcome(alert: raised.alert, deduplicated: raised.deduplicated, note: note)
         case .acknowledge, .resolve:
@@ -80,7 +80,7 @@ extension Workspace {
             }
             let answered = event.action == .acknowledge
                 ? try await acknowledge(open.id, actorID: actor)
-                : try await resolve(open.id, actorID: actor)
+                : try await resolveAlone(open.id, actorID: actor)
             return IngestOutcome(alert: answered, deduplicated: false, note: note)
         }
     }

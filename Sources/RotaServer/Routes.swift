@@ -123,7 +123,8 @@ struct Routes: Sendable {
             return .object([("alerts", .array(outcomes.map { event, outcome in
                 .object([("fingerprint", .text(event.dedupKey)), ("id", outcome.alert.map { .int($0.id) } ?? .null),
                          ("status", .string(outcome.alert?.status.rawValue ?? "unknown")),
-                         ("service", outcome.alert.map { .text($0.service) } ?? .null)]
+                         ("service", outcome.alert.map { .text($0.service) } ?? .null),
+                         ("incident", outcome.alert.map { .int($0.incidentID) } ?? .null)]
                         + (outcome.note.map { [("note", JSONValue.text($0))] } ?? []))
             }))])
         case .pagerduty:
@@ -132,7 +133,7 @@ struct Routes: Sendable {
         case .generic:
             let outcome = outcomes.first?.1
             return Documents.raised(id: outcome?.alert?.id, status: outcome?.alert?.status.rawValue ?? "unknown",
-                                    deduplicated: outcome?.deduplicated ?? false)
+                                    deduplicated: outcome?.deduplicated ?? false, incident: outcome?.alert?.incidentID)
         }
     }
 

@@ -93,9 +93,10 @@ extension AuditEntry {
         AuditEntry(.alertDeduplicated, "alert #\(id) raised again (dedup key \(new.dedupKey ?? "")): \(new.summary)")
     }
 
-    public static func answered(_ id: Int, _ answer: AlertRules.Answer, actor: String, cancelled: Int) -> AuditEntry {
+    public static func answered(_ id: Int, _ answer: AlertRules.Answer, actor: String, cancelled: Int, alerts: Int = 1) -> AuditEntry {
         let verb = answer.status == .resolved ? "resolved" : "acknowledged"
-        return AuditEntry(answer.kind, "alert #\(id) \(verb) by \(actor)" + (cancelled > 0 ? "; \(cancelled) page(s) not yet sent cancelled" : ""))
+        let subject = alerts > 1 ? "incident #\(id) (\(alerts) alerts)" : "alert #\(id)"
+        return AuditEntry(answer.kind, "\(subject) \(verb) by \(actor)" + (cancelled > 0 ? "; \(cancelled) page(s) not yet sent cancelled" : ""))
     }
 }
 

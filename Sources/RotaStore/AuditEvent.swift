@@ -28,6 +28,7 @@ public enum AuditKind: String, Sendable, CaseIterable {
     case maintenanceRemove = "maintenance.remove"
     case testPage = "test.page"
     case stateMigrated = "state.migrated"
+    case incidentMerged = "incident.merged"
 }
 
 /// A line to add to the audit log.

@@ -75,6 +75,50 @@ public protocol AlertStore: Sendable {
     func receivedPages(from: Date, to: Date) async throws(StoreError) -> [ReceivedPage]
 }
 
+/// Incidents (DESIGN §10): alerts grouped into the incident that escalates for them. An incident
+/// lives on the alert that opened it; acknowledge and resolve (above) take any alert of an
+/// incident and answer all of it.
+///
+/// Concurrency: raises that would open the same group at once open it once (the others join it);
+/// a merge and an answer of the same incident are serialised, and a merge never takes an
+/// incident answered or merged meanwhile.
+public protocol IncidentStore: Sendable {
+    /// Resolves one alert on its own (an integration's resolve). When it was the incident's last
+    /// open alert the whole incident resolves, `notices` queued with it; else only the alert does.
+    func resolveAlone(id: Int, actor: String, now: Date, notices: [OutboxEntry]) async throws(StoreError) -> (alert: StoredAlert, incidentResolved: Bool)
+    /// Moves the alerts of open incidents into `target`: the sources end `merged`, their pages not
+    /// yet sent are cancelled. Returns what was merged, with who had been paged for each.
+    func mergeIncidents(into target: Int, _ sources: MergeSources, actor: String, now: Date) async throws(StoreError) -> [MergedIncident]
+    /// Incidents, newest first: the open ones, or (`includeClosed`) every one.
+    func incidents(includeClosed: Bool) async throws(StoreError) -> [StoredAlert]
+    /// The alerts of an incident, oldest first; with `latest`, only the newest that many, newest first.
+    func incidentAlerts(id: Int, latest: Int?) async throws(StoreError) -> [StoredAlert]
+    /// The audit lines of every alert of an incident, oldest first.
+    func incidentEvents(id: Int) async throws(StoreError) -> [AuditEvent]
+}
+
+/// Which incidents a merge takes.
+public enum MergeSources: Sendable {
+    /// These incidents (a person's `rota incident merge`).
+    case incidents([Int])
+    /// A surge's absorption: the triggered (unacknowledged) incidents of these services opened at or after `since`.
+    case absorbing(services: [String], since: Date)
+}
+
+/// One incident a merge took.
+public struct MergedIncident: Sendable, Hashable {
+    public var id: Int
+    public var alerts: Int
+    /// Everyone paged (or being paged) for it before the merge.
+    public var paged: [String]
+
+    public init(id: Int, alerts: Int, paged: [String]) {
+        self.id = id
+        self.alerts = alerts
+        self.paged = paged
+    }
+}
+
 /// The outbox: one row per delivery, each delivered once.
 ///
 /// Concurrency: a row is claimed by one caller at a time: a claim marks it sending with a
@@ -168,7 +212,7 @@ extension OutboxStore {
     }
 }
 
-public protocol Store: RevisionStore, CoverStore, AlertStore, OutboxStore, RunnerStore, FeedStore, MaintenanceStore, HeartbeatStore, AuditLog {
+public protocol Store: RevisionStore, CoverStore, AlertStore, IncidentStore, OutboxStore, RunnerStore, FeedStore, MaintenanceStore, HeartbeatStore, AuditLog {
     /// Where it is, for messages (never with a password).
     var location: String { get }
     /// Where this host keeps its own files for this store (the address book, the compiled rota),

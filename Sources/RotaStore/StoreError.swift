@@ -6,6 +6,8 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     case database(String)
     /// The database was moved (`rota migrate`) and refuses writes: where it went, in words.
     case moved(String)
+    /// The state takes no such change (a merge into a resolved incident): why, in words.
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
         case .notFound(let what): what
         case .database(let message): "database error: \(message)"
         case .moved(let message): message
+        case .refused(let message): message
         }
     }
 }

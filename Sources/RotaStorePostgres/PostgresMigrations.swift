@@ -163,6 +163,18 @@ enum PostgresMigrations {
             "ALTER TABLE alert ADD COLUMN held_kind TEXT",
             "UPDATE alert SET held_kind = CASE WHEN held LIKE 'in maintenance%' THEN 'maintenance' ELSE 'daytime' END WHERE held IS NOT NULL",
         ]),
+        // Incidents (see the SQLite store's v11).
+        ("pg-v4-incidents", [
+            """
+            ALTER TABLE alert ADD COLUMN incident_id BIGINT, ADD COLUMN alert_count BIGINT, ADD COLUMN last_alert_at BIGINT,
+                ADD COLUMN peak_severity TEXT, ADD COLUMN group_key TEXT, ADD COLUMN merged_into BIGINT,
+                ADD COLUMN closed_at BIGINT, ADD COLUMN closed_by TEXT
+            """,
+            "CREATE INDEX alert_by_incident ON alert(incident_id) WHERE incident_id IS NOT NULL",
+            "CREATE INDEX alert_open_group ON alert(service, group_key) WHERE group_key IS NOT NULL AND status <> 'resolved'",
+            "DROP INDEX alert_open_dedup",
+            "CREATE UNIQUE INDEX alert_open_key ON alert(service, dedup_key) WHERE dedup_key IS NOT NULL AND status <> 'resolved' AND closed_at IS NULL",
+        ]),
     ]
 
     static func migrate(_ connection: PostgresConnection, address: PostgresAddress) async throws {

@@ -14,7 +14,11 @@ extension StoredAlert {
                   details: try c("details"), severity: try c("severity"), dedupKey: try c("dedup_key"), count: Int(try c("count", as: Int64.self)),
                   createdAt: try c.instant("created_at"), acknowledgedBy: try c("acknowledged_by"),
                   resolvedAt: try c.optionalInstant("resolved_at"), resolvedBy: try c("resolved_by"), progress: progress,
-                  definition: try c("definition", as: Data?.self), held: try c("held"))
+                  definition: try c("definition", as: Data?.self), held: try c("held"),
+                  incidentID: try c("incident_id", as: Int64?.self).map(Int.init), alertCount: Int(try c("alert_count", as: Int64?.self) ?? 1),
+                  lastAlertAt: try c.optionalInstant("last_alert_at"), peakSeverity: try c("peak_severity"), groupKey: try c("group_key"),
+                  mergedInto: try c("merged_into", as: Int64?.self).map(Int.init), closedAt: try c.optionalInstant("closed_at"),
+                  closedBy: try c("closed_by"))
     }
 }
 
@@ -36,13 +40,21 @@ extension PostgresStore {
         for _ in 0..<3 {
             if let key = new.dedupKey {
                 let counted = try await db.rows("""
-                    UPDATE alert SET count = count + 1 WHERE service = \(new.service) AND dedup_key = \(key) AND status <> 'resolved' RETURNING *
+                    UPDATE alert SET count = count + 1 WHERE service = \(new.service) AND dedup_key = \(key) AND status <> 'resolved'
+                    AND closed_at IS NULL RETURNING *
                     """, logger: logger)
                 if let row = counted.first {
                     let open = try StoredAlert(row)
+                    // A deduplicated arrival moves its incident's latest time (and so the group's window).
+                    try await db.query("""
+                        UPDATE alert SET last_alert_at = GREATEST(COALESCE(last_alert_at, created_at), \(now.millis)) WHERE id = \(Int64(open.incidentID))
+                        """, logger: logger)
                     try await log(db, at: now, actor: actor, .deduplicated(open.id, new), alertID: open.id)
                     return (open, true)
                 }
+            }
+            if let join = new.join, let target = try await joinTarget(db, new, join, now: now) {
+                return (try await self.join(db, new, into: target, actor: actor, now: now), false)
             }
             let windows = new.hold == nil && new.firstPage != nil
                 ? try await db.rows("SELECT start_at, end_at FROM maintenance WHERE service = \(new.service) AND end_at > \(now.millis)",
@@ -52,10 +64,10 @@ extension PostgresStore {
             let p = opening.progress
             let inserted = try await db.rows("""
                 INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
-                                   round, cycle_first_round, next_level, next_due_at, wake_at, definition, held, held_kind)
+                                   round, cycle_first_round, next_level, next_due_at, wake_at, definition, held, held_kind, group_key)
                 VALUES (\(new.service), \(new.escalation), \(p.status.rawValue), \(new.summary), \(new.details), \(new.severity), \(new.dedupKey),
                         \(now.millis), \(Int64(p.round)), \(Int64(p.cycleFirstRound)), \(p.nextLevel.map(Int64.init)), \(p.nextDueAt?.millis),
-                        \(opening.wakeAt?.millis), \(new.definition), \(opening.hold?.reason), \(opening.hold?.kind.rawValue))
+                        \(opening.wakeAt?.millis), \(new.definition), \(opening.hold?.reason), \(opening.hold?.kind.rawValue), \(new.join?.storedKey))
                 ON CONFLICT DO NOTHING RETURNING *
                 """, logger: logger)
             guard let row = inserted.first else { continue }
@@ -77,26 +89,50 @@ extension PostgresStore {
     /// A human's answer, the alert locked, as `AlertRules.answer` decides it, with the pages not yet sent cancelled.
     private func answer(id: Int, _ verb: AlertRules.Verb, actor: String, now: Date, wakeAt: Date?,
                         notices: [OutboxEntry]) async throws(StoreError) -> StoredAlert {
-        try await transaction { db in
-            guard let row = try await db.rows("SELECT * FROM alert WHERE id = \(Int64(id)) FOR UPDATE", logger: self.logger).first else {
+        try await transaction { db in try await self.answer(db, id: id, verb, actor: actor, now: now, wakeAt: wakeAt, notices: notices) }
+    }
+
+    /// Answers the incident of alert `id` (all of it), its row locked, as `AlertRules.answer` decides; its alerts follow.
+    func answer(_ db: PostgresConnection, id: Int, _ verb: AlertRules.Verb, actor: String, now: Date, wakeAt: Date?,
+                notices: [OutboxEntry]) async throws -> StoredAlert {
+        let incident = try await lockedIncident(db, of: id)
+        let head = Int64(incident.id)
+        guard let answer = AlertRules.answer(incident, verb, actor: actor, now: now, wakeAt: wakeAt) else { return incident }
+        try await db.query("""
+            UPDATE alert SET status = \(answer.status.rawValue), acknowledged_at = COALESCE(\(answer.acknowledged?.at.millis), acknowledged_at),
+                   acknowledged_by = COALESCE(\(answer.acknowledged?.by), acknowledged_by), resolved_at = \(answer.resolved?.at.millis),
+                   resolved_by = \(answer.resolved?.by), next_level = NULL, next_due_at = NULL, wake_at = \(answer.wakeAt?.millis)
+            WHERE id = \(head)
+            """, logger: logger)
+        // Its other alerts follow, except those resolved on their own.
+        try await db.query("""
+            UPDATE alert SET status = \(answer.status.rawValue), acknowledged_at = COALESCE(\(answer.acknowledged?.at.millis), acknowledged_at),
+                   acknowledged_by = COALESCE(\(answer.acknowledged?.by), acknowledged_by), resolved_at = \(answer.resolved?.at.millis),
+                   resolved_by = \(answer.resolved?.by)
+            WHERE incident_id = \(head) AND status <> 'resolved'
+            """, logger: logger)
+        let cancelled = try await db.count("""
+            UPDATE page SET status = 'cancelled', next_attempt_at = NULL
+            WHERE alert_id = \(head) AND status IN (\(unescaped: AlertRules.cancelledByAnswerSQL)) RETURNING id
+            """, logger: logger)
+        _ = try await insert(notices, alertID: nil, into: db)
+        try await log(db, at: now, actor: actor, .answered(incident.id, answer, actor: actor, cancelled: cancelled, alerts: incident.alertCount),
+                      alertID: incident.id)
+        return try await alert(db, incident.id)
+    }
+
+    /// The incident row of alert `id`, locked (a merge may move the alert meanwhile: then locked again where it went).
+    func lockedIncident(_ db: PostgresConnection, of id: Int) async throws -> StoredAlert {
+        var target = id
+        for _ in 0..<5 {
+            guard let row = try await db.rows("SELECT * FROM alert WHERE id = \(Int64(target)) FOR UPDATE", logger: logger).first else {
                 throw StoreError.notFound("no alert #\(id)")
             }
             let alert = try StoredAlert(row)
-            guard let answer = AlertRules.answer(alert, verb, actor: actor, now: now, wakeAt: wakeAt) else { return alert }
-            try await db.query("""
-                UPDATE alert SET status = \(answer.status.rawValue), acknowledged_at = COALESCE(\(answer.acknowledged?.at.millis), acknowledged_at),
-                       acknowledged_by = COALESCE(\(answer.acknowledged?.by), acknowledged_by), resolved_at = \(answer.resolved?.at.millis),
-                       resolved_by = \(answer.resolved?.by), next_level = NULL, next_due_at = NULL, wake_at = \(answer.wakeAt?.millis)
-                WHERE id = \(Int64(id))
-                """, logger: self.logger)
-            let cancelled = try await db.count("""
-                UPDATE page SET status = 'cancelled', next_attempt_at = NULL
-                WHERE alert_id = \(Int64(id)) AND status IN (\(unescaped: AlertRules.cancelledByAnswerSQL)) RETURNING id
-                """, logger: self.logger)
-            _ = try await self.insert(notices, alertID: nil, into: db)
-            try await self.log(db, at: now, actor: actor, .answered(id, answer, actor: actor, cancelled: cancelled), alertID: id)
-            return try await self.alert(db, id)
+            if alert.incidentID == alert.id { return alert }
+            target = alert.incidentID
         }
+        throw StoreError.database("alert #\(id): its incident kept moving; try again")
     }
 
     func alert(_ db: PostgresConnection, _ id: Int) async throws -> StoredAlert {
@@ -114,19 +150,21 @@ extension PostgresStore {
         try await transaction { db in
             let rows: [Cells]
             if let alertID {
-                rows = try await db.rows("SELECT * FROM alert WHERE id = \(Int64(alertID)) AND status <> 'resolved' FOR UPDATE", logger: self.logger)
+                rows = try await db.rows("SELECT * FROM alert WHERE id = \(Int64(alertID)) AND status <> 'resolved' AND incident_id IS NULL FOR UPDATE",
+                                         logger: self.logger)
             } else {
                 rows = try await db.rows("SELECT * FROM alert WHERE wake_at <= \(now.millis) AND status <> 'resolved' ORDER BY id FOR UPDATE",
                                          logger: self.logger)
             }
             // Decide every alert first (pure), then write them in a few statements, not a few per alert.
-            var updates: [[TransferValue]] = [], pages: [OutboxRow] = [], events: [[TransferValue]] = []
+            var updates: [[TransferValue]] = [], pages: [OutboxRow] = [], events: [[TransferValue]] = [], following: [[TransferValue]] = []
             for alert in try rows.map(StoredAlert.init) {
                 guard let decision = decide(alert) else { continue }
                 let p = decision.progress
                 updates.append([.int(Int64(alert.id)), .text(p.status.rawValue), .int(Int64(p.round)), .int(Int64(p.cycleFirstRound)),
                                 TransferValue(p.nextLevel), TransferValue(p.nextDueAt), TransferValue(p.acknowledgedAt),
                                 TransferValue(decision.wakeAt), TransferValue(decision.definition)])
+                if p.status != alert.status { following.append([.int(Int64(alert.id)), .text(p.status.rawValue)]) }
                 pages += decision.pages.map { OutboxRow(entry: $0, alertID: alert.id) }
                 events += decision.log.map { Self.eventRow(at: now, actor: actor, $0, alertID: alert.id) }
             }
@@ -139,6 +177,10 @@ extension PostgresStore {
                 WHERE alert.id = v.id
                 """, rows: updates, types: ["BIGINT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BYTEA"],
                 logger: self.logger)
+            // Alerts follow their incident (an ack_timeout's re-trigger).
+            try await db.batched("""
+                UPDATE alert SET status = v.status FROM (VALUES_LIST) AS v(id, status) WHERE alert.incident_id = v.id AND alert.status <> 'resolved'
+                """, rows: following, types: ["BIGINT", "TEXT"], logger: self.logger)
             _ = try await self.insert(pages, into: db)
             try await self.log(db, events)
             return updates.count
@@ -162,7 +204,7 @@ extension PostgresStore {
 
     public func openAlert(service: String, dedupKey: String) async throws(StoreError) -> StoredAlert? {
         try await read { db in
-            try await db.rows("SELECT * FROM alert WHERE service = \(service) AND dedup_key = \(dedupKey) AND status <> 'resolved'",
+            try await db.rows("SELECT * FROM alert WHERE service = \(service) AND dedup_key = \(dedupKey) AND status <> 'resolved' AND closed_at IS NULL",
                               logger: self.logger).first.map(StoredAlert.init)
         }
     }

@@ -39,7 +39,9 @@ extension StoredAlert: FetchableRecord {
                   details: row["details"], severity: row["severity"], dedupKey: row["dedup_key"], count: row["count"],
                   createdAt: row.instant("created_at"), acknowledgedBy: row["acknowledged_by"],
                   resolvedAt: row.optionalInstant("resolved_at"), resolvedBy: row["resolved_by"], progress: progress,
-                  definition: row["definition"], held: row["held"])
+                  definition: row["definition"], held: row["held"], incidentID: row["incident_id"], alertCount: row["alert_count"] ?? 1,
+                  lastAlertAt: row.optionalInstant("last_alert_at"), peakSeverity: row["peak_severity"], groupKey: row["group_key"],
+                  mergedInto: row["merged_into"], closedAt: row.optionalInstant("closed_at"), closedBy: row["closed_by"])
     }
 }
 

@@ -13,13 +13,19 @@ extension SQLiteStore {
     /// One raise inside a write transaction: counted into the open alert with the same key, or new.
     static func raise(_ db: Database, _ new: NewAlert, actor: String, now: Date) throws -> (alert: StoredAlert, deduplicated: Bool) {
         if let key = new.dedupKey,
-           let open = try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved'",
+           let open = try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved' AND closed_at IS NULL",
                                                arguments: [new.service, key]) {
             try db.execute(sql: "UPDATE alert SET count = count + 1 WHERE id = ?", arguments: [open.id])
+            // A deduplicated arrival moves its incident's latest time (and so the group's window).
+            try db.execute(sql: "UPDATE alert SET last_alert_at = MAX(COALESCE(last_alert_at, created_at), ?) WHERE id = ?",
+                           arguments: [now.millis, open.incidentID])
             try log(db, at: now, actor: actor, .deduplicated(open.id, new), alertID: open.id)
             var counted = open
             counted.count += 1
             return (counted, true)
+        }
+        if let join = new.join, let target = try AlertRules.joinTarget(join, service: new.service, candidates: joinCandidates(db, new.service, join), now: now) {
+            return (try self.join(db, new, into: target, actor: actor, now: now), false)
         }
         let windows = new.hold == nil && new.firstPage != nil
             ? try Row.fetchAll(db, sql: "SELECT start_at, end_at FROM maintenance WHERE service = ? AND end_at > ?",
@@ -29,11 +35,12 @@ extension SQLiteStore {
         let progress = opening.progress
         try db.execute(sql: """
             INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
-                               round, cycle_first_round, next_level, next_due_at, wake_at, definition, held, held_kind)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               round, cycle_first_round, next_level, next_due_at, wake_at, definition, held, held_kind, group_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [new.service, new.escalation, progress.status.rawValue, new.summary, new.details, new.severity, new.dedupKey,
                              now.millis, progress.round, progress.cycleFirstRound, progress.nextLevel,
-                             progress.nextDueAt?.millis, opening.wakeAt?.millis, new.definition, opening.hold?.reason, opening.hold?.kind.rawValue])
+                             progress.nextDueAt?.millis, opening.wakeAt?.millis, new.definition, opening.hold?.reason, opening.hold?.kind.rawValue,
+                             new.join?.storedKey])
         let id = Int(db.lastInsertedRowID)
         try log(db, at: now, actor: actor, .raised(id, new, hold: opening.hold), alertID: id)
         return (try alert(db, id), false)
@@ -50,22 +57,33 @@ extension SQLiteStore {
     /// A human's answer, as `AlertRules.answer` decides it, with the pages not yet sent cancelled.
     private func answer(id: Int, _ verb: AlertRules.Verb, actor: String, now: Date, wakeAt: Date?,
                         notices: [OutboxEntry]) throws(StoreError) -> StoredAlert {
-        try write { db in
-            let alert = try Self.alert(db, id)
-            guard let answer = AlertRules.answer(alert, verb, actor: actor, now: now, wakeAt: wakeAt) else { return alert }
-            try db.execute(sql: """
-                UPDATE alert SET status = ?, acknowledged_at = COALESCE(?, acknowledged_at), acknowledged_by = COALESCE(?, acknowledged_by),
-                       resolved_at = ?, resolved_by = ?, next_level = NULL, next_due_at = NULL, wake_at = ? WHERE id = ?
-                """, arguments: [answer.status.rawValue, answer.acknowledged?.at.millis, answer.acknowledged?.by,
-                                 answer.resolved?.at.millis, answer.resolved?.by, answer.wakeAt?.millis, id])
-            try db.execute(sql: """
-                UPDATE page SET status = 'cancelled', next_attempt_at = NULL WHERE alert_id = ? AND status IN (\(AlertRules.cancelledByAnswerSQL))
-                """, arguments: [id])
-            let cancelled = db.changesCount
-            _ = try Self.insert(notices, alertID: nil, into: db)
-            try Self.log(db, at: now, actor: actor, .answered(id, answer, actor: actor, cancelled: cancelled), alertID: id)
-            return try Self.alert(db, id)
-        }
+        try write { db in try Self.answer(db, id: id, verb, actor: actor, now: now, wakeAt: wakeAt, notices: notices) }
+    }
+
+    /// Answers the incident of alert `id` (all of it), as `AlertRules.answer` decides; its alerts follow.
+    static func answer(_ db: Database, id: Int, _ verb: AlertRules.Verb, actor: String, now: Date, wakeAt: Date?,
+                       notices: [OutboxEntry]) throws -> StoredAlert {
+        let incident = try Self.alert(db, try Self.alert(db, id).incidentID)
+        let head = incident.id
+        guard let answer = AlertRules.answer(incident, verb, actor: actor, now: now, wakeAt: wakeAt) else { return incident }
+        try db.execute(sql: """
+            UPDATE alert SET status = ?, acknowledged_at = COALESCE(?, acknowledged_at), acknowledged_by = COALESCE(?, acknowledged_by),
+                   resolved_at = ?, resolved_by = ?, next_level = NULL, next_due_at = NULL, wake_at = ? WHERE id = ?
+            """, arguments: [answer.status.rawValue, answer.acknowledged?.at.millis, answer.acknowledged?.by,
+                             answer.resolved?.at.millis, answer.resolved?.by, answer.wakeAt?.millis, head])
+        // Its other alerts follow, except those resolved on their own.
+        try db.execute(sql: """
+            UPDATE alert SET status = ?, acknowledged_at = COALESCE(?, acknowledged_at), acknowledged_by = COALESCE(?, acknowledged_by),
+                   resolved_at = ?, resolved_by = ? WHERE incident_id = ? AND status != 'resolved'
+            """, arguments: [answer.status.rawValue, answer.acknowledged?.at.millis, answer.acknowledged?.by,
+                             answer.resolved?.at.millis, answer.resolved?.by, head])
+        try db.execute(sql: """
+            UPDATE page SET status = 'cancelled', next_attempt_at = NULL WHERE alert_id = ? AND status IN (\(AlertRules.cancelledByAnswerSQL))
+            """, arguments: [head])
+        let cancelled = db.changesCount
+        _ = try Self.insert(notices, alertID: nil, into: db)
+        try Self.log(db, at: now, actor: actor, .answered(head, answer, actor: actor, cancelled: cancelled, alerts: incident.alertCount), alertID: head)
+        return try Self.alert(db, head)
     }
 
     static func alert(_ db: Database, _ id: Int) throws -> StoredAlert {
@@ -81,7 +99,8 @@ extension SQLiteStore {
         try write { db in
             let alerts: [StoredAlert]
             if let alertID {
-                alerts = try StoredAlert.fetchAll(db, sql: "SELECT * FROM alert WHERE id = ? AND status != 'resolved'", arguments: [alertID])
+                alerts = try StoredAlert.fetchAll(db, sql: "SELECT * FROM alert WHERE id = ? AND status != 'resolved' AND incident_id IS NULL",
+                                                  arguments: [alertID])
             } else {
                 alerts = try StoredAlert.fetchAll(db, sql: "SELECT * FROM alert WHERE wake_at <= ? AND status != 'resolved' ORDER BY wake_at, id",
                                                   arguments: [now.millis])
@@ -97,6 +116,11 @@ extension SQLiteStore {
                     WHERE id = ?
                     """, arguments: [p.status.rawValue, p.round, p.cycleFirstRound, p.nextLevel, p.nextDueAt?.millis,
                                      p.acknowledgedAt?.millis, p.acknowledgedAt?.millis, decision.wakeAt?.millis, decision.definition, alert.id])
+                if p.status != alert.status {
+                    // Its alerts follow the incident (an ack_timeout's re-trigger).
+                    try db.execute(sql: "UPDATE alert SET status = ? WHERE incident_id = ? AND status != 'resolved'",
+                                   arguments: [p.status.rawValue, alert.id])
+                }
                 _ = try Self.insert(decision.pages, alertID: alert.id, into: db)
                 for entry in decision.log {
                     try Self.log(db, at: now, actor: actor, entry, alertID: alert.id)
@@ -124,7 +148,7 @@ extension SQLiteStore {
 
     public func openAlert(service: String, dedupKey: String) async throws(StoreError) -> StoredAlert? {
         try read { db in
-            try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved'",
+            try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved' AND closed_at IS NULL",
                                      arguments: [service, dedupKey])
         }
     }

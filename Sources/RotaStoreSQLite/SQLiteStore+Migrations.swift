@@ -82,6 +82,26 @@ extension SQLiteStore {
                 UPDATE alert SET held_kind = CASE WHEN held LIKE 'in maintenance%' THEN 'maintenance' ELSE 'daytime' END WHERE held IS NOT NULL
                 """)
         }
+        migrator.registerMigration("v11-incidents") { db in
+            // Incidents (DESIGN §10) live on the alert that opened them; NULL reads as the
+            // single-alert default, so an existing database needs no rewrite (each alert is its
+            // own incident). An alert resolved on its own frees its dedup key at once.
+            try db.execute(sql: """
+                ALTER TABLE alert ADD COLUMN incident_id INTEGER;
+                ALTER TABLE alert ADD COLUMN alert_count INTEGER;
+                ALTER TABLE alert ADD COLUMN last_alert_at INTEGER;
+                ALTER TABLE alert ADD COLUMN peak_severity TEXT;
+                ALTER TABLE alert ADD COLUMN group_key TEXT;
+                ALTER TABLE alert ADD COLUMN merged_into INTEGER;
+                ALTER TABLE alert ADD COLUMN closed_at INTEGER;
+                ALTER TABLE alert ADD COLUMN closed_by TEXT;
+                CREATE INDEX alert_by_incident ON alert(incident_id) WHERE incident_id IS NOT NULL;
+                CREATE INDEX alert_open_group ON alert(service, group_key) WHERE group_key IS NOT NULL AND status != 'resolved';
+                DROP INDEX alert_open_dedup;
+                CREATE UNIQUE INDEX alert_open_key ON alert(service, dedup_key)
+                    WHERE dedup_key IS NOT NULL AND status != 'resolved' AND closed_at IS NULL;
+                """)
+        }
         return migrator
     }
 

@@ -132,8 +132,9 @@ struct HeartbeatEndToEndTests {
 
 @Suite("Surges end to end")
 struct SurgeEndToEndTests {
-    @Test("a storm of 200 raises from 8 processes at once: one surge alert, its count right, all 200 still paged")
-    func storm() async throws {
+    @Test("a storm of 200 raises from 8 processes at once: one surge alert, its count right; absorbed into its incident, or all 200 paged with absorb: false",
+          arguments: [true, false])
+    func storm(absorb: Bool) async throws {
         let team = try PagedRota(schedules: """
             schedules:
               - id: days
@@ -143,7 +144,7 @@ struct SurgeEndToEndTests {
         try team.rota.write("surge.yaml", """
             escalations: [{id: crisis-chain, levels: [{notify: [person:ceo]}]}]
             services: [{id: crisis, escalation: crisis-chain}]
-            surges: [{id: storm, services: [web], alerts: 20, within: 10m, service: crisis}]
+            surges: [{id: storm, services: [web], alerts: 20, within: 10m, service: crisis, absorb: \(absorb)}]
             """)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<8 {
@@ -167,8 +168,18 @@ struct SurgeEndToEndTests {
         let summary = surges.first?["summary"] as? String ?? ""
         #expect(summary.hasPrefix("Surge storm: "))
         let delivered = team.delivered()
-        #expect(delivered.filter { $0 == "bob 1.1" }.count == 200, "the surge holds back none of the storm's own pages")
         #expect(delivered.filter { $0 == "ceo 1.1" }.count == 1, "the surge's escalation reached the CEO once")
+        let bob = delivered.filter { $0 == "bob 1.1" }.count
+        if absorb {
+            // The storm is one incident: the surge's. Bob was paged only for what came before it.
+            let surge = surges.first?["id"] as? Int ?? -1
+            #expect(alerts.filter { $0["service"] as? String == "web" }.allSatisfy { $0["incident"] as? Int == surge }, "every complaint is in the surge's incident")
+            #expect((1...40).contains(bob), "only the complaints before the surge paged bob: \(bob)")
+            let incidents = try team.run(["incident", "list", "--json"], at: "2026-03-03T09:01:00Z").json["incidents"] as? [[String: Any]] ?? []
+            #expect(incidents.count == 1 && incidents.first?["alerts"] as? Int == 201)
+        } else {
+            #expect(bob == 200, "the surge holds back none of the storm's own pages")
+        }
     }
 
     @Test("the window's edge: the 20th arrival exactly `within` after the first makes a surge; one second later it does not")

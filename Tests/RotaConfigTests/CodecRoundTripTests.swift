@@ -76,7 +76,8 @@ struct CodecRoundTripTests {
             }
             let services = list(0...3) { m in
                 Service(id: m.id("svc"), name: m.text("n"), escalation: m.text("e"), ackTimeout: m.maybe { $0.int(60...86400) },
-                        runbook: m.maybe { $0.text("rb") }, lowSeverityDaytime: m.bool())
+                        runbook: m.maybe { $0.text("rb") }, lowSeverityDaytime: m.bool(),
+                        group: m.maybe { m in Grouping(within: m.int(60...86400), by: m.list(0...3) { $0.text("label") }) })
             }
             let integrations = list(0...3) { m in
                 Integration(id: m.id("int"), kind: Integration.Kind.allCases[m.int(0...2)], service: m.maybe { $0.text("s") },
@@ -87,7 +88,8 @@ struct CodecRoundTripTests {
                           tokenEnv: m.maybe { $0.text("T") }, tokenFile: m.maybe { $0.text("/t") })
             }
             let surges = list(0...3) { m in
-                Surge(id: m.id("surge"), services: m.list(1...3) { $0.text("w") }, alerts: m.int(2...500), within: m.int(60...7200), service: m.text("s"))
+                Surge(id: m.id("surge"), services: m.list(1...3) { $0.text("w") }, alerts: m.int(2...500), within: m.int(60...7200), service: m.text("s"),
+                      absorb: m.bool())
             }
             return Rota(settings: settings, holidays: list(0...4) { LocalDate(dayNumber: $0.int(0...40000)) }, people: people,
                         schedules: schedules, escalations: escalations, services: services, integrations: integrations,

@@ -28,16 +28,20 @@ struct IngestParserTests {
     @Test("Alertmanager: one event per alert, keyed by fingerprint, routed by label, severity mapped")
     func alertmanager() throws {
         let body = #"""
-            {"version":"4","truncatedAlerts":2,"alerts":[
+            {"version":"4","truncatedAlerts":2,"groupKey":"{}:{alertname=\"Disk\"}","alerts":[
              {"status":"firing","labels":{"alertname":"Disk","service":"db","severity":"page"},"annotations":{"summary":"disk full"},"fingerprint":"a1"},
              {"status":"resolved","labels":{"alertname":"Latency"},"annotations":{},"fingerprint":"b2"}]}
             """#
         let parsed = try IngestParser.alertmanager(Data(body.utf8), serviceLabel: "service")
         #expect(parsed.truncated == 2)
-        #expect(parsed.events == [
-            IngestEvent(action: .trigger, service: "db", summary: "disk full", details: "alertname: Disk", severity: .critical, dedupKey: "a1"),
-            IngestEvent(action: .resolve, service: nil, summary: "Latency", details: "alertname: Latency", severity: .high, dedupKey: "b2"),
-        ])
+        var disk = IngestEvent(action: .trigger, service: "db", summary: "disk full", details: "alertname: Disk", severity: .critical, dedupKey: "a1")
+        disk.labels = ["alertname": "Disk", "service": "db", "severity": "page"]
+        var latency = IngestEvent(action: .resolve, service: nil, summary: "Latency", details: "alertname: Latency", severity: .high, dedupKey: "b2")
+        latency.labels = ["alertname": "Latency"]
+        // One notification's alerts share its groupKey: they join one incident (DESIGN §10).
+        disk.groupKey = #"{}:{alertname="Disk"}"#
+        latency.groupKey = disk.groupKey
+        #expect(parsed.events == [disk, latency])
         #expect(throws: IngestProblem.self) { try IngestParser.alertmanager(Data(#"{"alerts":[{"status":"firing"}]}"#.utf8), serviceLabel: nil) }
         #expect(throws: IngestProblem.self) { try IngestParser.alertmanager(Data(#"{"version":"3","alerts":[]}"#.utf8), serviceLabel: nil) }
     }

@@ -72,9 +72,9 @@ struct RoutesInProcessTests {
             // Positive control: the same door with the token stores the alert, and a second raise with its key counts into it.
             let first = try await Self.post(client, "/v1/alerts", #"{"summary":"db down","dedup_key":"db"}"#, token: "tok-scripts")
             #expect(first.status == 202, "\(first.body)")
-            #expect(first.body == #"{"id":1,"status":"triggered","deduplicated":false}"#)
+            #expect(first.body == #"{"id":1,"status":"triggered","deduplicated":false,"incident":1}"#)
             let again = try await Self.post(client, "/v1/alerts", #"{"summary":"db down","dedup_key":"db"}"#, token: "tok-scripts")
-            #expect(again.body == #"{"id":1,"status":"triggered","deduplicated":true}"#)
+            #expect(again.body == #"{"id":1,"status":"triggered","deduplicated":true,"incident":1}"#)
             let stored = try await rig.alerts()
             #expect(stored.count == 1 && stored.first?.summary == "db down" && stored.first?.count == 2)
         }

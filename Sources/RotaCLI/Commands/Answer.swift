@@ -13,21 +13,26 @@ struct AnswerOptions: ParsableArguments {
 
     func answer(verb: String, _ change: (Workspace) async throws -> StoredAlert) async throws {
         let workspace = try await global.workspace()
-        let before = try await workspace.alert(id)
+        let before = try await workspace.incident(of: id)
         let alert = try await change(workspace)
         if global.json {
-            global.print(Documents.answered(alert))
+            global.print(Documents.answered(id: id, incident: alert))
             return
         }
         // A second answer says who answered first, and when.
         guard before.status == alert.status, alert.status != .triggered else {
-            Console.out("Alert #\(alert.id) is \(alert.status.rawValue).")
+            if alert.alertCount > 1 || alert.id != id {
+                Console.out("Alert #\(id): \(alert.status.rawValue) incident #\(alert.id) (\(alert.alertCount) alert\(alert.alertCount == 1 ? "" : "s")).")
+            } else {
+                Console.out("Alert #\(alert.id) is \(alert.status.rawValue).")
+            }
             return
         }
         let (who, when) = alert.status == .resolved ? (alert.resolvedBy, alert.resolvedAt) : (alert.acknowledgedBy, alert.acknowledgedAt)
         let by = who.map { " by \($0)" } ?? ""
         let at = when.map { " at \(HumanTime.format($0, in: workspace.inputZone))" } ?? ""
         let nothing = alert.status.rawValue == verb ? "" : "; nothing to do"
-        Console.out("Alert #\(alert.id) was already \(alert.status.rawValue)\(by)\(at)\(nothing).")
+        let subject = alert.alertCount > 1 || alert.id != id ? "Incident #\(alert.id) (of alert #\(id))" : "Alert #\(alert.id)"
+        Console.out("\(subject) was already \(alert.status.rawValue)\(by)\(at)\(nothing).")
     }
 }

@@ -11,6 +11,11 @@ public struct IngestEvent: Sendable, Equatable {
     public var details: String?
     public var severity: Severity
     public var dedupKey: String?
+    /// What `group.by` reads (DESIGN §16): Alertmanager labels, PagerDuty `payload.source` and
+    /// `custom_details` keys, rota's own `labels`.
+    public var labels: [String: String] = [:]
+    /// An Alertmanager notification's `groupKey`: its alerts share one incident while it is open.
+    public var groupKey: String?
 
     public init(action: Action, service: String?, summary: String, details: String?, severity: Severity, dedupKey: String?) {
         self.action = action

@@ -18,7 +18,8 @@ extension PageMessage: OutboundMessage {
     public var payload: [String: any Sendable] {
         ["kind": "page", "page_id": pageID, "alert_id": alertID, "service": service, "service_name": serviceName,
          "summary": summary, "details": details ?? "", "severity": severity, "round": round, "level": level,
-         "person": person, "due_at": TimeText.utc(dueAt), "runbook": runbook ?? "", "ack": acknowledge, "late": late]
+         "person": person, "due_at": TimeText.utc(dueAt), "runbook": runbook ?? "", "ack": acknowledge, "late": late,
+         "incident": alertID, "alert_count": alertCount, "latest_summaries": latestSummaries]
     }
 }
 
@@ -29,6 +30,21 @@ public struct ShiftNotice: Hashable, Sendable, OutboundMessage {
         case changes
         /// rota itself needs a human (DESIGN §15): sent to `settings.admins`.
         case admin
+        /// An incident the person was paged for was merged into another (DESIGN §10).
+        case merged
+
+        /// The kind a notice's outbox key names.
+        public init(key: String) {
+            if key.hasPrefix("start|") {
+                self = .shiftStart
+            } else if key.hasPrefix("admin|") {
+                self = .admin
+            } else if key.hasPrefix("merged|") {
+                self = .merged
+            } else {
+                self = .changes
+            }
+        }
     }
 
     public var key: String

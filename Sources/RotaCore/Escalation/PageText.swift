@@ -23,6 +23,10 @@ public struct PageMessage: Hashable, Sendable {
     /// The core does not know which door that is.
     public var acknowledge: String
     public var answerLine: String
+    /// The incident's alerts (DESIGN §10): how many, and the latest few summaries (newest first)
+    /// when it holds more than its opening alert.
+    public var alertCount = 1
+    public var latestSummaries: [String] = []
 
     public init(pageID: String, alertID: Int, service: String, serviceName: String, summary: String, details: String?,
                 severity: String, round: Int, level: Int, person: String, dueAt: Date, runbook: String?,
@@ -58,10 +62,15 @@ public struct PageMessage: Hashable, Sendable {
         var lines = [
             "\(subject)",
             "",
-            "Alert #\(alertID) on \(serviceName) (\(service)), severity \(severity).",
+            alertCount > 1
+                ? "Incident #\(alertID) on \(serviceName) (\(service)), severity \(severity): \(alertCount) alerts."
+                : "Alert #\(alertID) on \(serviceName) (\(service)), severity \(severity).",
             "Round \(round), level \(level): paging \(person)\(late ? " (late: the runner was behind)" : "").",
         ]
         if let details, !details.isEmpty { lines += ["", details] }
+        if alertCount > 1, !latestSummaries.isEmpty {
+            lines += ["", "Latest alerts:"] + latestSummaries.map { "- " + $0 }
+        }
         lines.append("")
         lines.append(alsoPaged.isEmpty ? "Nobody else has been paged yet." : "Also paged: \(alsoPaged.joined(separator: ", ")).")
         if let runbook { lines += ["", "Runbook:", runbook] }
@@ -75,7 +84,7 @@ public struct PageMessage: Hashable, Sendable {
             "ROTA_ALERT_ID": String(alertID), "ROTA_SERVICE": service, "ROTA_SUMMARY": summary,
             "ROTA_SEVERITY": severity, "ROTA_ROUND": String(round), "ROTA_LEVEL": String(level),
             "ROTA_PERSON": person, "ROTA_DUE_AT": TimeText.utc(dueAt), "ROTA_RUNBOOK": runbook ?? "",
-            "ROTA_PAGE_ID": pageID,
+            "ROTA_PAGE_ID": pageID, "ROTA_ALERT_COUNT": String(alertCount),
         ]
     }
 }

@@ -49,13 +49,38 @@ public struct Service: Hashable, Sendable {
     public var runbook: String?
     /// `low_severity: daytime`: a low alert outside `settings.daytime` waits for the next daytime start.
     public var lowSeverityDaytime: Bool
+    /// `group:`: alerts that join the service's open incident instead of opening their own (DESIGN §10).
+    public var group: Grouping?
 
-    public init(id: String, name: String, escalation: String, ackTimeout: Int? = nil, runbook: String? = nil, lowSeverityDaytime: Bool = false) {
+    public init(id: String, name: String, escalation: String, ackTimeout: Int? = nil, runbook: String? = nil, lowSeverityDaytime: Bool = false,
+                group: Grouping? = nil) {
         self.lowSeverityDaytime = lowSeverityDaytime
+        self.group = group
         self.id = id
         self.name = name
         self.escalation = escalation
         self.ackTimeout = ackTimeout
         self.runbook = runbook
+    }
+}
+
+/// How a service groups its alerts into incidents: an alert joins the service's open incident
+/// whose latest alert is at most `within` seconds old and whose `by` values equal its own.
+public struct Grouping: Hashable, Sendable {
+    public var within: Int
+    /// Fields or labels whose values must be equal (empty: every alert of the service groups).
+    public var by: [String]
+
+    public init(within: Int, by: [String] = []) {
+        self.within = within
+        self.by = by
+    }
+
+    /// The key an alert groups under: its `by` values (a missing one counts as empty), in order.
+    public func key(labels: [String: String]) -> String {
+        by.map { name in
+            let value = labels[name] ?? ""
+            return "\(value.utf8.count):\(value)"
+        }.joined(separator: "|")
     }
 }

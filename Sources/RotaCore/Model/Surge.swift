@@ -9,8 +9,11 @@ public struct Surge: Hashable, Sendable {
     public var within: Int
     /// Where the surge's own alert is raised.
     public var service: String
+    /// The surge's incident takes in the storm's incidents and later arrivals (DESIGN §10); false: each alert pages on its own.
+    public var absorb: Bool
 
-    public init(id: String, services: [String], alerts: Int, within: Int, service: String) {
+    public init(id: String, services: [String], alerts: Int, within: Int, service: String, absorb: Bool = true) {
+        self.absorb = absorb
         self.id = id
         self.services = services
         self.alerts = alerts
