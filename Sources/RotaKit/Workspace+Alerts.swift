@@ -11,6 +11,8 @@ public struct RaiseOutcome: Sendable {
     public var failures: [DeliveryReport.Item]
     /// Why the alert, recorded, was not paged at once (the store failed after it was written); the next tick pages it.
     public var deferred: String?
+    /// True when, as a surge's alert, its incident took in others.
+    var absorbed = false
 
     /// True when it joined an open incident (paging nobody) instead of opening its own.
     public var joined: Bool { !alert.opensIncident }
@@ -28,7 +30,7 @@ extension Workspace {
     /// Raises as `actor`; with `pageNow` false the runner pages level 1 (a server triggers it at once).
     /// A raise that joins an open incident (its group, an Alertmanager group, an open surge) pages nobody.
     func raise(service id: String, summary: String, details: String?, severity: Severity, dedupKey: String?, labels: [String: String] = [:],
-               groupKey: String? = nil, actorID actor: String, pageNow: Bool,
+               groupKey: String? = nil, actorID actor: String, pageNow: Bool, absorbing surge: Surge? = nil,
                shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
         let service = try service(id)
         let raised = try await storeCall {
@@ -43,7 +45,17 @@ extension Workspace {
         var failures: [DeliveryReport.Item] = []
         var alert = raised.alert
         var deferred: String?
+        var absorbed = false
         do {
+            if let surge, surge.absorb, !raised.deduplicated, raised.alert.opensIncident {
+                // A surge's incident takes the storm in before it pages, so its first page names the storm's size.
+                let since = now.addingTimeInterval(-TimeInterval(surge.within))
+                let merged = try await storeCall {
+                    try await store.mergeIncidents(into: raised.alert.id, .absorbing(services: surge.services, since: since), actor: actor, now: now)
+                }
+                try await queueMergeNotices(merged, into: raised.alert.id)
+                absorbed = !merged.isEmpty
+            }
             if try await checkSurges(after: service, pageNow: pageNow) {
                 // A surge took the storm in, perhaps this alert with it.
                 alert = try await storeCall { try await store.alert(id: raised.alert.id) }
@@ -61,7 +73,7 @@ extension Workspace {
             guard pageNow else { throw error }
             deferred = "\(error)"
         }
-        return RaiseOutcome(alert: alert, deduplicated: raised.deduplicated, failures: failures, deferred: deferred)
+        return RaiseOutcome(alert: alert, deduplicated: raised.deduplicated, failures: failures, deferred: deferred, absorbed: absorbed)
     }
 
     /// Where a new alert on `service` may join an open incident (DESIGN §10): the open surge

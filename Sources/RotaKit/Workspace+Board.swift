@@ -99,9 +99,12 @@ extension Workspace {
         return hasher.finalize()
     }
 
-    /// The open alerts with where each stands (who was paged: the pages of all of them in one read), times in `zone` (else the rota's).
+    /// The open incidents with where each stands (who was paged: the pages of all of them in one
+    /// read), most severe first, then oldest (DESIGN §10); times in `zone` (else the rota's).
     public func alertStandings(zone: Zone? = nil) async throws -> [AlertStanding] {
-        let open = try await alerts(includeResolved: false)
+        let open = try await storeCall { try await store.incidents(includeClosed: false) }.sorted {
+            (-AlertRules.rank($0.peakSeverity), $0.createdAt, $0.id) < (-AlertRules.rank($1.peakSeverity), $1.createdAt, $1.id)
+        }
         let pages = Dictionary(grouping: try await storeCall { try await store.openAlertPages() }, by: \.alertID)
         return open.map { AlertStanding($0, pages: pages[$0.id] ?? [], rota: rota, now: now, zone: zone ?? inputZone) }
     }

@@ -26,7 +26,7 @@ extension Workspace {
         return alert.incidentID == alert.id ? alert : try await self.alert(alert.incidentID)
     }
 
-    /// Open incidents (or every one), by severity, then oldest first.
+    /// Open incidents (or every one), most severe first, then oldest.
     public func incidents(all: Bool) async throws -> [IncidentView] {
         let incidents = try await storeCall { try await store.incidents(includeClosed: all) }
         let open = Dictionary(grouping: try await storeCall { try await store.openAlertPages() }, by: { $0.alertID ?? 0 })

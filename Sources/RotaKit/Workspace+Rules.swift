@@ -49,27 +49,26 @@ extension Workspace {
             guard count >= surge.alerts, rota.service(surge.service) != nil else { continue }
             let raised = try await raise(service: surge.service, summary: surge.summary(count: count),
                                          details: "Raised by the surge \(surge.id): \(surge.alerts) or more arrivals within \(surge.within / 60) min.",
-                                         severity: .critical, dedupKey: surge.dedupKey, actorID: "surge:\(surge.id)", pageNow: pageNow)
-            guard surge.absorb, !raised.deduplicated, raised.alert.opensIncident else { continue }
-            let merged = try await storeCall {
-                try await store.mergeIncidents(into: raised.alert.id, .absorbing(services: surge.services, since: since),
-                                               actor: "surge:\(surge.id)", now: now)
-            }
-            try await queueMergeNotices(merged, into: raised.alert.id)
-            absorbed = absorbed || !merged.isEmpty
+                                         severity: .critical, dedupKey: surge.dedupKey, actorID: "surge:\(surge.id)", pageNow: pageNow,
+                                         absorbing: surge)
+            absorbed = absorbed || raised.absorbed
         }
         return absorbed
     }
 
     /// "Incident #3 merged into incident #9" for everyone already paged for a merged incident,
-    /// once each, through their contacts (`ROTA_NOTICE=merged`).
+    /// once per person and merge however many incidents it took (a storm's desk gets one notice,
+    /// not one per complaint), through their contacts (`ROTA_NOTICE=merged`).
     func queueMergeNotices(_ merged: [MergedIncident], into target: Int) async throws {
-        let notices = merged.flatMap { incident in
-            incident.paged.map { person in
-                ShiftNotices.Notice(person: person, key: "merged|\(incident.id)|\(target)|\(person)",
-                                    subject: "Incident #\(incident.id) merged into incident #\(target)",
-                                    text: "Incident #\(incident.id) (\(incident.alerts) alert(s)), for which you were paged, was merged into incident #\(target) at \(HumanTime.format(now, in: inputZone)).\nIts pages not yet sent are cancelled; incident #\(target) escalates for it from now on.\n")
-            }
+        var people: [String] = []
+        for incident in merged { for person in incident.paged where !people.contains(person) { people.append(person) } }
+        let notices = people.map { person in
+            let theirs = merged.filter { $0.paged.contains(person) }
+            let names = theirs.count == 1 ? "Incident #\(theirs[0].id)" : "Incidents " + theirs.map { "#\($0.id)" }.joined(separator: ", ")
+            let alerts = theirs.reduce(0) { $0 + $1.alerts }
+            return ShiftNotices.Notice(person: person, key: "merged|\(target)|\(theirs.map { String($0.id) }.joined(separator: ","))|\(person)",
+                                       subject: "\(names) merged into incident #\(target)",
+                                       text: "\(names) (\(alerts) alert(s)), for which you were paged, \(theirs.count == 1 ? "was" : "were") merged into incident #\(target) at \(HumanTime.format(now, in: inputZone)).\nPages not yet sent for \(theirs.count == 1 ? "it" : "them") are cancelled; incident #\(target) escalates for them from now on.\n")
         }
         guard !notices.isEmpty else { return }
         _ = try await storeCall { try await store.enqueue(Engine.entries(notices, rota: rota, now: now)) }

@@ -16,11 +16,12 @@ enum AlertPage {
     static func render(_ standing: AlertStanding, person: String, token: String, now: Date, zone: Zone) -> String {
         let alert = standing.alert
         var values: [String: Any] = [
-            "id": alert.id, "summary": Board.shown(alert.summary), "service": Board.shown(alert.service), "severity": Board.shown(alert.severity),
+            "id": alert.id, "summary": Board.shown(alert.summary), "service": Board.shown(alert.service), "severity": Board.shown(alert.peakSeverity),
             "raisedISO": TimeText.utc(alert.createdAt), "raised": HumanTime.format(alert.createdAt, in: zone), "count": alert.count,
             "status": alert.status.rawValue, "paged": standing.paged.isEmpty ? "nobody yet" : standing.paged.map(Board.shown).joined(separator: ", "),
             "next": Board.shown(standing.next), "open": alert.status != .resolved, "triggered": alert.status == .triggered,
-            "person": Board.shown(person), "token": token,
+            "person": Board.shown(person), "token": token, "alerts": alert.alertCount, "many": alert.alertCount > 1,
+            "kind": alert.alertCount > 1 ? "Incident" : "Alert",
         ]
         if let by = alert.acknowledgedBy, let at = alert.acknowledgedAt {
             values["ackBy"] = Board.shown(by)
@@ -29,6 +30,6 @@ enum AlertPage {
         }
         if let by = alert.resolvedBy { values["resolvedBy"] = Board.shown(by) }
         if let details = alert.details { values["details"] = Board.shown(details) }
-        return Board.page("alert", title: "Alert #\(alert.id)", values: values, now: now, zone: zone)
+        return Board.page("alert", title: "\(alert.alertCount > 1 ? "Incident" : "Alert") #\(alert.id)", values: values, now: now, zone: zone)
     }
 }

@@ -100,7 +100,8 @@ enum Board {
 
     static func standing(_ standing: AlertStanding, now: Date, zone: Zone) -> [String: Any] {
         let alert = standing.alert
-        return ["id": alert.id, "service": shown(alert.service), "summary": shown(alert.summary),
+        return ["id": alert.id, "service": shown(alert.service), "summary": shown(alert.summary), "severity": shown(alert.peakSeverity),
+                "alerts": alert.alertCount,
                 "raisedISO": TimeText.utc(alert.createdAt), "raised": HumanTime.format(alert.createdAt, in: zone), "age": age(alert.createdAt, now: now),
                 "level": standing.levelReached.map(String.init) ?? "-",
                 "paged": standing.paged.isEmpty ? "nobody yet" : standing.paged.map(shown).joined(separator: ", "),
@@ -147,6 +148,26 @@ enum Board {
             (zone.instant(of: LocalDateTime(date: today.adding(days: 7 * week), secondOfDay: 0)),
              zone.instant(of: LocalDateTime(date: today.adding(days: 7 * (week + 1)), secondOfDay: 0)))
         }
+    }
+
+    // MARK: GET /incidents/N
+
+    static func incident(_ detail: IncidentDetail, standing: AlertStanding, timeline: [IncidentTimeline.Entry], now: Date, zone: Zone,
+                         warning: String? = nil) -> String {
+        let incident = detail.view.incident
+        var values = Self.standing(standing, now: now, zone: zone)
+        values["status"] = incident.mergedInto.map { "merged into incident #\($0)" } ?? incident.status.rawValue
+        values["latestISO"] = TimeText.utc(incident.lastAlertAt)
+        values["latest"] = HumanTime.format(incident.lastAlertAt, in: zone)
+        values["members"] = detail.alerts.map { alert -> [String: Any] in
+            ["id": alert.id, "service": shown(alert.service), "summary": shown(alert.summary), "severity": shown(alert.severity),
+             "status": alert.ownStatus.rawValue, "raisedISO": TimeText.utc(alert.createdAt), "raised": HumanTime.format(alert.createdAt, in: zone)]
+        }
+        values["timeline"] = timeline.map { entry -> [String: Any] in
+            ["atISO": TimeText.utc(entry.at), "at": HumanTime.format(entry.at, in: zone), "event": entry.event, "actor": shown(entry.actor),
+             "text": shown(entry.text)]
+        }
+        return page("incident", title: "Incident #\(incident.id)", values: values, now: now, zone: zone, warning: warning)
     }
 
     // MARK: GET /me/TOKEN

@@ -18,6 +18,9 @@ struct BoardRoutes: Sendable {
         router.get("schedules/:id") { request, context in
             try await signedIn(request) { workspace in try await schedule(workspace, id: context.parameters.get("id") ?? "") }
         }
+        router.get("incidents/:id") { request, context in
+            try await signedIn(request) { workspace in try await incident(workspace, id: context.parameters.get("id") ?? "") }
+        }
         router.get("board/signin/:token") { request, context in try await signIn(context.parameters.get("token") ?? "") }
         router.get("me/:token") { request, context in try await person(context.parameters.get("token") ?? "") }
         router.post("me/:token") { request, context in
@@ -102,6 +105,16 @@ struct BoardRoutes: Sendable {
         let weeks = try await workspace.timelines(schedule: id, windows: Board.weeks(of: row, now: workspace.now))
         return Self.page(.ok, Board.schedule(row, weeks: weeks, pagers: workspace.pagers(of: id), now: workspace.now,
                                                   warning: workspace.standIn))
+    }
+
+    private func incident(_ workspace: Workspace, id: String) async throws -> Response {
+        guard let number = Int(id), number > 0 else { throw RotaError.notFound("no incident '\(id)'") }
+        let detail = try await workspace.incidentDetail(number)
+        let incident = detail.view.incident
+        let standing = AlertStanding(incident, pages: detail.pages, rota: workspace.rota, now: workspace.now, zone: workspace.inputZone)
+        let timeline = IncidentTimeline.build(incident: incident.id, events: detail.events)
+        return Self.page(.ok, Board.incident(detail, standing: standing, timeline: timeline, now: workspace.now, zone: workspace.inputZone,
+                                             warning: workspace.standIn))
     }
 
     private func person(_ token: String) async throws -> Response {

@@ -2,7 +2,7 @@
 /// runbook text is shown as text). Kept in the binary: the board needs no file beside it.
 enum BoardTemplates {
     static let all: [String: String] = [
-        "layout": layout, "board": board, "schedule": schedule, "person": person, "alert": alert, "message": message,
+        "layout": layout, "board": board, "schedule": schedule, "person": person, "alert": alert, "message": message, "incident": incident,
         "schedules": schedules, "standing": standing,
     ]
 
@@ -67,7 +67,7 @@ enum BoardTemplates {
 
     /// Where an open alert stands (shared by the board and a person's page).
     static let standing = """
-        <td>{{service}}</td><td>{{summary}}</td><td><time datetime="{{raisedISO}}" title="{{raised}}">{{age}}</time></td><td>{{level}}</td><td>{{paged}}</td><td>{{next}}</td>
+        <td>{{severity}}</td><td>{{alerts}}</td><td>{{service}}</td><td>{{summary}}</td><td><time datetime="{{raisedISO}}" title="{{raised}}">{{age}}</time></td><td>{{level}}</td><td>{{paged}}</td><td>{{next}}</td>
         """
 
     /// The board's schedules (on call now, the timeline): kept by the server until something changes.
@@ -89,12 +89,12 @@ enum BoardTemplates {
     static let board = """
         <h1>On call now</h1>
         {{{schedules}}}
-        <h2 id="alerts">Open alerts</h2>
+        <h2 id="alerts">Open incidents</h2>
         {{#has_alerts}}<div class="scroll"><table aria-labelledby="alerts">
-        <thead><tr><th scope="col">#</th><th scope="col">Service</th><th scope="col">Summary</th><th scope="col">Age</th><th scope="col">Level</th><th scope="col">Paged</th><th scope="col">Next</th></tr></thead>
-        <tbody>{{#alerts}}<tr><th scope="row">{{id}}</th>{{> standing}}</tr>
+        <thead><tr><th scope="col">#</th><th scope="col">Severity</th><th scope="col">Alerts</th><th scope="col">Service</th><th scope="col">Summary</th><th scope="col">Age</th><th scope="col">Level</th><th scope="col">Paged</th><th scope="col">Next</th></tr></thead>
+        <tbody>{{#alerts}}<tr><th scope="row"><a href="/incidents/{{id}}">{{id}}</a></th>{{> standing}}</tr>
         {{/alerts}}</tbody></table></div>{{/has_alerts}}
-        {{^alerts}}<p>No open alerts.</p>{{/alerts}}
+        {{^alerts}}<p>No open incidents.</p>{{/alerts}}
         """
 
     static let schedule = """
@@ -126,12 +126,12 @@ enum BoardTemplates {
         {{#has_shifts}}<table aria-labelledby="shifts"><thead><tr><th scope="col">Schedule</th><th scope="col">From</th><th scope="col">To</th></tr></thead><tbody>
         {{#shifts}}<tr><td>{{schedule}}</td><td><time datetime="{{startISO}}">{{from}}</time></td><td><time datetime="{{endISO}}">{{to}}</time></td></tr>
         {{/shifts}}</tbody></table>{{/has_shifts}}{{^shifts}}<p>No shift in the next {{days}} days.</p>{{/shifts}}
-        <h2 id="alerts">Open alerts that paged you</h2>
+        <h2 id="alerts">Open incidents that paged you</h2>
         {{#has_alerts}}<div class="scroll"><table aria-labelledby="alerts">
-        <thead><tr><th scope="col">#</th><th scope="col">Service</th><th scope="col">Summary</th><th scope="col">Age</th><th scope="col">Level</th><th scope="col">Paged</th><th scope="col">Next</th><th scope="col">Answer</th></tr></thead>
-        <tbody>{{#alerts}}<tr><th scope="row">{{id}}</th>{{> standing}}<td><form method="post" action="{{action}}"><input type="hidden" name="answer" value="{{answer}}">{{#triggered}}<button name="action" value="ack">Acknowledge #{{id}}</button>{{/triggered}}<button name="action" value="resolve" class="secondary">Resolve #{{id}}</button></form></td></tr>
+        <thead><tr><th scope="col">#</th><th scope="col">Answer</th><th scope="col">Severity</th><th scope="col">Alerts</th><th scope="col">Service</th><th scope="col">Summary</th><th scope="col">Age</th><th scope="col">Level</th><th scope="col">Paged</th><th scope="col">Next</th></tr></thead>
+        <tbody>{{#alerts}}<tr><th scope="row">{{id}}</th><td><form method="post" action="{{action}}"><input type="hidden" name="answer" value="{{answer}}">{{#triggered}}<button name="action" value="ack">Acknowledge #{{id}}</button>{{/triggered}}<button name="action" value="resolve" class="secondary">Resolve #{{id}}</button></form></td>{{> standing}}</tr>
         {{/alerts}}</tbody></table></div>{{/has_alerts}}
-        {{^alerts}}<p>No open alert has paged you.</p>{{/alerts}}
+        {{^alerts}}<p>No open incident has paged you.</p>{{/alerts}}
         <h2 id="calendar">Your calendar</h2>
         {{#calendar}}<p>Subscribe to <a href="{{calendar}}">{{calendar}}</a> in your calendar to see your shifts there.</p>{{/calendar}}
         {{^calendar}}<p class="muted">No calendar link: settings.server.public_url is not set.</p>{{/calendar}}
@@ -139,8 +139,8 @@ enum BoardTemplates {
 
     /// The page behind an ack link.
     static let alert = """
-        <h1>Alert #{{id}}: {{summary}}</h1>
-        <p>Service <strong>{{service}}</strong>, severity {{severity}}, raised <time datetime="{{raisedISO}}">{{raised}}</time>, count {{count}}.</p>
+        <h1>{{kind}} #{{id}}: {{summary}}</h1>
+        <p>Service <strong>{{service}}</strong>, severity {{severity}}, raised <time datetime="{{raisedISO}}">{{raised}}</time>, count {{count}}{{#many}}; {{alerts}} alerts in this incident, answered together{{/many}}.</p>
         <p>Status: <strong>{{status}}</strong>{{#ackBy}} — acknowledged by {{ackBy}} at <time datetime="{{ackISO}}">{{ackAt}}</time>{{/ackBy}}{{#resolvedBy}} — resolved by {{resolvedBy}}{{/resolvedBy}}.</p>
         {{#details}}<pre>{{details}}</pre>{{/details}}
         <p>Paged so far: {{paged}}.</p>
@@ -150,6 +150,21 @@ enum BoardTemplates {
         {{#triggered}}<button name="action" value="ack">Acknowledge</button>{{/triggered}}
         <button name="action" value="resolve" class="secondary">Resolve</button>
         </form>{{/open}}
+        """
+
+    /// An incident: where it stands, its alerts and its timeline.
+    static let incident = """
+        <h1>Incident #{{id}}: {{summary}}</h1>
+        <p>Service <strong>{{service}}</strong>, severity {{severity}}, {{alerts}} alert(s); opened <time datetime="{{raisedISO}}">{{raised}}</time>, latest <time datetime="{{latestISO}}">{{latest}}</time>.</p>
+        <p>Status: <strong>{{status}}</strong>. Paged so far: {{paged}}. Next: {{next}}.</p>
+        <h2 id="members">Alerts</h2>
+        <div class="scroll"><table aria-labelledby="members"><thead><tr><th scope="col">#</th><th scope="col">Status</th><th scope="col">Severity</th><th scope="col">Service</th><th scope="col">Raised</th><th scope="col">Summary</th></tr></thead><tbody>
+        {{#members}}<tr><th scope="row">{{id}}</th><td>{{status}}</td><td>{{severity}}</td><td>{{service}}</td><td><time datetime="{{raisedISO}}">{{raised}}</time></td><td>{{summary}}</td></tr>
+        {{/members}}</tbody></table></div>
+        <h2 id="timeline">Timeline</h2>
+        <div class="scroll"><table aria-labelledby="timeline"><thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Who</th><th scope="col">Detail</th></tr></thead><tbody>
+        {{#timeline}}<tr><td><time datetime="{{atISO}}">{{at}}</time></td><td>{{event}}</td><td>{{actor}}</td><td>{{text}}</td></tr>
+        {{/timeline}}</tbody></table></div>
         """
 
     /// A page that only says something (not signed in, not found, a link not valid).

@@ -155,7 +155,8 @@ struct Routes: Sendable {
                 _ = try await workspace.answer(link: token, action: action)
                 return Response(status: .seeOther, headers: [.location: "/a/\(token)"])
             }
-            let detail = try await workspace.alertDetail(id)
+            // The link answers the incident (one merged since goes on to the one it went into).
+            let detail = try await workspace.alertDetail(try await workspace.incident(of: id).id)
             let standing = AlertStanding(detail.alert, pages: detail.pages, rota: workspace.rota, now: workspace.now, zone: workspace.inputZone)
             return BoardRoutes.page(.ok, AlertPage.render(standing, person: person, token: token, now: workspace.now, zone: workspace.inputZone))
         }
