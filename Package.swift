@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "RotaNotifyTests", dependencies: ["RotaNotify", "RotaCore"]),
         // Shared by the test targets: the PostgreSQL server the tests use.
         .target(name: "RotaTestSupport", path: "Tests/RotaTestSupport"),
-        .testTarget(name: "RotaStoreTests", dependencies: ["RotaStore", "RotaStoreSQLite", "RotaStorePostgres", "RotaTestSupport", "RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RotaStoreTests", dependencies: ["RotaStore", "RotaFormats", "RotaStoreSQLite", "RotaStorePostgres", "RotaTestSupport", "RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RotaEngineTests", dependencies: ["RotaEngine", "RotaStore", "RotaStoreSQLite", "RotaCore", "RotaConfig", "RotaNotify"]),
         .testTarget(name: "RotaKitTests", dependencies: ["RotaKit", "RotaStore", "RotaCore"]),
         .testTarget(name: "RotaFormatsTests", dependencies: ["RotaFormats", "RotaCore"]),

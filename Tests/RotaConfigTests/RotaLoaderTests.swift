@@ -173,6 +173,9 @@ struct RotaFileErrorTests {
         Case(name: "pagerduty integration without a service", find: "services:\n", replace: "integrations:\n  - {id: pd, kind: pagerduty, token_env: T}\nservices:\n", at: "22:5", says: "needs a service"),
         Case(name: "server listen that is not HOST:PORT", find: "  timezone: Europe/Paris\n", replace: "  timezone: Europe/Paris\n  server: {listen: \"8080\"}\n", at: "3:20", says: "must be HOST:PORT"),
         Case(name: "server public_url that is not http", find: "  timezone: Europe/Paris\n", replace: "  timezone: Europe/Paris\n  server: {public_url: \"ftp://x\"}\n", at: "3:24", says: "public_url must be an http"),
+        Case(name: "group without within", find: "    escalation: ops\n", replace: "    escalation: ops\n    group: {by: [source]}\n", at: "24:12", says: "needs 'within'"),
+        Case(name: "group by a label twice", find: "    escalation: ops\n", replace: "    escalation: ops\n    group: {within: 30m, by: [source, source]}\n", at: "24:39", says: "names 'source' twice"),
+        Case(name: "group within that is not a duration", find: "    escalation: ops\n", replace: "    escalation: ops\n    group: {within: soon}\n", at: "24:21", says: "not a duration"),
         Case(name: "runbook outside the rotas directory", find: "    escalation: ops\n", replace: "    escalation: ops\n    runbook: ../../etc/passwd\n", at: "24:14", says: "no leading '/', no '..'"),
     ]
 

@@ -20,16 +20,18 @@ struct RoutesInProcessTests {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("rota-routes-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory.appendingPathComponent("rotas"), withIntermediateDirectories: true)
             try """
-                settings: {timezone: UTC, server: {tick_every: 0}}
+                settings: {timezone: UTC, server: {tick_every: 0, board: public}}
                 people: [{id: ann, contacts: [{command: ["/bin/true"]}]}]
                 escalations: [{id: e, levels: [{notify: [person:ann]}]}]
                 services: [{id: web, escalation: e}, {id: db, escalation: e}]
-                integrations: [{id: scripts, kind: generic, service: web, token_env: ROTA_TOKEN_SCRIPTS}]
+                integrations:
+                  - {id: scripts, kind: generic, service: web, token_env: ROTA_TOKEN_SCRIPTS}
+                  - {id: prom, kind: alertmanager, service: db, token_env: ROTA_TOKEN_PROM}
                 heartbeats: [{id: backup, service: db, every: 1h, token_env: ROTA_TOKEN_SCRIPTS}]
                 """.write(to: directory.appendingPathComponent("rotas/r.yaml"), atomically: true, encoding: .utf8)
             let options = WorkspaceOptions(rotasDirectory: directory.appendingPathComponent("rotas").path,
                                            databasePath: directory.appendingPathComponent("rota.db").path,
-                                           environment: ["ROTA_TOKEN_SCRIPTS": "tok-scripts", "ROTA_SERVER_SECRET": String(repeating: "s", count: 32),
+                                           environment: ["ROTA_TOKEN_SCRIPTS": "tok-scripts", "ROTA_TOKEN_PROM": "tok-prom", "ROTA_SERVER_SECRET": String(repeating: "s", count: 32),
                                                          "PATH": "/usr/bin:/bin"])
             workspace = try await Workspace.open(options)
             server = try RotaServer(workspace: workspace, listen: "127.0.0.1:0")
@@ -77,6 +79,42 @@ struct RoutesInProcessTests {
             #expect(again.body == #"{"id":1,"status":"triggered","deduplicated":true,"incident":1}"#)
             let stored = try await rig.alerts()
             #expect(stored.count == 1 && stored.first?.summary == "db down" && stored.first?.count == 2)
+        }
+    }
+
+    @Test("an Alertmanager notification's alerts are one incident; resolving one leaves it open, the last closes it; the board lists it once")
+    func alertmanagerGroup() async throws {
+        let rig = try await Rig()
+        defer { rig.remove() }
+        @Sendable func notification(_ status: [String: String]) -> String {
+            let alerts = status.sorted { $0.key < $1.key }.map { fingerprint, state in
+                #"{"status":"\#(state)","labels":{"alertname":"Disk \#(fingerprint)","severity":"\#(fingerprint == "b" ? "critical" : "warning")"},"annotations":{},"fingerprint":"\#(fingerprint)"}"#
+            }
+            return #"{"version":"4","groupKey":"{}:{job=\"db\"}","alerts":[\#(alerts.joined(separator: ","))]}"#
+        }
+        try await rig.test { client in
+            let fired = try await Self.post(client, "/v1/alertmanager", notification(["a": "firing", "b": "firing", "c": "firing"]), token: "tok-prom")
+            #expect(fired.status == 200, "\(fired.body)")
+            #expect(fired.body.components(separatedBy: #""incident":1"#).count == 4, "one groupKey, one incident: \(fired.body)")
+            let incidents = try await rig.workspace.atCurrentTime().incidents(all: false)
+            #expect(incidents.count == 1 && incidents.first?.incident.alertCount == 3 && incidents.first?.incident.peakSeverity == "critical")
+            // The board lists the incident once, with its count and severity; its page lists its alerts.
+            let board = try await client.execute(uri: "/", method: .get) { String(buffer: $0.body) }
+            #expect(board.contains(#"<a href="/incidents/1">1</a></th><td>critical</td><td>3</td>"#), "\(board)")
+            #expect(!board.contains(#"href="/incidents/2""#), "a member alert is not an incident of its own")
+            let page = try await client.execute(uri: "/incidents/2", method: .get) { ($0.status.code, String(buffer: $0.body)) }
+            #expect(page.0 == 200 && page.1.contains("Incident #1:") && page.1.contains("Disk b"), "any alert names its incident")
+            #expect(try await client.execute(uri: "/incidents/99", method: .get) { $0.status.code } == 404)
+            // Alertmanager resolves one alert: it closes alone; the incident stays open for the others.
+            _ = try await Self.post(client, "/v1/alertmanager", notification(["a": "resolved"]), token: "tok-prom")
+            let open = try await rig.workspace.atCurrentTime().incidents(all: false)
+            #expect(open.count == 1 && open.first?.incident.status == .triggered)
+            let own = try await rig.workspace.atCurrentTime().alert(1)
+            #expect(own.ownStatus == .resolved, "the opening alert is resolved on its own")
+            // The last ones resolve: so does the incident.
+            _ = try await Self.post(client, "/v1/alertmanager", notification(["b": "resolved", "c": "resolved"]), token: "tok-prom")
+            #expect(try await rig.workspace.atCurrentTime().incidents(all: false).isEmpty)
+            #expect(try await rig.workspace.atCurrentTime().alert(1).status == .resolved)
         }
     }
 

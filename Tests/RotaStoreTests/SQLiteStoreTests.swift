@@ -93,6 +93,35 @@ struct SQLiteStoreTests {
         #expect(try await after.removeMaintenance(id: windowID, actor: "t", now: Date(seconds: 120)).released == 1)
     }
 
+    @Test("a database written before incidents keeps every alert, each its own incident, and its dedup keys")
+    func incidentsMigration() async throws {
+        let path = temporaryDatabasePath()
+        let before = try SQLiteStore.open(path: path)
+        for key in ["a", "b"] {
+            _ = try await before.raise(NewAlert(service: "web", escalation: "e", summary: key, details: nil, severity: "high", dedupKey: key),
+                                       actor: "t", now: Date(seconds: 60))
+        }
+        // As a database written before v11 would be: none of its columns or indexes, the migration not applied.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(sql: """
+                DROP INDEX alert_by_incident; DROP INDEX alert_open_group; DROP INDEX alert_open_key;
+                CREATE UNIQUE INDEX alert_open_dedup ON alert(service, dedup_key) WHERE dedup_key IS NOT NULL AND status != 'resolved';
+                """)
+            for column in ["incident_id", "alert_count", "last_alert_at", "peak_severity", "group_key", "merged_into", "closed_at", "closed_by"] {
+                try db.execute(sql: "ALTER TABLE alert DROP COLUMN \(column)")
+            }
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v11-incidents'")
+        }
+        let after = try SQLiteStore.open(path: path)
+        let incidents = try await after.incidents(includeClosed: true)
+        #expect(incidents.map(\.id) == [2, 1] && incidents.allSatisfy { $0.opensIncident && $0.alertCount == 1 && $0.lastAlertAt == Date(seconds: 60) })
+        let again = try await after.raise(NewAlert(service: "web", escalation: "e", summary: "a", details: nil, severity: "high", dedupKey: "a"),
+                                          actor: "t", now: Date(seconds: 120))
+        #expect(again.deduplicated && again.alert.id == 1)
+        #expect(try await after.alert(id: 1).lastAlertAt == Date(seconds: 120))
+    }
+
     @Test("the audit log refuses updates and deletes")
     func auditLogIsAppendOnly() async throws {
         let path = temporaryDatabasePath()
