@@ -30,7 +30,7 @@ def rows(driver):
     """The on-call table: schedule id (from its link) → the person shown."""
     found = {}
     for row in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr"):
-        links = row.find_elements(By.CSS_SELECTOR, "th a")
+        links = row.find_elements(By.CSS_SELECTOR, "th a[href*='/schedules/']")
         cells = row.find_elements(By.TAG_NAME, "td")
         if links and cells:
             found[links[0].get_attribute("href").rsplit("/", 1)[-1]] = cells[0].text
