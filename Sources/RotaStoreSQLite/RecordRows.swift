@@ -56,3 +56,28 @@ extension StoredPage: FetchableRecord {
                   lastError: row["last_error"])
     }
 }
+
+/// Statements prepared once per connection and kept (GRDB's statement cache): the raise path
+/// runs the same few statements thousands of times a second, and preparing one (with GRDB's
+/// authorizer recording every column it reads) cost more than running it.
+extension Database {
+    func execute(cached sql: String, _ arguments: StatementArguments = []) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}
+
+extension FetchableRecord {
+    static func fetchOne(_ db: Database, cached sql: String, _ arguments: StatementArguments = []) throws -> Self? {
+        try fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    static func fetchAll(_ db: Database, cached sql: String, _ arguments: StatementArguments = []) throws -> [Self] {
+        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}
+
+extension Row {
+    static func fetchAll(_ db: Database, cached sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
+        try fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+}

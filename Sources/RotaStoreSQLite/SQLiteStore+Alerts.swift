@@ -13,12 +13,12 @@ extension SQLiteStore {
     /// One raise inside a write transaction: counted into the open alert with the same key, or new.
     static func raise(_ db: Database, _ new: NewAlert, actor: String, now: Date) throws -> (alert: StoredAlert, deduplicated: Bool) {
         if let key = new.dedupKey,
-           let open = try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved' AND closed_at IS NULL",
-                                               arguments: [new.service, key]) {
-            try db.execute(sql: "UPDATE alert SET count = count + 1 WHERE id = ?", arguments: [open.id])
+           let open = try StoredAlert.fetchOne(db, cached: "SELECT * FROM alert WHERE service = ? AND dedup_key = ? AND status != 'resolved' AND closed_at IS NULL",
+                                               [new.service, key]) {
+            try db.execute(cached: "UPDATE alert SET count = count + 1 WHERE id = ?", [open.id])
             // A deduplicated arrival moves its incident's latest time (and so the group's window).
-            try db.execute(sql: "UPDATE alert SET last_alert_at = MAX(COALESCE(last_alert_at, created_at), ?) WHERE id = ?",
-                           arguments: [now.millis, open.incidentID])
+            try db.execute(cached: "UPDATE alert SET last_alert_at = MAX(COALESCE(last_alert_at, created_at), ?) WHERE id = ?",
+                           [now.millis, open.incidentID])
             try log(db, at: now, actor: actor, .deduplicated(open.id, new), alertID: open.id)
             var counted = open
             counted.count += 1
@@ -28,16 +28,16 @@ extension SQLiteStore {
             return (try self.join(db, new, into: target, actor: actor, now: now), false)
         }
         let windows = new.hold == nil && new.firstPage != nil
-            ? try Row.fetchAll(db, sql: "SELECT start_at, end_at FROM maintenance WHERE service = ? AND end_at > ?",
-                               arguments: [new.service, now.millis]).map { (start: $0.instant("start_at"), end: $0.instant("end_at")) }
+            ? try Row.fetchAll(db, cached: "SELECT start_at, end_at FROM maintenance WHERE service = ? AND end_at > ?",
+                               [new.service, now.millis]).map { (start: $0.instant("start_at"), end: $0.instant("end_at")) }
             : []
         let opening = AlertRules.opening(new, now: now, maintenance: windows)
         let progress = opening.progress
-        try db.execute(sql: """
+        try db.execute(cached: """
             INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at,
                                round, cycle_first_round, next_level, next_due_at, wake_at, definition, held, held_kind, group_key)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [new.service, new.escalation, progress.status.rawValue, new.summary, new.details, new.severity, new.dedupKey,
+            """, [new.service, new.escalation, progress.status.rawValue, new.summary, new.details, new.severity, new.dedupKey,
                              now.millis, progress.round, progress.cycleFirstRound, progress.nextLevel,
                              progress.nextDueAt?.millis, opening.wakeAt?.millis, new.definition, opening.hold?.reason, opening.hold?.kind.rawValue,
                              new.join?.storedKey])
@@ -87,7 +87,7 @@ extension SQLiteStore {
     }
 
     static func alert(_ db: Database, _ id: Int) throws -> StoredAlert {
-        guard let alert = try StoredAlert.fetchOne(db, sql: "SELECT * FROM alert WHERE id = ?", arguments: [id]) else {
+        guard let alert = try StoredAlert.fetchOne(db, cached: "SELECT * FROM alert WHERE id = ?", [id]) else {
             throw StoreError.notFound("no alert #\(id)")
         }
         return alert

@@ -4,8 +4,8 @@ import RotaStore
 
 extension SQLiteStore {
     static func log(_ db: Database, at: Date, actor: String, _ entry: AuditEntry, alertID: Int? = nil) throws {
-        try db.execute(sql: "INSERT INTO event (at, actor, event, detail, alert_id) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [at.millis, actor, entry.kind.rawValue, entry.detail, alertID])
+        try db.execute(cached: "INSERT INTO event (at, actor, event, detail, alert_id) VALUES (?, ?, ?, ?, ?)",
+                       [at.millis, actor, entry.kind.rawValue, entry.detail, alertID])
     }
 
     public func append(_ entry: AuditEntry, actor: String, now: Date) async throws(StoreError) {

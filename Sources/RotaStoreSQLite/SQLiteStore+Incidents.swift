@@ -18,31 +18,31 @@ extension SQLiteStore {
             arguments += [service, key]
         }
         guard !clauses.isEmpty else { return [] }
-        return try StoredAlert.fetchAll(db, sql: """
+        return try StoredAlert.fetchAll(db, cached: """
             SELECT * FROM alert WHERE status != 'resolved' AND incident_id IS NULL AND merged_into IS NULL AND (\(clauses.joined(separator: " OR ")))
-            """, arguments: StatementArguments(arguments))
+            """, StatementArguments(arguments))
     }
 
     /// A new alert joining an open incident: stored and listed, paging nobody; the incident's
     /// count, latest time and severity move (a join above `low` ends a daytime hold).
     static func join(_ db: Database, _ new: NewAlert, into incident: StoredAlert, actor: String, now: Date) throws -> StoredAlert {
         let joining = AlertRules.joining(incident, severity: new.severity)
-        try db.execute(sql: """
+        try db.execute(cached: """
             INSERT INTO alert (service, escalation, status, summary, details, severity, dedup_key, created_at, acknowledged_at, acknowledged_by,
                                round, cycle_first_round, incident_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [new.service, new.escalation, incident.status.rawValue, new.summary, new.details, new.severity, new.dedupKey,
+            """, [new.service, new.escalation, incident.status.rawValue, new.summary, new.details, new.severity, new.dedupKey,
                              now.millis, incident.acknowledgedAt?.millis, incident.acknowledgedBy, incident.progress.round,
                              incident.progress.cycleFirstRound, incident.id])
         let id = Int(db.lastInsertedRowID)
-        try db.execute(sql: """
+        try db.execute(cached: """
             UPDATE alert SET alert_count = COALESCE(alert_count, 1) + 1, last_alert_at = ?, peak_severity = ? WHERE id = ?
-            """, arguments: [now.millis, joining.peakSeverity, incident.id])
+            """, [now.millis, joining.peakSeverity, incident.id])
         if joining.endsDaytimeHold {
-            try db.execute(sql: """
+            try db.execute(cached: """
                 UPDATE alert SET next_due_at = ?, wake_at = ?
                 WHERE id = ? AND status = 'triggered' AND held_kind = 'daytime' AND round = 1 AND next_level = 1 AND next_due_at > ?
-                """, arguments: [now.millis, now.millis, incident.id, now.millis])
+                """, [now.millis, now.millis, incident.id, now.millis])
         }
         try log(db, at: now, actor: actor, .joined(id, new, incident: incident.id), alertID: id)
         return try alert(db, id)
