@@ -7,6 +7,13 @@ let package = Package(
     products: [
         .executable(name: "rota", targets: ["rota"]),
     ],
+    // The full build (the default) carries both; the lean CLI build, `swift build --disable-default-traits`,
+    // is rota with SQLite alone: hummingbird, swift-nio and postgres-nio are not compiled.
+    traits: [
+        .trait(name: "Server", description: "rota serve: the HTTP front door (hummingbird)"),
+        .trait(name: "PostgreSQL", description: "--db postgres://: several runners sharing one database (postgres-nio)"),
+        .default(enabledTraits: ["Server", "PostgreSQL"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -28,7 +35,7 @@ let package = Package(
         .executableTarget(name: "rota", dependencies: ["RotaCLI", .product(name: "Logging", package: "swift-log")]),
         // ArgumentParser commands and terminal rendering only: flags → one call → render.
         .target(name: "RotaCLI", dependencies: [
-            "RotaKit", "RotaFormats", "RotaServer", "RotaCore", "RotaStore", "RotaEngine", "RotaConfig", "RotaNotify",
+            "RotaKit", "RotaFormats", .target(name: "RotaServer", condition: .when(traits: ["Server"])), "RotaCore", "RotaStore", "RotaEngine", "RotaConfig", "RotaNotify",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -42,7 +49,8 @@ let package = Package(
         ]),
         // The application layer: Workspace (load, fall back, revisions), use cases, audit, secrets, signed tokens.
         .target(name: "RotaKit", dependencies: [
-            "RotaCore", "RotaConfig", "RotaStore", "RotaStoreSQLite", "RotaStorePostgres", "RotaEngine", "RotaNotify",
+            "RotaCore", "RotaConfig", "RotaStore", "RotaStoreSQLite", .target(name: "RotaStorePostgres", condition: .when(traits: ["PostgreSQL"])),
+            "RotaEngine", "RotaNotify",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

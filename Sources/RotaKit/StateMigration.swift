@@ -1,7 +1,9 @@
 import Foundation
 import RotaCore
 import RotaStore
+#if PostgreSQL
 import RotaStorePostgres
+#endif
 import RotaStoreSQLite
 
 /// `rota migrate`: a team moves its state from one SQLite file to a shared PostgreSQL database,
@@ -17,12 +19,15 @@ public enum StateMigration {
     /// database), checks every table's row count, and logs the move in the copy's audit log.
     public static func copy(from: String, to: String, environment: [String: String], actor: String?) async throws -> Outcome {
         let path = from.hasPrefix("sqlite:") ? String(from.dropFirst("sqlite:".count)) : from
-        guard !PostgresAddress.isPostgres(path) else {
+        guard !StoreAddress.isPostgres(path) else {
             throw RotaError.usage("--from must be a SQLite file (sqlite:PATH); copying out of PostgreSQL is done with pg_dump")
         }
-        guard PostgresAddress.isPostgres(to) else {
+        guard StoreAddress.isPostgres(to) else {
             throw RotaError.usage("--to must be a PostgreSQL address, postgres://USER@HOST[:PORT]/DBNAME")
         }
+        #if !PostgreSQL
+        throw StoreOpening.withoutPostgreSQL("--to")
+        #else
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw RotaError.notFound("no SQLite database at \(path)")
@@ -60,5 +65,6 @@ public enum StateMigration {
             try move.finish(target: target.location, at: Date())
         }
         return Outcome(target: target.location, counts: counts)
+        #endif
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import RotaStore
+#if PostgreSQL
 import RotaStorePostgres
+#endif
 import RotaStoreSQLite
 #if canImport(Glibc)
 import Glibc
@@ -12,7 +14,8 @@ public enum StoreOpening {
     public static func open(_ text: String, environment: [String: String]) async throws -> any Store {
         let host = hostName(environment)
         do {
-            if PostgresAddress.isPostgres(text) {
+            if StoreAddress.isPostgres(text) {
+                #if PostgreSQL
                 let address: PostgresAddress
                 do {
                     address = try PostgresAddress.parse(text, environment: environment)
@@ -26,11 +29,28 @@ public enum StoreOpening {
                                                              attributes: [.posixPermissions: 0o700])
                 }
                 return try await PostgresStore.open(address: address, localPath: local, host: host)
+                #else
+                throw withoutPostgreSQL("--db")
+                #endif
             }
             return try SQLiteStore.open(path: text, host: host)
         } catch let error as StoreError {
             throw RotaError.store(error)
         }
+    }
+
+    /// Whether this build carries the PostgreSQL store (the `PostgreSQL` package trait, on by default).
+    public static var hasPostgreSQL: Bool {
+        #if PostgreSQL
+        true
+        #else
+        false
+        #endif
+    }
+
+    /// A PostgreSQL address given to a build without PostgreSQL (the lean build): said, exit 64.
+    static func withoutPostgreSQL(_ option: String) -> RotaError {
+        .usage("\(option) names a PostgreSQL database, and this rota was built without PostgreSQL (the lean build); build it with `swift build -c release` (all traits)")
     }
 
     /// The name this host records with its ticks and revisions: $ROTA_HOST, else the system's host name.

@@ -25,9 +25,7 @@ public struct PostgresAddress: Sendable, Equatable {
     public var shown: String { "postgres://\(user)@\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)" }
 
     /// True for `postgres://` and `postgresql://` addresses; anything else is a SQLite path.
-    public static func isPostgres(_ text: String) -> Bool {
-        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
-    }
+    public static func isPostgres(_ text: String) -> Bool { StoreAddress.isPostgres(text) }
 
     /// Parses an address; the error says what is wrong without repeating a password.
     public static func parse(_ text: String, environment: [String: String]) throws(StoreError) -> PostgresAddress {

@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import Logging
 import RotaKit
+#if Server
 import RotaServer
+#endif
 
 extension RotaCommand {
     struct Serve: AsyncParsableCommand {
@@ -23,11 +25,15 @@ extension RotaCommand {
         @Option(help: ArgumentHelp("HOST:PORT to listen on (default: settings.server.listen).", valueName: "address")) var listen: String?
 
         func run() async throws {
+            #if Server
             let logger = { var logger = Logger(label: "rota"); logger.logLevel = .info; return logger }()
             let server = try RotaServer(workspace: try await global.workspace(), listen: listen, logger: logger)
             try await server.run { port in
                 logger.notice("listening on port \(port)")
             }
+            #else
+            throw RotaError.usage("this rota was built without the HTTP server (the lean build); build it with `swift build -c release` (all traits) to run rota serve")
+            #endif
         }
     }
 }
