@@ -74,6 +74,12 @@ public enum RotaMain {
                 leave(RotaError.usage("argument \(index) is not valid UTF-8 text"))
             }
         }
+        // `rota --version` answers before the parser builds its tree of some sixty commands
+        // (issue 26: the parser's reflection is most of a short command's start-up).
+        if arguments == ["--version"] {
+            Console.out(RotaCommand.configuration.version)
+            leave(nil)
+        }
         do {
             var command = try RotaCommand.parseAsRoot(movingGlobalOptions(arguments))
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -7,6 +7,7 @@ import RotaStore
 extension RotaCommand.AlertGroup {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Open alerts (triggered or acknowledged); --all adds resolved ones.",
             discussion: "Examples:\n  rota alert list\n  rota alert list --all --json"
         )

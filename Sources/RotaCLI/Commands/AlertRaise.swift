@@ -6,6 +6,7 @@ import RotaFormats
 extension RotaCommand.AlertGroup {
     struct Raise: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "raise",
             abstract: "Raise an alert on a service; level 1 of its escalation is paged at once.",
             discussion: """
             An open alert of the same service with the same --dedup-key absorbs the new one: no new

@@ -6,6 +6,7 @@ import RotaFormats
 extension RotaCommand.AlertGroup {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "One alert: its state, every page and its log.",
             discussion: "Examples:\n  rota alert show 7\n  rota alert show 7 --json"
         )

@@ -6,6 +6,7 @@ import RotaKit
 extension RotaCommand {
     struct Board: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "board",
             abstract: "Links to the board that rota serve shows (who is on call, the next weeks, open alerts).",
             subcommands: [URL.self]
         )

@@ -7,6 +7,7 @@ import RotaKit
 extension RotaCommand {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Find hours with nobody on call, and things a team lead should look at.",
             discussion: """
             Looks from --from (default: now) over --days (default 28). Exits 1 when a schedule has a gap;

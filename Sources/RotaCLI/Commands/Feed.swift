@@ -5,6 +5,7 @@ import RotaKit
 extension RotaCommand {
     struct Feed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "feed",
             abstract: "Calendar feed links that rota serve answers: print one, or revoke them all.",
             subcommands: [URL.self, Revoke.self]
         )
@@ -32,6 +33,7 @@ extension RotaCommand {
 
         struct Revoke: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "revoke",
                 abstract: "Make every earlier feed URL of a person answer 404 (a leaked link).",
                 discussion: "Example:\n  rota feed revoke --person camille"
             )

@@ -14,6 +14,7 @@ extension RotaCommand {
 
         struct Ping: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "ping",
                 abstract: "Check in for a job; resolves its 'missed' alert if one is open.",
                 discussion: "Example (at the end of a nightly job):\n  rota heartbeat ping nightly-backup"
             )
@@ -34,6 +35,7 @@ extension RotaCommand {
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "Every heartbeat: its last ping and whether it is inactive, ok or missed.",
                 discussion: "Example:\n  rota heartbeat list --json"
             )

@@ -25,6 +25,7 @@ extension RotaCommand {
 extension RotaCommand.IncidentGroup {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Open incidents, most severe first, then oldest; --all adds resolved and merged ones.",
             discussion: "Examples:\n  rota incident list\n  rota incident list --all --json"
         )
@@ -56,6 +57,7 @@ extension RotaCommand.IncidentGroup {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "One incident (named by any of its alerts): its alerts, pages and timeline.",
             discussion: "Examples:\n  rota incident show 12\n  rota incident show 57 --json"
         )
@@ -94,6 +96,7 @@ extension RotaCommand.IncidentGroup {
 
     struct Merge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "merge",
             abstract: "Move the alerts of incidents M… into incident N: one incident to answer (logged).",
             discussion: """
             The merged incidents end 'merged'; their pages not yet sent are cancelled, and everyone

@@ -7,6 +7,7 @@ import RotaKit
 extension RotaCommand.LeaveGroup {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Record that someone is away; the next member in each rotation covers.",
             discussion: """
             Examples:

@@ -3,6 +3,7 @@ import ArgumentParser
 extension RotaCommand.LeaveGroup {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Leave that is current or to come (--all: past leave too).",
             discussion: "Examples:\n  rota leave list\n  rota leave list --person camille --json"
         )

@@ -6,6 +6,7 @@ import RotaFormats
 extension RotaCommand {
     struct Log: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "The audit log: revisions, overrides, leave, swaps and alert events, oldest first.",
             discussion: """
             Nothing in rota edits or deletes it. Examples:

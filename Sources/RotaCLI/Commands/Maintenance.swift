@@ -7,12 +7,14 @@ import RotaKit
 extension RotaCommand {
     struct Maintenance: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "maintenance",
             abstract: "Maintenance windows: alerts on a service meanwhile are kept, and page at the window's end.",
             subcommands: [Add.self, List.self, Remove.self]
         )
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "add",
                 abstract: "Open a window on a service: alerts raised in it wait for its end (resolved before, they page nobody).",
                 discussion: "Example:\n  rota maintenance add --service website-down --from 2026-12-01T22:00 --to 2026-12-02T01:00 --reason upgrade"
             )
@@ -37,6 +39,7 @@ extension RotaCommand {
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "Windows that are current or to come (--all: past ones too).",
                 discussion: "Example:\n  rota maintenance list --json"
             )
@@ -63,6 +66,7 @@ extension RotaCommand {
 
         struct Remove: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "remove",
                 abstract: "Close a window: the alerts it held page at once.",
                 discussion: "Example:\n  rota maintenance remove 3"
             )

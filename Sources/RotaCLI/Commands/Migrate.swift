@@ -6,6 +6,7 @@ import RotaKit
 extension RotaCommand {
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Copy the whole state from a SQLite file into a new PostgreSQL database.",
             discussion: """
             Alerts, pages, overrides, leave, revisions, feeds, maintenance, heartbeats and the audit

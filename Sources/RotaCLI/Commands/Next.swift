@@ -6,6 +6,7 @@ import RotaFormats
 extension RotaCommand {
     struct Next: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "next",
             abstract: "My next shift: when it starts (in my own zone), who hands over to me and to whom I hand over.",
             discussion: """
             The shift under way when I am on call now, else the next one to start, across every schedule,

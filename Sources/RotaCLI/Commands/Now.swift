@@ -6,6 +6,7 @@ import RotaFormats
 extension RotaCommand {
     struct Now: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "now",
             abstract: "Who is on call now (or at --at), in every schedule or the ones named.",
             discussion: """
             Examples:

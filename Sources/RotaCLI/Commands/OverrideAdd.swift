@@ -7,6 +7,7 @@ import RotaKit
 extension RotaCommand.OverrideGroup {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Put someone on call for a schedule from one time to another.",
             discussion: """
             Examples:

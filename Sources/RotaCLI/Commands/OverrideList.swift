@@ -3,6 +3,7 @@ import ArgumentParser
 extension RotaCommand.OverrideGroup {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Overrides that are current or to come (--all: past ones too).",
             discussion: """
             Examples:

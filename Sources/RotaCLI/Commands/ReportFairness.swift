@@ -6,6 +6,7 @@ import RotaFormats
 extension RotaCommand.Report {
     struct Fairness: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fairness",
             abstract: "Balance within each schedule: each member's hours, weekend and holiday hours, night pages, and the spread.",
             discussion: """
             The window defaults to the next 90 days from now. Examples:

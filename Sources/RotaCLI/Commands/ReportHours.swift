@@ -6,6 +6,7 @@ import RotaFormats
 extension RotaCommand.Report {
     struct Hours: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "hours",
             abstract: "On-call hours per person: weekday daytime, weekday night, weekend, public holiday; pages.",
             discussion: """
             Hours are split in each schedule's zone: holidays (the holidays list) first, then

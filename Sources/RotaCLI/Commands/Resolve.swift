@@ -3,6 +3,7 @@ import ArgumentParser
 extension RotaCommand {
     struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "resolve",
             abstract: "Resolve an alert: terminal, nothing more is paged.",
             discussion: "Examples:\n  rota resolve 7\n  rota resolve 7 --as hugo --json"
         )

@@ -9,6 +9,7 @@ import RotaServer
 extension RotaCommand {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "The HTTP front door: alerts in, acknowledge links, calendar feeds, health and metrics; runs the runner too.",
             discussion: """
             Listens on settings.server.listen (default 127.0.0.1:8080; TLS belongs to a reverse proxy),

@@ -7,6 +7,7 @@ import RotaKit
 extension RotaCommand {
     struct Shifts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "shifts",
             abstract: "The final schedule: who is on call when, merged, clipped to the window.",
             discussion: """
             The window starts at --from (default: now) and ends at --to, or --days later (default 7).

@@ -7,6 +7,7 @@ import RotaCore
 extension RotaCommand {
     struct Simulate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "simulate",
             abstract: "The escalation timeline of a service if nobody answers: who is paged when.",
             discussion: """
             Levels whose schedules have nobody on call show no people (they are skipped at once).

@@ -7,6 +7,7 @@ import RotaKit
 extension RotaCommand {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Health of the runner: last tick, open alerts, pages pending and failed.",
             discussion: """
             Exits 1 when the last tick is more than 3 minutes old (or never ran), so another monitor

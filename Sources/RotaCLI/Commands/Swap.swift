@@ -8,6 +8,7 @@ import RotaStore
 extension RotaCommand {
     struct Swap: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "swap",
             abstract: "Trade on-call time between two people, list the trades, undo one.",
             subcommands: [Add.self, List.self, Remove.self],
             defaultSubcommand: Add.self
@@ -57,6 +58,7 @@ extension RotaCommand {
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "Swaps still running or to come (--all: every one), each with its overrides.",
                 discussion: "Examples:\n  rota swap list\n  rota swap list --all --json"
             )
@@ -90,6 +92,7 @@ extension RotaCommand {
 
         struct Remove: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "remove",
                 abstract: "Undo a swap: every one of its overrides at once.",
                 discussion: "Example:\n  rota swap remove 12"
             )

@@ -8,6 +8,7 @@ import RotaStore
 extension RotaCommand {
     struct Tick: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tick",
             abstract: "The cron runner: do all escalation work due at --now (default: the clock).",
             discussion: """
             Run it every minute from cron or a systemd timer. It pages every level that has come

@@ -6,6 +6,7 @@ import RotaKit
 extension RotaCommand {
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Check the rota files and report every problem with file:line:column.",
             discussion: """
             Exits 0 when the files are valid, 65 when they are not. Examples:
