@@ -32,12 +32,12 @@ let package = Package(
     ],
     targets: [
         // main: bootstrap logging, run the CLI.
-        // Release builds link a position-dependent executable exporting no symbols: the loader then
-        // applies none of the ~138,000 relative relocations nor lists ~48,000 symbols at each start
-        // (issue 26: 3 ms of CPU, 5 MiB of RSS less per process; BENCHMARKS.md).
+        // Release builds export no symbols from the executable: the loader then neither lists nor
+        // hashes ~48,000 of them at each start (issue 26, BENCHMARKS.md). A position-dependent link
+        // (-no-pie) would save the relative relocations too, but against a dynamic Swift runtime it
+        // breaks function pointer equality (ld warns), so it is left out.
         .executableTarget(name: "rota", dependencies: ["RotaCLI", .product(name: "Logging", package: "swift-log")],
-                          linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"],
-                                                        .when(configuration: .release))]),
+                          linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(configuration: .release))]),
         // ArgumentParser commands and terminal rendering only: flags → one call → render.
         .target(name: "RotaCLI", dependencies: [
             "RotaKit", "RotaFormats", .target(name: "RotaServer", condition: .when(traits: ["Server"])), "RotaCore", "RotaStore", "RotaEngine", "RotaConfig", "RotaNotify",

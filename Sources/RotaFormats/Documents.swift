@@ -18,10 +18,28 @@ public enum Documents {
     }
 
     public static func shifts(from: Date, to: Date, _ shifts: [Shift]) -> JSONValue {
-        .object([("from", .instant(from)), ("to", .instant(to)), ("shifts", .array(shifts.map { shift in
-            .object([("schedule", .string(shift.schedule)), ("person", .string(shift.person)),
-                     ("start", .instant(shift.start)), ("end", .instant(shift.end))])
-        }))])
+        .object([("from", .instant(from)), ("to", .instant(to)), ("shifts", .raw(shiftArray(shifts)))])
+    }
+
+    /// 90 days of 200 schedules is some 25,000 shifts: written straight as bytes, without a tree
+    /// of values or a string per time (issue 26). The same text as the objects would give.
+    static func shiftArray(_ shifts: [Shift]) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(shifts.count * 112 + 2)
+        for (index, shift) in shifts.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: #"{"schedule":"#.utf8)
+            JSONValue.quote(shift.schedule, into: &out)
+            out.append(contentsOf: #","person":"#.utf8)
+            JSONValue.quote(shift.person, into: &out)
+            out.append(contentsOf: #","start":""#.utf8)
+            TimeText.appendUTC(shift.start, to: &out)
+            out.append(contentsOf: #"","end":""#.utf8)
+            TimeText.appendUTC(shift.end, to: &out)
+            out.append(contentsOf: #""}"#.utf8)
+        }
+        out.append(UInt8(ascii: "]"))
+        return out
     }
 
     public static func check(_ report: CoverageReport) -> JSONValue {

@@ -10,6 +10,8 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// A part already written as JSON (long arrays that a writer streams, see `Documents.shifts`).
+    case raw([UInt8])
 
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
@@ -53,13 +55,19 @@ public indirect enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral,
                 pair.1.write(to: &out)
             }
             out.append(UInt8(ascii: "}"))
+        case .raw(let bytes): out.append(contentsOf: bytes)
         }
     }
 
-    private static func quote(_ text: String, into out: inout [UInt8]) {
+    /// `text` as a JSON string; text with nothing to escape (ids, times) is copied in one go.
+    static func quote(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
+            if !bytes.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                out.append(contentsOf: bytes)
+                return
+            }
             for byte in bytes {
                 switch byte {
                 case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

@@ -96,13 +96,23 @@ public struct ScheduleEngine: Sendable {
     private func appendCover(_ layer: Layer, shift k: Int, from: Date, to: Date, into result: inout [Segment]) {
         let members = layer.members
         var cuts: [Date] = [from]
-        for member in Set(members) {
-            for away in leaveByPerson[member] ?? [] where away.start < to && away.end > from {
-                if away.start > from { cuts.append(away.start) }
-                if away.end < to { cuts.append(away.end) }
+        var anyLeave = false
+        if !leaveByPerson.isEmpty {
+            for member in members {
+                for away in leaveByPerson[member] ?? [] where away.start < to && away.end > from {
+                    anyLeave = true
+                    if away.start > from { cuts.append(away.start) }
+                    if away.end < to { cuts.append(away.end) }
+                }
             }
         }
-        cuts = Array(Set(cuts)).sorted()
+        // Nobody of the layer away in the piece: its owner covers it (the common case, no sets).
+        guard anyLeave else {
+            result.append(Segment(start: from, end: to, person: members[k % members.count]))
+            return
+        }
+        cuts.sort()
+        cuts = cuts.enumerated().filter { $0.offset == 0 || $0.element != cuts[$0.offset - 1] }.map(\.element)
         cuts.append(to)
         for index in 0..<(cuts.count - 1) {
             let instant = cuts[index]

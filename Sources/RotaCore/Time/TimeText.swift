@@ -102,7 +102,7 @@ public enum TimeText {
             }
         }
         // Four digits, or all of them: a window's exclusive end may be 10000-01-01 (never "0000").
-        digits(wall.date.year, max(4, String(wall.date.year).count)); bytes.append(UInt8(ascii: "-"))
+        digits(wall.date.year, wall.date.year < 10000 ? 4 : String(wall.date.year).count); bytes.append(UInt8(ascii: "-"))
         digits(wall.date.month, 2); bytes.append(UInt8(ascii: "-"))
         digits(wall.date.day, 2); bytes.append(UInt8(ascii: "T"))
         digits(wall.hour, 2); bytes.append(UInt8(ascii: ":"))
