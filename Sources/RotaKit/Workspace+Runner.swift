@@ -90,6 +90,7 @@ extension Workspace {
                 + "\(HumanTime.format(page.dueAt, in: inputZone)) and is retried: \(page.lastError ?? "no reason recorded")")
         }
         if let standIn { problems.append(standIn) }
+        if let problem = Self.linkProblem(rota, options: options) { problems.append(problem) }
         for item in try await alertsOnKeptDefinitions() { problems.append("alert #\(item.id) \(item.why)") }
         let held = try await alerts(includeResolved: false).compactMap { alert -> (Int, String)? in
             guard alert.status == .triggered, alert.progress.round == 1, alert.progress.nextLevel == 1,

@@ -2,6 +2,7 @@ import Foundation
 import RotaCore
 import RotaNotify
 import RotaStore
+import RotaStoreSQLite
 
 /// What an event sent over HTTP did.
 public struct IngestOutcome: Sendable {
@@ -23,16 +24,40 @@ extension Workspace {
     /// Ack links live this long.
     public static let linkLifetime: TimeInterval = 7 * 86400
 
-    /// The signer of links and feed tokens: the server secret from its variable or 0600 file.
+    /// The signer of links and feed tokens: the server secret from its variable or its file.
     public func tokenSigner() throws -> TokenSigner {
-        let server = rota.settings.server
-        let secret = SecretSource.lines(variable: server.secretEnv, file: server.secretFile, environment: environment,
-                                        directory: rotasDirectory, what: "settings.server.secret_file")
-        if let warning = secret.warning { logger.warning("\(warning)") }
-        guard let key = secret.lines.first, key.utf8.count >= 16 else {
-            throw RotaError.usage("the server secret is missing or shorter than 16 bytes: set $\(server.secretEnv) (or settings.server.secret_file, a 0600 file) to a long random string")
+        switch Self.serverSecret(rota.settings.server, options: options) {
+        case .success(let key): return TokenSigner(secret: key)
+        case .failure(let problem): throw RotaError.usage(problem.description)
         }
-        return TokenSigner(secret: key)
+    }
+
+    /// Why there is no usable server secret, in words for the person who set it up.
+    public struct SecretProblem: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// The server secret: `$secret_env`, else `secret_file` (0600, or 0640 in the group of a shared
+    /// state directory, so cron's `rota tick` and `rota serve` read the same key and send the same links).
+    public static func serverSecret(_ server: ServerSettings, options: WorkspaceOptions) -> Result<String, SecretProblem> {
+        let database = options.database
+        let group = StoreAddress.isPostgres(database) ? nil : StateFiles.sharedGroup(directory: (database as NSString).deletingLastPathComponent)
+        let secret = SecretSource.lines(variable: server.secretEnv, file: server.secretFile, environment: options.environment,
+                                        directory: options.directory, what: "settings.server.secret_file", sharedGroup: group)
+        if let warning = secret.warning { return .failure(SecretProblem(description: "the server secret: " + warning)) }
+        guard let key = secret.lines.first, key.utf8.count >= 16 else {
+            return .failure(SecretProblem(description: "the server secret is missing or shorter than 16 bytes: set $\(server.secretEnv) (or settings.server.secret_file, a 0600 file) to a long random string"))
+        }
+        return .success(key)
+    }
+
+    /// Why pages would go out without ack links: a public URL is set but its secret cannot be used.
+    public static func linkProblem(_ rota: Rota, options: WorkspaceOptions) -> String? {
+        guard rota.settings.server.publicURL != nil else { return nil }
+        if case .failure(let problem) = serverSecret(rota.settings.server, options: options) {
+            return "settings.server.public_url is set, but \(problem.description): pages would carry no ack link"
+        }
+        return nil
     }
 
     /// The integration a bearer token belongs to, compared in constant time against every one.

@@ -8,9 +8,10 @@ import Glibc
 public enum SecretSource {
     /// The variable's value when set, else the file's lines (blank ones skipped). A file that
     /// others can read (judged by its target: Kubernetes mounts secrets as symbolic links), or
-    /// cannot be read, gives nothing and a warning that says why.
+    /// cannot be read, gives nothing and a warning that says why. With `sharedGroup` (the group
+    /// of a shared state directory), a file of that group may also be read by it (0640).
     public static func lines(variable: String?, file: String?, environment: [String: String], directory: String,
-                             what: String) -> (lines: [String], warning: String?) {
+                             what: String, sharedGroup: UInt32? = nil) -> (lines: [String], warning: String?) {
         if let variable, let value = environment[variable], !value.isEmpty { return ([value], nil) }
         guard let file else { return ([], nil) }
         let path = file.hasPrefix("/") ? file : (directory as NSString).appendingPathComponent(file)
@@ -19,8 +20,10 @@ public enum SecretSource {
             return ([], "\(what) \(path) cannot be read")
         }
         let mode = Int(info.st_mode & 0o7777)
-        guard mode & 0o077 == 0 else {
-            return ([], "\(what) \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it")
+        let groupMayRead = sharedGroup != nil && info.st_gid == sharedGroup!
+        guard mode & (groupMayRead ? 0o037 : 0o077) == 0 else {
+            let shared = sharedGroup.map { " (or 640 in group \($0), the shared state directory's)" } ?? ""
+            return ([], "\(what) \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it\(shared)")
         }
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return (lines, nil)

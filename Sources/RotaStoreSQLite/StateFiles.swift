@@ -16,6 +16,15 @@ public enum StateFiles {
         return info.st_mode & (S_ISGID | S_IWGRP) == (S_ISGID | S_IWGRP)
     }
 
+    /// The group of `directory` when it is shared (group-writable and setgid), else nil: a secret
+    /// file in that group may be 0640 (DESIGN §16), so cron's tick and the server both read it.
+    public static func sharedGroup(directory: String) -> UInt32? {
+        var info = stat()
+        guard stat(directory.isEmpty ? "." : directory, &info) == 0,
+              info.st_mode & (S_ISGID | S_IWGRP) == (S_ISGID | S_IWGRP) else { return nil }
+        return info.st_gid
+    }
+
     /// 0660 in a shared directory, else 0600, for a file at `path`.
     public static func mode(forFileAt path: String) -> mode_t {
         isShared(directory: (path as NSString).deletingLastPathComponent) ? 0o660 : 0o600
