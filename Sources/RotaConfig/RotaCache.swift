@@ -98,6 +98,7 @@ private struct Writer {
                 case .command(let argv): w.int(0); w.list(argv) { $0.string($1) }
                 case .webhook(let url): w.int(1); w.string(url)
                 case .email(let address): w.int(2); w.string(address)
+                case .ntfy(let url): w.int(3); w.string(url)
                 }
                 w.int(contact.afterSeconds)
             }
@@ -261,6 +262,7 @@ private struct Reader {
                 case 0: channel = .command(r.list { $0.string() })
                 case 1: channel = .webhook(r.string())
                 case 2: channel = .email(r.string())
+                case 3: channel = .ntfy(r.string())
                 default: r.failed = true; channel = .command([])
                 }
                 return Contact(channel: channel, afterSeconds: r.int())

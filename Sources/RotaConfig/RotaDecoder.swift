@@ -175,11 +175,11 @@ final class RotaDecoder {
     }
 
     private func decodeContact(_ node: YAMLNode) -> Contact? {
-        let channels = ["command", "webhook", "email"]
+        let channels = ["command", "webhook", "email", "ntfy"]
         guard let fields = read.fields(node, "a contact", allowed: channels + ["after"]) else { return nil }
         let given = channels.filter { fields[$0] != nil }
         guard given.count == 1, let kind = given.first, let value = fields[kind] else {
-            log.error(fields.location, "a contact needs exactly one of command, webhook or email (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
+            log.error(fields.location, "a contact needs exactly one of command, webhook, email or ntfy (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
             return nil
         }
         let after = fields["after"] == nil ? 0 : read.duration(fields["after"], "contact 'after'", units: [.minutes, .hours])
@@ -208,6 +208,22 @@ final class RotaDecoder {
                 return nil
             }
             return Contact(channel: .webhook(url), afterSeconds: after)
+        case "ntfy":
+            guard let url = read.text(value, "ntfy") else { return nil }
+            guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+                  parsed.host?.isEmpty == false, parsed.query == nil, parsed.fragment == nil,
+                  let topic = url.split(separator: "/", omittingEmptySubsequences: false).last,
+                  url.split(separator: "/").count == 3, !topic.isEmpty,
+                  topic.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }), topic.count <= 64 else {
+                log.error(value.location, "ntfy must be a topic URL like https://ntfy.example.com/oncall-camille (a topic of letters, digits, - and _)")
+                return nil
+            }
+            // The push's Acknowledge button is a signed link to rota serve (DESIGN §16).
+            guard settings.server.publicURL != nil else {
+                log.error(value.location, "an ntfy contact needs settings.server.public_url: its Acknowledge button is a link to rota serve")
+                return nil
+            }
+            return Contact(channel: .ntfy(url), afterSeconds: after)
         default:
             guard let address = read.text(value, "email") else { return nil }
             if let problem = Self.emailProblem(address) {

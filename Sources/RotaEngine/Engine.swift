@@ -306,7 +306,7 @@ public struct Engine: Sendable {
         }
         guard let whole = addressBook.resolve(found) else {
             return .failure(ContactFailure(result: .retry(
-                "the full address of webhook \(Contact.shownURL(Redaction.urlText(found))) is not known on this host (the rota files are invalid and \(addressBook.path) lacks it); fix the rota files — the page is retried")))
+                "the full address of \(found.channel.kind) \(Contact.shownURL(Redaction.urlText(found))) is not known on this host (the rota files are invalid and \(addressBook.path) lacks it); fix the rota files — the page is retried")))
         }
         return .success(whole)
     }

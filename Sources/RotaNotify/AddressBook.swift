@@ -28,7 +28,7 @@ public struct AddressBook: Sendable {
         guard contact.isReduced else { return contact }
         guard let url = addresses[contact.key] else { return nil }
         var whole = contact
-        whole.channel = .webhook(url)
+        whole.channel = contact.channel.at(url)
         return whole
     }
 

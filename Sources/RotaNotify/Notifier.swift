@@ -31,7 +31,7 @@ public struct Notifier: Sendable {
         let result: DeliveryResult
         var urls: [String] = []
         if contact.isReduced {
-            return .retry("the full address of webhook \(Redaction.url(Redaction.urlText(contact))) is not known here; the database keeps webhooks reduced")
+            return .retry("the full address of \(contact.channel.kind) \(Redaction.url(Redaction.urlText(contact))) is not known here; the database keeps webhook and ntfy addresses reduced")
         }
         switch contact.channel {
         case .command(let argv):
@@ -40,6 +40,9 @@ public struct Notifier: Sendable {
             urls = [url]
             result = await WebhookContact(secrets: webhookSecrets, connectTimeout: webhookConnectTimeout, totalTimeout: webhookTotalTimeout)
                 .post(url, message: message, now: now)
+        case .ntfy(let url):
+            urls = [url]
+            result = await NtfyContact(connectTimeout: webhookConnectTimeout, totalTimeout: webhookTotalTimeout).post(url, message: message)
         case .email(let address):
             result = await EmailContact(runner: commands).send(to: address, message: message, settings: settings, now: now)
         }

@@ -31,9 +31,8 @@ public enum Redaction {
         return text
     }
 
-    /// A webhook contact's address as text (reduced or whole).
+    /// A webhook's or ntfy contact's address as text (reduced or whole).
     public static func urlText(_ contact: Contact) -> String {
-        if case .webhook(let url) = contact.channel { return url }
-        return ""
+        contact.channel.secretURL ?? ""
     }
 }

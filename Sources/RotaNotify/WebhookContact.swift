@@ -55,11 +55,19 @@ struct WebhookContact {
             headers.append("Webhook-Signature: " + Self.signature(id: message.deliveryID, timestamp: timestamp, body: body, secrets: secrets.all))
         }
         let answer = await HTTPPost(url: url, headers: headers, body: body, connectTimeout: connectTimeout, totalTimeout: totalTimeout).run()
-        switch answer {
+        return answer.result(what: "webhook \(shown)", totalTimeout: totalTimeout)
+    }
+}
+
+extension HTTPPost.Answer {
+    /// What a POST's answer means for the page: 2xx delivered; a redirect, or another 4xx than
+    /// 408 and 429, for good; anything else is retried. `what` names the contact, redacted.
+    func result(what: String, totalTimeout: TimeInterval) -> DeliveryResult {
+        switch self {
         case .timedOut:
-            return .retry("webhook \(shown) timed out: no complete answer within \(Int(totalTimeout)) s (webhook_timeout)")
+            return .retry("\(what) timed out: no complete answer within \(Int(totalTimeout)) s (webhook_timeout)")
         case .failed(let why):
-            return .retry("webhook \(shown) failed: \(why)")
+            return .retry("\(what) failed: \(why)")
         case .answered(let status, let location):
             switch status {
             case 200..<300: return .delivered
@@ -67,10 +75,10 @@ struct WebhookContact {
                 // Following would turn the POST into a bodiless GET (or resend the signature to
                 // another host) and still look delivered: say where it points, and fail.
                 let target = location.map { " to \(Redaction.url($0))" } ?? ""
-                return .permanent("webhook \(shown) answered \(status), redirecting\(target); rota does not follow redirects: put the final URL in the rota file")
-            case 408, 429: return .retry("webhook \(shown) answered \(status)")
-            case 400..<500: return .permanent("webhook \(shown) answered \(status)")
-            default: return .retry("webhook \(shown) answered \(status)")
+                return .permanent("\(what) answered \(status), redirecting\(target); rota does not follow redirects: put the final URL in the rota file")
+            case 408, 429: return .retry("\(what) answered \(status)")
+            case 400..<500: return .permanent("\(what) answered \(status)")
+            default: return .retry("\(what) answered \(status)")
             }
         }
     }

@@ -10,10 +10,21 @@ public protocol OutboundMessage: Sendable {
     var environment: [String: String] { get }
     /// The fields of a webhook's JSON body (besides `text`).
     var payload: [String: any Sendable] { get }
+    /// The signed link that answers it (an ntfy button), when it has one.
+    var ackLink: String? { get }
+}
+
+extension OutboundMessage {
+    public var ackLink: String? { nil }
 }
 
 extension PageMessage: OutboundMessage {
     public var deliveryID: String { pageID }
+
+    /// `acknowledge` when it is a link (a public URL and the server secret), else nil.
+    public var ackLink: String? {
+        acknowledge.hasPrefix("https://") || acknowledge.hasPrefix("http://") ? acknowledge : nil
+    }
 
     public var payload: [String: any Sendable] {
         ["kind": "page", "page_id": pageID, "alert_id": alertID, "service": service, "service_name": serviceName,

@@ -13,23 +13,22 @@ extension Contact {
         switch channel {
         case .command(let argv): "command:" + SHA256Digest.hex(argv.joined(separator: "\u{0}")).prefix(16)
         case .email(let address): "email:" + SHA256Digest.hex(address.lowercased()).prefix(16)
-        case .webhook(let url):
-            if let reduced = Self.reducedParts(url) { "webhook:" + reduced.digest }
-            else { "webhook:" + SHA256Digest.hex(url).prefix(16) }
+        case .webhook(let url), .ntfy(let url):
+            if let reduced = Self.reducedParts(url) { channel.kind + ":" + reduced.digest }
+            else { channel.kind + ":" + SHA256Digest.hex(url).prefix(16) }
         }
     }
 
-    /// True when this is a webhook whose full address this value does not hold.
+    /// True when this is a webhook or ntfy contact whose full address this value does not hold.
     public var isReduced: Bool {
-        if case .webhook(let url) = channel { return url.hasPrefix(Self.reducedPrefix) }
-        return false
+        channel.secretURL?.hasPrefix(Self.reducedPrefix) ?? false
     }
 
-    /// The same contact with a webhook address reduced to its scheme and host (and its key).
+    /// The same contact with a webhook's or ntfy topic's address reduced to its scheme and host (and its key).
     public func reduced() -> Contact {
-        guard case .webhook(let url) = channel, !url.hasPrefix(Self.reducedPrefix) else { return self }
+        guard let url = channel.secretURL, !url.hasPrefix(Self.reducedPrefix) else { return self }
         var copy = self
-        copy.channel = .webhook(Self.reducedPrefix + SHA256Digest.hex(url).prefix(16) + ":" + Self.shownURL(url))
+        copy.channel = channel.at(Self.reducedPrefix + SHA256Digest.hex(url).prefix(16) + ":" + Self.shownURL(url))
         return copy
     }
 
@@ -64,11 +63,11 @@ extension Rota {
         return copy
     }
 
-    /// Every full webhook address, by contact key.
+    /// Every full webhook and ntfy address, by contact key.
     public var webhookAddresses: [String: String] {
         var addresses: [String: String] = [:]
         for contact in people.flatMap(\.contacts) {
-            if case .webhook(let url) = contact.channel, !contact.isReduced { addresses[contact.key] = url }
+            if let url = contact.channel.secretURL, !contact.isReduced { addresses[contact.key] = url }
         }
         return addresses
     }

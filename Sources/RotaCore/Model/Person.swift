@@ -25,12 +25,34 @@ public struct Contact: Hashable, Sendable {
         case command([String])
         case webhook(String)
         case email(String)
+        /// An ntfy topic URL (`https://ntfy.example.com/oncall-camille`): a push with an
+        /// Acknowledge button. The topic name is the secret on a shared server.
+        case ntfy(String)
 
         public var kind: String {
             switch self {
             case .command: "command"
             case .webhook: "webhook"
             case .email: "email"
+            case .ntfy: "ntfy"
+            }
+        }
+
+        /// The address of a channel whose URL holds a secret (a webhook's token, an ntfy topic):
+        /// the database keeps it reduced, the address book keeps it whole.
+        public var secretURL: String? {
+            switch self {
+            case .webhook(let url), .ntfy(let url): url
+            case .command, .email: nil
+            }
+        }
+
+        /// The same channel at another address (only for channels with a `secretURL`).
+        public func at(_ url: String) -> Channel {
+            switch self {
+            case .webhook: .webhook(url)
+            case .ntfy: .ntfy(url)
+            case .command, .email: self
             }
         }
     }
