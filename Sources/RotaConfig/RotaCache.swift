@@ -99,6 +99,7 @@ private struct Writer {
                 case .webhook(let url): w.int(1); w.string(url)
                 case .email(let address): w.int(2); w.string(address)
                 case .ntfy(let url): w.int(3); w.string(url)
+                case .mattermost(let url): w.int(4); w.string(url)
                 }
                 w.int(contact.afterSeconds)
             }
@@ -263,6 +264,7 @@ private struct Reader {
                 case 1: channel = .webhook(r.string())
                 case 2: channel = .email(r.string())
                 case 3: channel = .ntfy(r.string())
+                case 4: channel = .mattermost(r.string())
                 default: r.failed = true; channel = .command([])
                 }
                 return Contact(channel: channel, afterSeconds: r.int())

@@ -175,11 +175,11 @@ final class RotaDecoder {
     }
 
     private func decodeContact(_ node: YAMLNode) -> Contact? {
-        let channels = ["command", "webhook", "email", "ntfy"]
+        let channels = ["command", "webhook", "email", "ntfy", "mattermost"]
         guard let fields = read.fields(node, "a contact", allowed: channels + ["after"]) else { return nil }
         let given = channels.filter { fields[$0] != nil }
         guard given.count == 1, let kind = given.first, let value = fields[kind] else {
-            log.error(fields.location, "a contact needs exactly one of command, webhook, email or ntfy (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
+            log.error(fields.location, "a contact needs exactly one of command, webhook, email, ntfy or mattermost (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
             return nil
         }
         let after = fields["after"] == nil ? 0 : read.duration(fields["after"], "contact 'after'", units: [.minutes, .hours])
@@ -218,12 +218,17 @@ final class RotaDecoder {
                 log.error(value.location, "ntfy must be a topic URL like https://ntfy.example.com/oncall-camille (a topic of letters, digits, - and _)")
                 return nil
             }
-            // The push's Acknowledge button is a signed link to rota serve (DESIGN §16).
-            guard settings.server.publicURL != nil else {
-                log.error(value.location, "an ntfy contact needs settings.server.public_url: its Acknowledge button is a link to rota serve")
+            guard answersThroughServer("an ntfy contact", at: value.location) else { return nil }
+            return Contact(channel: .ntfy(url), afterSeconds: after)
+        case "mattermost":
+            guard let url = read.text(value, "mattermost") else { return nil }
+            guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+                  parsed.host?.isEmpty == false, parsed.path.count > 1 else {
+                log.error(value.location, "mattermost must be an incoming webhook URL like https://chat.example.com/hooks/xxx")
                 return nil
             }
-            return Contact(channel: .ntfy(url), afterSeconds: after)
+            guard answersThroughServer("a mattermost contact", at: value.location) else { return nil }
+            return Contact(channel: .mattermost(url), afterSeconds: after)
         default:
             guard let address = read.text(value, "email") else { return nil }
             if let problem = Self.emailProblem(address) {
@@ -232,6 +237,13 @@ final class RotaDecoder {
             }
             return Contact(channel: .email(address), afterSeconds: after)
         }
+    }
+
+    /// A contact whose buttons answer through `rota serve` needs its public URL (DESIGN §16).
+    private func answersThroughServer(_ what: String, at location: SourceLocation) -> Bool {
+        guard settings.server.publicURL == nil else { return true }
+        log.error(location, "\(what) needs settings.server.public_url: its buttons answer through rota serve")
+        return false
     }
 
     /// Addresses end up as an argument to sendmail: nothing that could pass for an option or a header.

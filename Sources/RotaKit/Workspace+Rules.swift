@@ -112,6 +112,7 @@ extension Workspace {
             case .command(let argv): "command \(argv.first ?? "")"
             case .webhook(let url): "webhook \(Contact.shownURL(url))"
             case .ntfy(let url): "ntfy \(Contact.shownURL(url))"
+            case .mattermost(let url): "mattermost \(Contact.shownURL(url))"
             case .email(let address): "email \(address)"
             }
             let notice = ShiftNotice(key: "test|\(person.id)|\(TimeText.utc(now))", kind: .changes, person: person.id,

@@ -135,10 +135,12 @@ extension Workspace {
         return (id, fields[1])
     }
 
-    /// Acknowledges or resolves through a link, as the person it was sent to; idempotent.
-    public func answer(link token: String, action: IngestEvent.Action, purpose: TokenSigner.Purpose = .acknowledge) async throws -> StoredAlert? {
+    /// Acknowledges or resolves through a link, as the person it was sent to; idempotent. `via`
+    /// says in the log which door it came through (`link`, `mattermost`).
+    public func answer(link token: String, action: IngestEvent.Action, purpose: TokenSigner.Purpose = .acknowledge,
+                       via: String = "link") async throws -> StoredAlert? {
         guard let (id, person) = try resolveLink(token, purpose: purpose) else { return nil }
-        let actor = "\(person) (link)"
+        let actor = "\(person) (\(via))"
         switch action {
         case .acknowledge: return try await acknowledge(id, actorID: actor)
         case .resolve: return try await resolve(id, actorID: actor)

@@ -43,6 +43,9 @@ public struct Notifier: Sendable {
         case .ntfy(let url):
             urls = [url]
             result = await NtfyContact(connectTimeout: webhookConnectTimeout, totalTimeout: webhookTotalTimeout).post(url, message: message)
+        case .mattermost(let url):
+            urls = [url]
+            result = await MattermostContact(connectTimeout: webhookConnectTimeout, totalTimeout: webhookTotalTimeout).post(url, message: message)
         case .email(let address):
             result = await EmailContact(runner: commands).send(to: address, message: message, settings: settings, now: now)
         }

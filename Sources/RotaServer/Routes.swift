@@ -29,6 +29,9 @@ struct Routes: Sendable {
             return try await link(context.parameters.get("token") ?? "", action: action)
         }
         router.get("calendar/:file") { request, context in try await calendar(context.parameters.get("file") ?? "") }
+        router.post("v1/mattermost/actions") { request, context in
+            try await mattermost(Data(buffer: try await request.body.collect(upTo: 65536)))
+        }
         // Mail scanners and link previews check links with HEAD: the GET's answer, without its body.
         router.head("a/:token") { request, context in Self.headOnly(try await link(context.parameters.get("token") ?? "", action: nil)) }
         router.head("calendar/:file") { request, context in Self.headOnly(try await calendar(context.parameters.get("file") ?? "")) }
@@ -160,6 +163,36 @@ struct Routes: Sendable {
             let standing = AlertStanding(detail.alert, pages: detail.pages, rota: workspace.rota, now: workspace.now, zone: workspace.inputZone)
             return BoardRoutes.page(.ok, AlertPage.render(standing, person: person, token: token, now: workspace.now, zone: workspace.inputZone))
         }
+    }
+
+    /// A click on a Mattermost button (DESIGN §13): Mattermost posts the button's context, which
+    /// carries the page's signed ack-link token. Answered as the person the page went to; the
+    /// answer updates the message to say who answered and drops its buttons. A forged or
+    /// expired token changes nothing (403).
+    private func mattermost(_ body: Data) async throws -> Response {
+        let workspace = await state.current()
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+              let context = object["context"] as? [String: Any], let token = context["token"] as? String,
+              let actionName = context["action"] as? String else {
+            return Self.json(.badRequest, .object([("ephemeral_text", .string("rota could not read this button"))]))
+        }
+        let action: IngestEvent.Action
+        switch actionName {
+        case "ack": action = .acknowledge
+        case "resolve": action = .resolve
+        default: return Self.json(.badRequest, .object([("ephemeral_text", .string("rota does not know this button"))]))
+        }
+        guard let alert = try await workspace.answer(link: token, action: action, via: "mattermost") else {
+            return Self.json(.forbidden, .object([("ephemeral_text", .string("This button is not valid (forged, or older than 7 days)."))]))
+        }
+        // Who answered first, as the store has it (a second click, or a click after another channel, says so).
+        let (verb, by) = alert.status == .resolved ? ("resolved", alert.resolvedBy) : ("acknowledged", alert.acknowledgedBy)
+        let said = "Incident #\(alert.incidentID) \(verb) by \(by ?? "someone")."
+        return Self.json(.ok, .object([
+            ("update", .object([("message", .string(alert.summary)),
+                                ("props", .object([("attachments", .array([.object([("title", .string(alert.summary)), ("text", .string(said))])]))]))])),
+            ("ephemeral_text", .string(said)),
+        ]))
     }
 
     private func calendar(_ file: String) async throws -> Response {

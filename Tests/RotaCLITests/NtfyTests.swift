@@ -104,7 +104,7 @@ struct NtfyTests {
     }
 
     @Test("validate refuses an ntfy contact without public_url, and an address that is not a topic URL", arguments: [
-        ("no public url", "oncall-ann", false, "needs settings.server.public_url"),
+        ("no public url", "oncall-ann", false, "needs settings.server.public_url: its buttons"),
         ("no topic", "", true, "ntfy must be a topic URL"),
         ("a query", "oncall?x=1", true, "ntfy must be a topic URL"),
         ("a nested path", "a/b", true, "ntfy must be a topic URL"),

@@ -28,6 +28,8 @@ public struct Contact: Hashable, Sendable {
         /// An ntfy topic URL (`https://ntfy.example.com/oncall-camille`): a push with an
         /// Acknowledge button. The topic name is the secret on a shared server.
         case ntfy(String)
+        /// A Mattermost incoming-webhook URL: a message with Acknowledge and Resolve buttons.
+        case mattermost(String)
 
         public var kind: String {
             switch self {
@@ -35,6 +37,7 @@ public struct Contact: Hashable, Sendable {
             case .webhook: "webhook"
             case .email: "email"
             case .ntfy: "ntfy"
+            case .mattermost: "mattermost"
             }
         }
 
@@ -42,7 +45,7 @@ public struct Contact: Hashable, Sendable {
         /// the database keeps it reduced, the address book keeps it whole.
         public var secretURL: String? {
             switch self {
-            case .webhook(let url), .ntfy(let url): url
+            case .webhook(let url), .ntfy(let url), .mattermost(let url): url
             case .command, .email: nil
             }
         }
@@ -52,6 +55,7 @@ public struct Contact: Hashable, Sendable {
             switch self {
             case .webhook: .webhook(url)
             case .ntfy: .ntfy(url)
+            case .mattermost: .mattermost(url)
             case .command, .email: self
             }
         }
