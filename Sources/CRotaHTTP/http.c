@@ -61,12 +61,22 @@ static void load(void) {
     curl.loaded = 1;
 }
 
-/* The answer's body is not needed: count it, and stop a peer that sends without end. */
-static size_t drop(char *data, size_t size, size_t count, void *context) {
-    (void)data;
-    size_t *seen = context;
-    *seen += size * count;
-    return *seen > 65536 ? 0 : size * count;
+/* The answer's body: its first bytes kept (an API says what went wrong there), the rest
+   counted, and a peer that sends without end stopped. */
+struct answer_body {
+    size_t seen;
+    rota_http_result *result;
+};
+
+static size_t keep(char *data, size_t size, size_t count, void *context) {
+    struct answer_body *body = context;
+    size_t length = size * count;
+    size_t room = sizeof body->result->answer - body->result->answer_length;
+    size_t kept = length < room ? length : room;
+    memcpy(body->result->answer + body->result->answer_length, data, kept);
+    body->result->answer_length += kept;
+    body->seen += length;
+    return body->seen > 65536 ? 0 : length;
 }
 
 /* Whether the last header line seen was the blank one that ends an answer's headers: an answer
@@ -98,7 +108,7 @@ void rota_http_post(const char *url, const char *const *headers, size_t header_c
     /* No "Expect: 100-continue" wait on larger bodies. */
     list = curl.slist_append(list, "Expect:");
     char error[256] = "";
-    size_t seen = 0;
+    struct answer_body answer = {0, result};
     int headers_ended = 0;
     curl.easy_setopt(handle, OPT_URL, url);
     curl.easy_setopt(handle, OPT_PROTOCOLS, (long)(PROTO_HTTP | PROTO_HTTPS));
@@ -111,8 +121,8 @@ void rota_http_post(const char *url, const char *const *headers, size_t header_c
     curl.easy_setopt(handle, OPT_POSTFIELDS, body ? body : "");
     curl.easy_setopt(handle, OPT_POSTFIELDSIZE_LARGE, (long long)body_length);
     curl.easy_setopt(handle, OPT_HTTPHEADER, list);
-    curl.easy_setopt(handle, OPT_WRITEFUNCTION, drop);
-    curl.easy_setopt(handle, OPT_WRITEDATA, &seen);
+    curl.easy_setopt(handle, OPT_WRITEFUNCTION, keep);
+    curl.easy_setopt(handle, OPT_WRITEDATA, &answer);
     curl.easy_setopt(handle, OPT_HEADERFUNCTION, header_line);
     curl.easy_setopt(handle, OPT_HEADERDATA, &headers_ended);
     curl.easy_setopt(handle, OPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
@@ -120,7 +130,7 @@ void rota_http_post(const char *url, const char *const *headers, size_t header_c
     int code = curl.easy_perform(handle);
     long status = 0;
     curl.easy_getinfo(handle, INFO_RESPONSE_CODE, &status);
-    if (code == E_WRITE_ERROR && status > 0 && seen > 65536) code = E_OK; /* answered; only its body was cut */
+    if (code == E_WRITE_ERROR && status > 0 && answer.seen > 65536) code = E_OK; /* answered; only its body was cut */
     if (code == E_OK && !headers_ended) {
         result->failure = 8; /* CURLE_WEIRD_SERVER_REPLY */
         snprintf(result->error, sizeof result->error,

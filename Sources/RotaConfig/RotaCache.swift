@@ -100,6 +100,7 @@ private struct Writer {
                 case .email(let address): w.int(2); w.string(address)
                 case .ntfy(let url): w.int(3); w.string(url)
                 case .mattermost(let url): w.int(4); w.string(url)
+                case .slack(let target): w.int(5); w.string(target)
                 }
                 w.int(contact.afterSeconds)
             }
@@ -183,6 +184,12 @@ private struct Writer {
             w.list(service.group?.by ?? []) { $0.string($1) }
         }
         list(rota.surges.filter { !$0.absorb }) { $0.string($1.id) }
+        // Gateways (DESIGN §13).
+        optional(rota.settings.slack) { w, slack in
+            w.string(slack.botTokenEnv)
+            w.string(slack.signingSecretEnv)
+            w.string(slack.apiBase)
+        }
     }
 }
 
@@ -265,6 +272,7 @@ private struct Reader {
                 case 2: channel = .email(r.string())
                 case 3: channel = .ntfy(r.string())
                 case 4: channel = .mattermost(r.string())
+                case 5: channel = .slack(r.string())
                 default: r.failed = true; channel = .command([])
                 }
                 return Contact(channel: channel, afterSeconds: r.int())
@@ -339,6 +347,9 @@ private struct Reader {
             }
             let keeping = Set(list { $0.string() })
             for position in surges.indices where keeping.contains(surges[position].id) { surges[position].absorb = false }
+        }
+        if index < bytes.count {
+            settings.slack = optional { r in SlackGateway(botTokenEnv: r.string(), signingSecretEnv: r.string(), apiBase: r.string()) }
         }
         guard !failed, !broken, index == bytes.count else { return nil }
         return Rota(settings: settings, holidays: holidays, people: people, schedules: schedules,

@@ -64,7 +64,7 @@ final class RotaDecoder {
 
     private func decodeSettings(_ node: YAMLNode) {
         let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime", "command_timeout",
-                    "webhook_timeout", "shift_notices", "server", "admins"]
+                    "webhook_timeout", "shift_notices", "server", "admins", "gateways"]
         guard let fields = read.fields(node, "settings", allowed: keys) else { return }
         for (key, node) in keys.compactMap({ key in fields[key].map { (key, $0) } }) {
             let location = node.location
@@ -96,6 +96,8 @@ final class RotaDecoder {
                 if let name = variableName(fields[key], "settings.webhook_secret_env") { settings.webhookSecretEnv = name }
             case "server":
                 decodeServer(node)
+            case "gateways":
+                decodeGateways(node)
             case "command_timeout":
                 if let seconds = boundedDuration(fields[key], "settings.command_timeout", at: location, max: 600,
                                                  why: "at most 10m: a pager that hangs must not hold up the runner") {
@@ -175,11 +177,11 @@ final class RotaDecoder {
     }
 
     private func decodeContact(_ node: YAMLNode) -> Contact? {
-        let channels = ["command", "webhook", "email", "ntfy", "mattermost"]
+        let channels = ["command", "webhook", "email", "ntfy", "mattermost", "slack"]
         guard let fields = read.fields(node, "a contact", allowed: channels + ["after"]) else { return nil }
         let given = channels.filter { fields[$0] != nil }
         guard given.count == 1, let kind = given.first, let value = fields[kind] else {
-            log.error(fields.location, "a contact needs exactly one of command, webhook, email, ntfy or mattermost (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
+            log.error(fields.location, "a contact needs exactly one of command, webhook, email, ntfy, mattermost or slack (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
             return nil
         }
         let after = fields["after"] == nil ? 0 : read.duration(fields["after"], "contact 'after'", units: [.minutes, .hours])
@@ -229,6 +231,21 @@ final class RotaDecoder {
             }
             guard answersThroughServer("a mattermost contact", at: value.location) else { return nil }
             return Contact(channel: .mattermost(url), afterSeconds: after)
+        case "slack":
+            guard let target = read.text(value, "slack") else { return nil }
+            let name = target.hasPrefix("#") ? target.dropFirst() : Substring(target)
+            guard !name.isEmpty, name.count <= 80,
+                  name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isUppercase || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }),
+                  target.hasPrefix("#") || name.allSatisfy({ $0.isUppercase || $0.isNumber }) else {
+                log.error(value.location, "slack must be a channel (#comms-oncall), a channel id (C0123ABCD) or a member id (U0123ABCD)")
+                return nil
+            }
+            guard settings.slack != nil else {
+                log.error(value.location, "a slack contact needs settings.gateways.slack (the app's bot token and signing secret)")
+                return nil
+            }
+            guard answersThroughServer("a slack contact", at: value.location) else { return nil }
+            return Contact(channel: .slack(target), afterSeconds: after)
         default:
             guard let address = read.text(value, "email") else { return nil }
             if let problem = Self.emailProblem(address) {
@@ -482,6 +499,24 @@ final class RotaDecoder {
             return nil
         }
         return name
+    }
+
+    /// `settings.gateways` (DESIGN §13): Slack for now.
+    private func decodeGateways(_ node: YAMLNode) {
+        guard let fields = read.fields(node, "settings.gateways", allowed: ["slack"]), let node = fields["slack"],
+              let slack = read.fields(node, "settings.gateways.slack", allowed: ["bot_token_env", "signing_secret_env", "api_base"]) else { return }
+        var gateway = SlackGateway()
+        if let name = variableName(slack["bot_token_env"], "settings.gateways.slack.bot_token_env") { gateway.botTokenEnv = name }
+        if let name = variableName(slack["signing_secret_env"], "settings.gateways.slack.signing_secret_env") { gateway.signingSecretEnv = name }
+        if let node = slack["api_base"], let base = read.text(node, "settings.gateways.slack.api_base") {
+            if let components = URLComponents(string: base), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
+               components.query == nil, components.fragment == nil {
+                gateway.apiBase = base.hasSuffix("/") ? String(base.dropLast()) : base
+            } else {
+                log.error(node.location, "settings.gateways.slack.api_base must be an http:// or https:// URL, e.g. https://slack.com")
+            }
+        }
+        settings.slack = gateway
     }
 
     private func decodeServer(_ node: YAMLNode) {

@@ -113,6 +113,7 @@ extension Workspace {
             case .webhook(let url): "webhook \(Contact.shownURL(url))"
             case .ntfy(let url): "ntfy \(Contact.shownURL(url))"
             case .mattermost(let url): "mattermost \(Contact.shownURL(url))"
+            case .slack(let target): "slack \(target)"
             case .email(let address): "email \(address)"
             }
             let notice = ShiftNotice(key: "test|\(person.id)|\(TimeText.utc(now))", kind: .changes, person: person.id,

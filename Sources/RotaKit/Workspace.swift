@@ -239,9 +239,13 @@ public struct Workspace: Sendable {
         let loaded = WebhookSecrets.load(settings: settings, environment: environment, rotasDirectory: rotasDirectory)
         if let warning = loaded.warning { logger.warning("\(warning)") }
         let webhookTimeout = TimeInterval(settings.webhookTimeout)
-        let notifier = Notifier(commandTimeout: .seconds(settings.commandTimeout), webhookSecrets: loaded.secrets,
+        var notifier = Notifier(commandTimeout: .seconds(settings.commandTimeout), webhookSecrets: loaded.secrets,
                                 webhookConnectTimeout: min(5, webhookTimeout), webhookTotalTimeout: webhookTimeout,
                                 hiddenVariables: [settings.webhookSecretEnv, settings.webhookSecretEnv + "_PREVIOUS"])
+        if let gateway = settings.slack {
+            notifier.slack = slackAccess(gateway)
+            notifier.hiddenVariables.formUnion([gateway.botTokenEnv, gateway.signingSecretEnv])
+        }
         return Engine(store: store, deliverer: notifier)
     }
 

@@ -12,6 +12,8 @@ public struct Notifier: Sendable {
     /// Environment variables no child (pager, sendmail) inherits, besides every `ROTA_*` one:
     /// the webhook secret's variable and its `_PREVIOUS` twin.
     public var hiddenVariables: Set<String>
+    /// The Slack app, when `settings.gateways.slack` is set.
+    public var slack: SlackAccess?
 
     public init(commandTimeout: Duration = .seconds(30), outputCap: Int = 4096, webhookSecrets: WebhookSecrets = WebhookSecrets(),
                 webhookConnectTimeout: TimeInterval = 5, webhookTotalTimeout: TimeInterval = 15, hiddenVariables: Set<String> = []) {
@@ -46,6 +48,9 @@ public struct Notifier: Sendable {
         case .mattermost(let url):
             urls = [url]
             result = await MattermostContact(connectTimeout: webhookConnectTimeout, totalTimeout: webhookTotalTimeout).post(url, message: message)
+        case .slack(let channel):
+            guard let slack else { return .permanent("slack \(channel): settings.gateways.slack is not set") }
+            result = await SlackContact(access: slack, connectTimeout: webhookConnectTimeout, totalTimeout: webhookTotalTimeout).post(channel, message: message)
         case .email(let address):
             result = await EmailContact(runner: commands).send(to: address, message: message, settings: settings, now: now)
         }

@@ -68,7 +68,7 @@ extension HTTPPost.Answer {
             return .retry("\(what) timed out: no complete answer within \(Int(totalTimeout)) s (webhook_timeout)")
         case .failed(let why):
             return .retry("\(what) failed: \(why)")
-        case .answered(let status, let location):
+        case .answered(let status, let location, _):
             switch status {
             case 200..<300: return .delivered
             case 300..<400:
@@ -91,7 +91,8 @@ extension HTTPPost.Answer {
 /// status line and a closed connection, garbage, a reset) is a failed attempt, never a crash.
 struct HTTPPost: Sendable {
     enum Answer: Sendable, Equatable {
-        case answered(status: Int, location: String?)
+        /// `body`: the answer's first 4 KiB.
+        case answered(status: Int, location: String?, body: Data = Data())
         case timedOut
         case failed(String)
     }
@@ -134,7 +135,9 @@ struct HTTPPost: Sendable {
         }
         if result.failure == 0 {
             let location = withUnsafeBytes(of: result.location) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            return .answered(status: result.status, location: location.isEmpty ? nil : location)
+            let kept = min(Int(result.answer_length), MemoryLayout.size(ofValue: result.answer))
+            let body = withUnsafeBytes(of: result.answer) { Data($0.prefix(kept)) }
+            return .answered(status: result.status, location: location.isEmpty ? nil : location, body: body)
         }
         if result.timed_out != 0 { return .timedOut }
         let error = withUnsafeBytes(of: result.error) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }

@@ -29,6 +29,11 @@ struct Routes: Sendable {
             return try await link(context.parameters.get("token") ?? "", action: action)
         }
         router.get("calendar/:file") { request, context in try await calendar(context.parameters.get("file") ?? "") }
+        router.post("v1/slack/actions") { request, context in
+            let body = Data(buffer: try await request.body.collect(upTo: 65536))
+            return try await slack(body, timestamp: request.headers[.init("X-Slack-Request-Timestamp")!],
+                                   signature: request.headers[.init("X-Slack-Signature")!])
+        }
         router.post("v1/mattermost/actions") { request, context in
             try await mattermost(Data(buffer: try await request.body.collect(upTo: 65536)))
         }
@@ -162,6 +167,32 @@ struct Routes: Sendable {
             let detail = try await workspace.alertDetail(try await workspace.incident(of: id).id)
             let standing = AlertStanding(detail.alert, pages: detail.pages, rota: workspace.rota, now: workspace.now, zone: workspace.inputZone)
             return BoardRoutes.page(.ok, AlertPage.render(standing, person: person, token: token, now: workspace.now, zone: workspace.inputZone))
+        }
+    }
+
+    /// A click on a Slack button (DESIGN §13): verified by the app's signing secret (401
+    /// otherwise, nothing changes), answered at once (Slack wants an answer within 3 s), the
+    /// message then updated through the API to say who answered.
+    private func slack(_ body: Data, timestamp: String?, signature: String?) async throws -> Response {
+        let workspace = await state.current()
+        switch try await workspace.slackClick(body: body, timestamp: timestamp, signature: signature) {
+        case .unverified:
+            return Self.text(.unauthorized, "not signed by the Slack app\n")
+        case .unreadable(let why):
+            return Self.text(.badRequest, why + "\n")
+        case .refused(let why):
+            state.logger.notice("a Slack click changed nothing: \(why)")
+            return Self.text(.ok, "")
+        case .answered(let alert, _, let channel, let ts, let token):
+            if let channel, let ts {
+                let logger = state.logger
+                Task {
+                    if case let .permanent(why) = await workspace.slackSayAnswered(alert, channel: channel, ts: ts, token: token) {
+                        logger.warning("could not update the Slack message: \(why)")
+                    }
+                }
+            }
+            return Self.text(.ok, "")
         }
     }
 

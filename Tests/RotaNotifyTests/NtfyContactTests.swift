@@ -62,3 +62,35 @@ struct NtfyContactTests {
         #expect(message.hasSuffix("…"))
     }
 }
+
+@Suite("Slack's request signature")
+struct SlackSignatureTests {
+    /// Slack's own published example (api.slack.com, "Verifying requests from Slack").
+    static let secret = "8f742231b10e8888abcd99yyyzzz85a5"
+    static let body = Data("token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c".utf8)
+    static let signature = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+    static let at = Date(timeIntervalSince1970: 1_531_420_618)
+
+    @Test("the documented example verifies")
+    func documentedExample() {
+        #expect(SlackSignature.expected(secret: Self.secret, timestamp: "1531420618", body: Self.body) == Self.signature)
+        #expect(SlackSignature.verify(secret: Self.secret, timestamp: "1531420618", signature: Self.signature, body: Self.body, now: Self.at))
+    }
+
+    @Test("a changed body, secret or signature, a missing header, or a timestamp over 5 minutes off does not", arguments: [
+        ("body", 0.0), ("secret", 0.0), ("signature", 0.0), ("missing", 0.0), ("late", 301.0), ("early", -301.0), ("in window", 299.0),
+    ])
+    func refusals(change: String, skew: Double) {
+        var body = Self.body, secret = Self.secret, signature: String? = Self.signature
+        switch change {
+        case "body": body.append(0x20)
+        case "secret": secret += "x"
+        case "signature": signature = String(Self.signature.dropLast()) + "4"
+        case "missing": signature = nil
+        default: break
+        }
+        let verified = SlackSignature.verify(secret: secret, timestamp: "1531420618", signature: signature, body: body,
+                                             now: Self.at.addingTimeInterval(skew))
+        #expect(verified == (change == "in window"))
+    }
+}

@@ -30,6 +30,9 @@ public struct Contact: Hashable, Sendable {
         case ntfy(String)
         /// A Mattermost incoming-webhook URL: a message with Acknowledge and Resolve buttons.
         case mattermost(String)
+        /// A Slack channel (`#comms-oncall`, or a channel id) or a member id (`U0123ABCD`, a DM)
+        /// that the Slack app of `settings.gateways.slack` posts to, with buttons.
+        case slack(String)
 
         public var kind: String {
             switch self {
@@ -38,6 +41,7 @@ public struct Contact: Hashable, Sendable {
             case .email: "email"
             case .ntfy: "ntfy"
             case .mattermost: "mattermost"
+            case .slack: "slack"
             }
         }
 
@@ -46,7 +50,7 @@ public struct Contact: Hashable, Sendable {
         public var secretURL: String? {
             switch self {
             case .webhook(let url), .ntfy(let url), .mattermost(let url): url
-            case .command, .email: nil
+            case .command, .email, .slack: nil
             }
         }
 
@@ -56,7 +60,7 @@ public struct Contact: Hashable, Sendable {
             case .webhook: .webhook(url)
             case .ntfy: .ntfy(url)
             case .mattermost: .mattermost(url)
-            case .command, .email: self
+            case .command, .email, .slack: self
             }
         }
     }

@@ -19,6 +19,8 @@ public struct Settings: Hashable, Sendable {
     /// Who is paged when rota itself needs a human (DESIGN §15): a page failed for good, the
     /// rota files invalid for 10 minutes, the runner stale.
     public var admins: [Target] = []
+    /// `settings.gateways.slack` (DESIGN §13): the Slack app that posts pages and takes clicks.
+    public var slack: SlackGateway?
 
     public init(zone: Zone = .utc, emailFrom: String? = nil,
                 sendmail: [String] = ["/usr/sbin/sendmail", "-oi", "--"],

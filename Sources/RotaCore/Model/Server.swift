@@ -33,6 +33,20 @@ public struct ServerSettings: Hashable, Sendable {
     }
 }
 
+/// `settings.gateways.slack`: where the Slack app's bot token and signing secret come from
+/// (variables; never the rota files), and the API's base (Slack's, or a compatible service's).
+public struct SlackGateway: Hashable, Sendable {
+    public var botTokenEnv: String
+    public var signingSecretEnv: String
+    public var apiBase: String
+
+    public init(botTokenEnv: String = "ROTA_SLACK_TOKEN", signingSecretEnv: String = "ROTA_SLACK_SIGNING", apiBase: String = "https://slack.com") {
+        self.botTokenEnv = botTokenEnv
+        self.signingSecretEnv = signingSecretEnv
+        self.apiBase = apiBase
+    }
+}
+
 /// Who may send alerts over HTTP, in which dialect, and where they go.
 public struct Integration: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable, CaseIterable {
