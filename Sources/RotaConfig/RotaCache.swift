@@ -101,6 +101,8 @@ private struct Writer {
                 case .ntfy(let url): w.int(3); w.string(url)
                 case .mattermost(let url): w.int(4); w.string(url)
                 case .slack(let target): w.int(5); w.string(target)
+                case .sms(let number): w.int(6); w.string(number)
+                case .voice(let number): w.int(7); w.string(number)
                 }
                 w.int(contact.afterSeconds)
             }
@@ -190,6 +192,12 @@ private struct Writer {
             w.string(slack.signingSecretEnv)
             w.string(slack.apiBase)
         }
+        optional(rota.settings.twilio) { w, twilio in
+            w.string(twilio.accountSIDEnv)
+            w.string(twilio.authTokenEnv)
+            w.string(twilio.from)
+            w.string(twilio.apiBase)
+        }
     }
 }
 
@@ -273,6 +281,8 @@ private struct Reader {
                 case 3: channel = .ntfy(r.string())
                 case 4: channel = .mattermost(r.string())
                 case 5: channel = .slack(r.string())
+                case 6: channel = .sms(r.string())
+                case 7: channel = .voice(r.string())
                 default: r.failed = true; channel = .command([])
                 }
                 return Contact(channel: channel, afterSeconds: r.int())
@@ -350,6 +360,9 @@ private struct Reader {
         }
         if index < bytes.count {
             settings.slack = optional { r in SlackGateway(botTokenEnv: r.string(), signingSecretEnv: r.string(), apiBase: r.string()) }
+            settings.twilio = optional { r in
+                TwilioGateway(accountSIDEnv: r.string(), authTokenEnv: r.string(), from: r.string(), apiBase: r.string())
+            }
         }
         guard !failed, !broken, index == bytes.count else { return nil }
         return Rota(settings: settings, holidays: holidays, people: people, schedules: schedules,

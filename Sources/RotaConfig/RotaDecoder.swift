@@ -177,11 +177,11 @@ final class RotaDecoder {
     }
 
     private func decodeContact(_ node: YAMLNode) -> Contact? {
-        let channels = ["command", "webhook", "email", "ntfy", "mattermost", "slack"]
+        let channels = ["command", "webhook", "email", "ntfy", "mattermost", "slack", "sms", "voice"]
         guard let fields = read.fields(node, "a contact", allowed: channels + ["after"]) else { return nil }
         let given = channels.filter { fields[$0] != nil }
         guard given.count == 1, let kind = given.first, let value = fields[kind] else {
-            log.error(fields.location, "a contact needs exactly one of command, webhook, email, ntfy, mattermost or slack (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
+            log.error(fields.location, "a contact needs exactly one of command, webhook, email, ntfy, mattermost, slack, sms or voice (found \(given.isEmpty ? "none" : given.joined(separator: ", ")))")
             return nil
         }
         let after = fields["after"] == nil ? 0 : read.duration(fields["after"], "contact 'after'", units: [.minutes, .hours])
@@ -246,6 +246,18 @@ final class RotaDecoder {
             }
             guard answersThroughServer("a slack contact", at: value.location) else { return nil }
             return Contact(channel: .slack(target), afterSeconds: after)
+        case "sms", "voice":
+            guard let number = read.text(value, kind) else { return nil }
+            guard TwilioGateway.isPhoneNumber(number) else {
+                log.error(value.location, "\(kind) must be a number in international form, like \"+33600000001\"")
+                return nil
+            }
+            guard settings.twilio != nil else {
+                log.error(value.location, "\(kind == "sms" ? "an" : "a") \(kind) contact needs settings.gateways.twilio (the account, its token and rota's number)")
+                return nil
+            }
+            guard answersThroughServer("\(kind == "sms" ? "an" : "a") \(kind) contact", at: value.location) else { return nil }
+            return Contact(channel: kind == "sms" ? .sms(number) : .voice(number), afterSeconds: after)
         default:
             guard let address = read.text(value, "email") else { return nil }
             if let problem = Self.emailProblem(address) {
@@ -503,7 +515,9 @@ final class RotaDecoder {
 
     /// `settings.gateways` (DESIGN §13): Slack for now.
     private func decodeGateways(_ node: YAMLNode) {
-        guard let fields = read.fields(node, "settings.gateways", allowed: ["slack"]), let node = fields["slack"],
+        guard let fields = read.fields(node, "settings.gateways", allowed: ["slack", "twilio"]) else { return }
+        if let node = fields["twilio"] { decodeTwilio(node) }
+        guard let node = fields["slack"],
               let slack = read.fields(node, "settings.gateways.slack", allowed: ["bot_token_env", "signing_secret_env", "api_base"]) else { return }
         var gateway = SlackGateway()
         if let name = variableName(slack["bot_token_env"], "settings.gateways.slack.bot_token_env") { gateway.botTokenEnv = name }
@@ -517,6 +531,30 @@ final class RotaDecoder {
             }
         }
         settings.slack = gateway
+    }
+
+    private func decodeTwilio(_ node: YAMLNode) {
+        guard let twilio = read.fields(node, "settings.gateways.twilio", allowed: ["account_sid_env", "auth_token_env", "from", "api_base"]) else { return }
+        guard let fromNode = twilio["from"], let from = read.text(fromNode, "settings.gateways.twilio.from") else {
+            log.error(twilio.location, "settings.gateways.twilio needs from: rota's own number, like \"+33100000000\"")
+            return
+        }
+        guard TwilioGateway.isPhoneNumber(from) else {
+            log.error(fromNode.location, "settings.gateways.twilio.from must be a number in international form, like \"+33100000000\"")
+            return
+        }
+        var gateway = TwilioGateway(from: from)
+        if let name = variableName(twilio["account_sid_env"], "settings.gateways.twilio.account_sid_env") { gateway.accountSIDEnv = name }
+        if let name = variableName(twilio["auth_token_env"], "settings.gateways.twilio.auth_token_env") { gateway.authTokenEnv = name }
+        if let node = twilio["api_base"], let base = read.text(node, "settings.gateways.twilio.api_base") {
+            if let components = URLComponents(string: base), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
+               components.query == nil, components.fragment == nil {
+                gateway.apiBase = base.hasSuffix("/") ? String(base.dropLast()) : base
+            } else {
+                log.error(node.location, "settings.gateways.twilio.api_base must be an http:// or https:// URL, e.g. https://api.twilio.com")
+            }
+        }
+        settings.twilio = gateway
     }
 
     private func decodeServer(_ node: YAMLNode) {

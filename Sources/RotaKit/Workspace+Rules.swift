@@ -114,6 +114,8 @@ extension Workspace {
             case .ntfy(let url): "ntfy \(Contact.shownURL(url))"
             case .mattermost(let url): "mattermost \(Contact.shownURL(url))"
             case .slack(let target): "slack \(target)"
+            case .sms(let number): "sms \(number)"
+            case .voice(let number): "voice \(number)"
             case .email(let address): "email \(address)"
             }
             let notice = ShiftNotice(key: "test|\(person.id)|\(TimeText.utc(now))", kind: .changes, person: person.id,

@@ -242,6 +242,10 @@ public struct Workspace: Sendable {
         var notifier = Notifier(commandTimeout: .seconds(settings.commandTimeout), webhookSecrets: loaded.secrets,
                                 webhookConnectTimeout: min(5, webhookTimeout), webhookTotalTimeout: webhookTimeout,
                                 hiddenVariables: [settings.webhookSecretEnv, settings.webhookSecretEnv + "_PREVIOUS"])
+        if let gateway = settings.twilio {
+            notifier.twilio = twilioAccess(gateway)
+            notifier.hiddenVariables.formUnion([gateway.accountSIDEnv, gateway.authTokenEnv])
+        }
         if let gateway = settings.slack {
             notifier.slack = slackAccess(gateway)
             notifier.hiddenVariables.formUnion([gateway.botTokenEnv, gateway.signingSecretEnv])

@@ -14,6 +14,8 @@ public struct Notifier: Sendable {
     public var hiddenVariables: Set<String>
     /// The Slack app, when `settings.gateways.slack` is set.
     public var slack: SlackAccess?
+    /// The Twilio-compatible account, when `settings.gateways.twilio` is set.
+    public var twilio: TwilioAccess?
 
     public init(commandTimeout: Duration = .seconds(30), outputCap: Int = 4096, webhookSecrets: WebhookSecrets = WebhookSecrets(),
                 webhookConnectTimeout: TimeInterval = 5, webhookTotalTimeout: TimeInterval = 15, hiddenVariables: Set<String> = []) {
@@ -51,6 +53,14 @@ public struct Notifier: Sendable {
         case .slack(let channel):
             guard let slack else { return .permanent("slack \(channel): settings.gateways.slack is not set") }
             result = await SlackContact(access: slack, connectTimeout: webhookConnectTimeout, totalTimeout: webhookTotalTimeout).post(channel, message: message)
+        case .sms(let number), .voice(let number):
+            guard let twilio else { return .permanent("\(contact.channel.kind) \(number): settings.gateways.twilio is not set") }
+            let gateway = TwilioContact(access: twilio, connectTimeout: webhookConnectTimeout, totalTimeout: webhookTotalTimeout)
+            if case .sms = contact.channel {
+                result = await gateway.sms(to: number, message: message)
+            } else {
+                result = await gateway.call(to: number, message: message)
+            }
         case .email(let address):
             result = await EmailContact(runner: commands).send(to: address, message: message, settings: settings, now: now)
         }

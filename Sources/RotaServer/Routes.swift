@@ -29,6 +29,8 @@ struct Routes: Sendable {
             return try await link(context.parameters.get("token") ?? "", action: action)
         }
         router.get("calendar/:file") { request, context in try await calendar(context.parameters.get("file") ?? "") }
+        router.post("v1/twilio/sms") { request, context in try await twilio(request, voice: false) }
+        router.post("v1/twilio/voice") { request, context in try await twilio(request, voice: true) }
         router.post("v1/slack/actions") { request, context in
             let body = Data(buffer: try await request.body.collect(upTo: 65536))
             return try await slack(body, timestamp: request.headers[.init("X-Slack-Request-Timestamp")!],
@@ -167,6 +169,39 @@ struct Routes: Sendable {
             let detail = try await workspace.alertDetail(try await workspace.incident(of: id).id)
             let standing = AlertStanding(detail.alert, pages: detail.pages, rota: workspace.rota, now: workspace.now, zone: workspace.inputZone)
             return BoardRoutes.page(.ok, AlertPage.render(standing, person: person, token: token, now: workspace.now, zone: workspace.inputZone))
+        }
+    }
+
+    /// A Twilio-compatible gateway's webhook (DESIGN §13): a reply to a text message, or the digit
+    /// pressed in a call. Verified by `X-Twilio-Signature` over the public URL and the sorted form
+    /// parameters; anything unsigned, or from a number that was not paged for the incident, is 403
+    /// and changes nothing. Answered with TwiML.
+    private func twilio(_ request: Request, voice: Bool) async throws -> Response {
+        let workspace = await state.current()
+        let form = String(buffer: try await request.body.collect(upTo: 65536))
+        let parameters = Self.formPairs(form)
+        let signature = request.headers[.init("X-Twilio-Signature")!]
+        let target = request.uri.string
+        let answer = voice ? try await workspace.twilioVoice(target: target, parameters: parameters, signature: signature)
+                           : try await workspace.twilioSMS(target: target, parameters: parameters, signature: signature)
+        switch answer {
+        case .refused(let why):
+            state.logger.notice("a Twilio request changed nothing: \(why)")
+            return Self.text(.forbidden, "refused\n")
+        case .twiml(let twiml):
+            return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: #"<?xml version="1.0" encoding="UTF-8"?>"# + twiml)))
+        }
+    }
+
+    /// Every `name=value` pair of a form body, decoded (`+` is a space), in order.
+    static func formPairs(_ form: String) -> [(String, String)] {
+        form.split(separator: "&").map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ text: Substring?) -> String {
+                (text.map(String.init) ?? "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            return (decoded(parts.first), decoded(parts.count > 1 ? parts[1] : nil))
         }
     }
 
@@ -309,10 +344,6 @@ struct Routes: Sendable {
 
     /// A value of an `application/x-www-form-urlencoded` body.
     static func formValue(_ form: String, _ name: String) -> String? {
-        for pair in form.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            if parts.first == name { return parts.count > 1 ? parts[1] : "" }
-        }
-        return nil
+        formPairs(form).first { $0.0 == name }?.1
     }
 }

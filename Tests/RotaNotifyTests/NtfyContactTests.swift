@@ -94,3 +94,26 @@ struct SlackSignatureTests {
         #expect(verified == (change == "in window"))
     }
 }
+
+@Suite("Twilio's request signature")
+struct TwilioSignatureTests {
+    /// Twilio's own published example (twilio.com/docs/usage/security, "Validating requests").
+    static let url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+    static let parameters = [("CallSid", "CA1234567890ABCDE"), ("Caller", "+12349013030"), ("Digits", "1234"),
+                             ("From", "+12349013030"), ("To", "+18005551212")]
+
+    @Test("the documented example verifies, in any parameter order")
+    func documentedExample() {
+        #expect(TwilioSignature.expected(authToken: "12345", url: Self.url, parameters: Self.parameters) == "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
+        #expect(TwilioSignature.verify(authToken: "12345", url: Self.url, parameters: Self.parameters.reversed(), signature: "0/KCTR6DLpKmkAf8muzZqo1nDgQ="))
+    }
+
+    @Test("another URL, token, parameter or signature does not")
+    func refusals() {
+        #expect(!TwilioSignature.verify(authToken: "12345", url: Self.url + "&x=1", parameters: Self.parameters, signature: "0/KCTR6DLpKmkAf8muzZqo1nDgQ="))
+        #expect(!TwilioSignature.verify(authToken: "12346", url: Self.url, parameters: Self.parameters, signature: "0/KCTR6DLpKmkAf8muzZqo1nDgQ="))
+        #expect(!TwilioSignature.verify(authToken: "12345", url: Self.url, parameters: Self.parameters + [("Extra", "1")], signature: "0/KCTR6DLpKmkAf8muzZqo1nDgQ="))
+        #expect(!TwilioSignature.verify(authToken: "12345", url: Self.url, parameters: Self.parameters, signature: nil))
+        #expect(!TwilioSignature.verify(authToken: "", url: Self.url, parameters: Self.parameters, signature: "0/KCTR6DLpKmkAf8muzZqo1nDgQ="))
+    }
+}

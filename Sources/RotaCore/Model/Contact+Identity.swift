@@ -14,6 +14,8 @@ extension Contact {
         case .command(let argv): "command:" + SHA256Digest.hex(argv.joined(separator: "\u{0}")).prefix(16)
         case .email(let address): "email:" + SHA256Digest.hex(address.lowercased()).prefix(16)
         case .slack(let target): "slack:" + SHA256Digest.hex(target).prefix(16)
+        case .sms(let number): "sms:" + SHA256Digest.hex(number).prefix(16)
+        case .voice(let number): "voice:" + SHA256Digest.hex(number).prefix(16)
         case .webhook(let url), .ntfy(let url), .mattermost(let url):
             if let reduced = Self.reducedParts(url) { channel.kind + ":" + reduced.digest }
             else { channel.kind + ":" + SHA256Digest.hex(url).prefix(16) }

@@ -33,6 +33,10 @@ public struct Contact: Hashable, Sendable {
         /// A Slack channel (`#comms-oncall`, or a channel id) or a member id (`U0123ABCD`, a DM)
         /// that the Slack app of `settings.gateways.slack` posts to, with buttons.
         case slack(String)
+        /// A phone number (E.164) that gets the page as a text message; a reply answers it.
+        case sms(String)
+        /// A phone number (E.164) that is called; pressing 1 acknowledges.
+        case voice(String)
 
         public var kind: String {
             switch self {
@@ -42,6 +46,8 @@ public struct Contact: Hashable, Sendable {
             case .ntfy: "ntfy"
             case .mattermost: "mattermost"
             case .slack: "slack"
+            case .sms: "sms"
+            case .voice: "voice"
             }
         }
 
@@ -50,7 +56,7 @@ public struct Contact: Hashable, Sendable {
         public var secretURL: String? {
             switch self {
             case .webhook(let url), .ntfy(let url), .mattermost(let url): url
-            case .command, .email, .slack: nil
+            case .command, .email, .slack, .sms, .voice: nil
             }
         }
 
@@ -60,7 +66,7 @@ public struct Contact: Hashable, Sendable {
             case .webhook: .webhook(url)
             case .ntfy: .ntfy(url)
             case .mattermost: .mattermost(url)
-            case .command, .email, .slack: self
+            case .command, .email, .slack, .sms, .voice: self
             }
         }
     }

@@ -21,6 +21,8 @@ public struct Settings: Hashable, Sendable {
     public var admins: [Target] = []
     /// `settings.gateways.slack` (DESIGN §13): the Slack app that posts pages and takes clicks.
     public var slack: SlackGateway?
+    /// `settings.gateways.twilio` (DESIGN §13): SMS and voice through a Twilio-compatible API.
+    public var twilio: TwilioGateway?
 
     public init(zone: Zone = .utc, emailFrom: String? = nil,
                 sendmail: [String] = ["/usr/sbin/sendmail", "-oi", "--"],

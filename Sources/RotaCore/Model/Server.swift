@@ -47,6 +47,30 @@ public struct SlackGateway: Hashable, Sendable {
     }
 }
 
+/// `settings.gateways.twilio`: a Twilio-compatible API (Twilio, SignalWire, Telnyx's TeXML) for
+/// `sms` and `voice` contacts: the account and its token from variables, rota's own number.
+public struct TwilioGateway: Hashable, Sendable {
+    public var accountSIDEnv: String
+    public var authTokenEnv: String
+    /// rota's number, E.164 (`+33100000000`).
+    public var from: String
+    public var apiBase: String
+
+    public init(accountSIDEnv: String = "ROTA_TWILIO_SID", authTokenEnv: String = "ROTA_TWILIO_TOKEN", from: String,
+                apiBase: String = "https://api.twilio.com") {
+        self.accountSIDEnv = accountSIDEnv
+        self.authTokenEnv = authTokenEnv
+        self.from = from
+        self.apiBase = apiBase
+    }
+
+    /// `+` and 7 to 15 digits, the first not 0.
+    public static func isPhoneNumber(_ text: String) -> Bool {
+        let digits = text.dropFirst()
+        return text.hasPrefix("+") && (7...15).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber } && digits.first != "0"
+    }
+}
+
 /// Who may send alerts over HTTP, in which dialect, and where they go.
 public struct Integration: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable, CaseIterable {
