@@ -82,6 +82,14 @@ struct MattermostTests {
         let shown = try rota.run(["alert", "show", "1", "--json"]).json
         #expect(shown["status"] as? String == "acknowledged")
         #expect(shown["acknowledged_by"] as? String == "ann (mattermost)")
+        // The others paged hear of it through their channels (the answer notice), the answerer does not:
+        // one more post, on the next tick, without buttons.
+        #expect(try rota.run(["tick"]).status == 0)
+        let notices = mattermost.requests.dropFirst(posts.count)
+        #expect(notices.count == 1, "bob's notice only: \(notices)")
+        let notice = String(describing: notices.first?["json"] ?? "")
+        #expect(notice.contains("acknowledged by ann (mattermost)"), "\(notice)")
+        #expect(!notice.contains("actions"))
         // A second click, or bob's acknowledge afterwards, changes nothing and says who answered first.
         let bobActions = Self.actions(of: try #require(posts.first { Self.person(of: $0) == "bob" }))
         let bobAck = try Self.click(bobActions[0], user: "bob")
