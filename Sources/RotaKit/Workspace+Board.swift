@@ -141,6 +141,22 @@ extension Workspace {
         return true
     }
 
+    /// Staff sign themselves in (DESIGN §13): a sign-in link (the board's cookie, then their own
+    /// page) through the person's first contact that can carry one (a call cannot), queued in
+    /// the outbox like any notice. False when nothing was queued; the caller says the same either way.
+    public func sendSignIn(person id: String) async throws -> Bool {
+        guard let person = rota.person(id), let base = rota.settings.server.publicURL,
+              let index = person.contacts.firstIndex(where: { if case .voice = $0.channel { false } else { true } }) else { return false }
+        let page = try await personPageURL(person: person.id)
+        let link = try boardSignInURL().url + "?next=" + String(page.dropFirst(base.count + 1))
+        let contact = person.contacts[index]
+        let text = "Your rota sign-in link: it opens your own page and signs this browser in to the board (it works for 7 days).\n\(link)\nIf you did not ask for it, ignore this message.\n"
+        let entry = OutboxEntry(delivery: .notice(key: "signin|\(person.id)|\(UUID().uuidString)", subject: "Your rota sign-in link", text: text),
+                                person: person.id, contact: index, contactKind: contact.channel.kind, contactKey: contact.key, dueAt: now)
+        _ = try await storeCall { try await store.enqueue([entry]) }
+        return true
+    }
+
     /// A sign-in link for the board (`PUBLIC_URL/board/signin/TOKEN`), valid 7 days.
     public func boardSignInURL() throws -> (url: String, expires: Date) {
         guard let base = rota.settings.server.publicURL else {

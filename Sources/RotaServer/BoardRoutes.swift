@@ -21,7 +21,14 @@ struct BoardRoutes: Sendable {
         router.get("incidents/:id") { request, context in
             try await signedIn(request) { workspace in try await incident(workspace, id: context.parameters.get("id") ?? "") }
         }
-        router.get("board/signin/:token") { request, context in try await signIn(context.parameters.get("token") ?? "") }
+        router.get("board/signin/:token") { request, context in
+            try await signIn(context.parameters.get("token") ?? "", next: request.uri.queryParameters["next"].map(String.init))
+        }
+        router.get("signin") { request, context in await signInForm(sent: nil) }
+        router.post("signin") { request, context in
+            let form = String(buffer: try await request.body.collect(upTo: 4096))
+            return try await requestSignIn(form: form, forwardedFor: request.headers[.init("X-Forwarded-For")!])
+        }
         router.get("me/:token") { request, context in try await person(context.parameters.get("token") ?? "") }
         router.post("me/:token") { request, context in
             let form = String(buffer: try await request.body.collect(upTo: 4096))
@@ -65,7 +72,40 @@ struct BoardRoutes: Sendable {
         }
     }
 
-    private func signIn(_ token: String) async throws -> Response {
+    /// `GET /signin`: a person's id, nothing else; after `POST /signin`, the same words whether or
+    /// not the id exists.
+    private func signInForm(sent id: String?) async -> Response {
+        let workspace = await state.current()
+        return Self.page(.ok, Board.page("signin", title: "Sign in", values: ["sent": id != nil, "id": Board.shown(id ?? "")],
+                                         now: workspace.now, zone: workspace.inputZone))
+    }
+
+    /// `POST /signin`: queues a sign-in link to the person's first contact that can carry one.
+    /// Limited per id (3 an hour: nobody's phone is flooded) and per address (10 an hour: the
+    /// last `X-Forwarded-For` entry, the one the reverse proxy added, else the direct peer as one
+    /// bucket); past the address's limit 429, past the id's the same answer and nothing sent.
+    private func requestSignIn(form: String, forwardedFor: String?) async throws -> Response {
+        let workspace = await state.current()
+        let id = String((Routes.formValue(form, "person") ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+        guard !id.isEmpty else { return await signInForm(sent: nil) }
+        let address = forwardedFor?.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "direct"
+        switch state.signIns.admit(id: id, address: address, now: workspace.now) {
+        case .address:
+            return Self.page(.tooManyRequests, Board.message("Too many sign-in requests", ["Try again in an hour."],
+                                                             now: workspace.now, zone: workspace.inputZone))
+        case .id:
+            state.logger.notice("sign-in link not sent: too many for one id this hour")
+        case .admitted:
+            do {
+                _ = try await workspace.sendSignIn(person: id)
+            } catch {
+                state.logger.error("sign-in link not queued: \(error)")
+            }
+        }
+        return await signInForm(sent: id)
+    }
+
+    private func signIn(_ token: String, next: String? = nil) async throws -> Response {
         let workspace = await state.current()
         guard let session = try workspace.boardSession(signIn: token) else {
             return Self.page(.forbidden, Board.message("This sign-in link is not valid", [
@@ -73,7 +113,9 @@ struct BoardRoutes: Sendable {
             ], now: workspace.now, zone: workspace.inputZone))
         }
         let secure = workspace.rota.settings.server.publicURL?.lowercased().hasPrefix("https://") ?? false
-        var response = Response(status: .seeOther, headers: [.location: "/", .cacheControl: "no-store", .init("Referrer-Policy")!: "no-referrer"])
+        // A self-service link goes on to the person's own page (only there: never an open redirect).
+        let target = next.flatMap { $0.hasPrefix("me/") && $0.dropFirst(3).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) ? "/" + $0 : nil } ?? "/"
+        var response = Response(status: .seeOther, headers: [.location: target, .cacheControl: "no-store", .init("Referrer-Policy")!: "no-referrer"])
         response.setCookie(Cookie(name: Self.cookieName, value: session, maxAge: Int(Workspace.boardSessionLifetime), path: "/",
                                   secure: secure, httpOnly: true, sameSite: .lax))
         return response
@@ -174,5 +216,24 @@ final class BoardCache: Sendable {
 
     func keep(_ html: String, key: Int, until: Date) {
         kept.withLock { $0 = (key, until, html) }
+    }
+}
+
+/// How many sign-in links were asked for, per id and per address, in the last hour (DESIGN §13).
+final class SignInLimiter: Sendable {
+    enum Verdict { case admitted, id, address }
+    static let perID = 3, perAddress = 10
+    private let asked = Mutex<[String: [Date]]>([:])
+
+    func admit(id: String, address: String, now: Date) -> Verdict {
+        asked.withLock { asked in
+            let since = now.addingTimeInterval(-3600)
+            for key in ["id:" + id, "address:" + address] { asked[key] = (asked[key] ?? []).filter { $0 > since } }
+            if asked["address:" + address, default: []].count >= Self.perAddress { return .address }
+            asked["address:" + address, default: []].append(now)
+            if asked["id:" + id, default: []].count >= Self.perID { return .id }
+            asked["id:" + id, default: []].append(now)
+            return .admitted
+        }
     }
 }

@@ -2,7 +2,7 @@
 /// runbook text is shown as text). Kept in the binary: the board needs no file beside it.
 enum BoardTemplates {
     static let all: [String: String] = [
-        "layout": layout, "board": board, "schedule": schedule, "person": person, "alert": alert, "message": message, "incident": incident,
+        "layout": layout, "board": board, "schedule": schedule, "person": person, "signin": signin, "alert": alert, "message": message, "incident": incident,
         "schedules": schedules, "standing": standing,
     ]
 
@@ -43,6 +43,11 @@ enum BoardTemplates {
         form{display:inline}
         button{font-size:1rem;padding:.5rem 1rem;margin:.2rem .4rem .2rem 0;border:1px solid #0b4f9c;background:#0b4f9c;color:#fff;border-radius:4px}
         button.secondary{background:#fff;color:#0b4f9c}
+        button{min-height:2.75rem}
+        .card{border:1px solid var(--line);border-radius:6px;padding:.5rem .8rem;margin:.6rem 0;overflow-wrap:anywhere}
+        .card h3{margin:.2rem 0 .4rem;font-size:1.05rem}.card p{margin:.3rem 0}.card form{display:block}
+        a.url{overflow-wrap:anywhere;word-break:break-all}
+        input{font-size:1rem;padding:.5rem;max-width:100%;box-sizing:border-box}
         pre{white-space:pre-wrap;background:#f4f4f4;padding:.5rem}
         .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
         @media (max-width:40rem){th,td{padding:.3rem .25rem;font-size:.9rem}.hide-narrow{display:none}}
@@ -122,19 +127,32 @@ enum BoardTemplates {
 
     static let person = """
         <h1>{{name}}</h1>
+        <h2 id="alerts">Open incidents that paged you</h2>
+        {{#alerts}}<article class="card" aria-labelledby="incident-{{id}}">
+        <h3 id="incident-{{id}}">#{{id}} {{summary}}</h3>
+        <form method="post" action="{{action}}" class="answer"><input type="hidden" name="answer" value="{{answer}}">{{#triggered}}<button name="action" value="ack">Acknowledge #{{id}}</button>{{/triggered}}<button name="action" value="resolve" class="secondary">Resolve #{{id}}</button></form>
+        <p>{{severity}}, {{service}}, {{alerts}} alert(s), raised <time datetime="{{raisedISO}}" title="{{raised}}">{{age}}</time> ago, level {{level}}.</p>
+        <p class="muted">Paged: {{paged}}. Next: {{next}}.</p>
+        </article>
+        {{/alerts}}{{^alerts}}<p>No open incident has paged you.</p>{{/alerts}}
         <h2 id="shifts">Your next shifts</h2>
         {{#has_shifts}}<table aria-labelledby="shifts"><thead><tr><th scope="col">Schedule</th><th scope="col">From</th><th scope="col">To</th></tr></thead><tbody>
         {{#shifts}}<tr><td>{{schedule}}</td><td><time datetime="{{startISO}}">{{from}}</time></td><td><time datetime="{{endISO}}">{{to}}</time></td></tr>
         {{/shifts}}</tbody></table>{{/has_shifts}}{{^shifts}}<p>No shift in the next {{days}} days.</p>{{/shifts}}
-        <h2 id="alerts">Open incidents that paged you</h2>
-        {{#has_alerts}}<div class="scroll"><table aria-labelledby="alerts">
-        <thead><tr><th scope="col">#</th><th scope="col">Answer</th><th scope="col">Severity</th><th scope="col">Alerts</th><th scope="col">Service</th><th scope="col">Summary</th><th scope="col">Age</th><th scope="col">Level</th><th scope="col">Paged</th><th scope="col">Next</th></tr></thead>
-        <tbody>{{#alerts}}<tr><th scope="row">{{id}}</th><td><form method="post" action="{{action}}"><input type="hidden" name="answer" value="{{answer}}">{{#triggered}}<button name="action" value="ack">Acknowledge #{{id}}</button>{{/triggered}}<button name="action" value="resolve" class="secondary">Resolve #{{id}}</button></form></td>{{> standing}}</tr>
-        {{/alerts}}</tbody></table></div>{{/has_alerts}}
-        {{^alerts}}<p>No open incident has paged you.</p>{{/alerts}}
         <h2 id="calendar">Your calendar</h2>
-        {{#calendar}}<p>Subscribe to <a href="{{calendar}}">{{calendar}}</a> in your calendar to see your shifts there.</p>{{/calendar}}
+        {{#calendar}}<p>Subscribe to <a class="url" href="{{calendar}}">{{calendar}}</a> in your calendar to see your shifts there.</p>{{/calendar}}
         {{^calendar}}<p class="muted">No calendar link: settings.server.public_url is not set.</p>{{/calendar}}
+        """
+
+    /// Staff sign themselves in (DESIGN §13): their id, then a link through their first contact.
+    static let signin = """
+        <h1>Sign in</h1>
+        {{#sent}}<p role="status">If <strong>{{id}}</strong> is someone in the rota, a sign-in link is on its way to their first contact that can carry one (a text, a message, an email or a push). It opens your own page and signs this browser in to the board for 30 days; it works for 7 days.</p>{{/sent}}
+        {{^sent}}<form method="post" action="/signin" class="signin">
+        <p><label for="person">Your id in the rota files</label></p>
+        <p><input id="person" name="person" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="100"></p>
+        <p><button>Send me a sign-in link</button></p>
+        </form>{{/sent}}
         """
 
     /// The page behind an ack link.

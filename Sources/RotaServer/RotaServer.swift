@@ -69,6 +69,7 @@ actor ServerState {
     let metrics = Metrics()
     let admission = Admission(limit: 4096)
     let boardCache = BoardCache()
+    let signIns = SignInLimiter()
     let logger: Logger
     private(set) var loop: EngineLoop?
 

@@ -43,6 +43,8 @@ public struct ShiftNotice: Hashable, Sendable, OutboundMessage {
         case admin
         /// An incident the person was paged for was merged into another (DESIGN §10).
         case merged
+        /// A sign-in link the person asked for (DESIGN §13).
+        case signin
 
         /// The kind a notice's outbox key names.
         public init(key: String) {
@@ -52,6 +54,8 @@ public struct ShiftNotice: Hashable, Sendable, OutboundMessage {
                 self = .admin
             } else if key.hasPrefix("merged|") {
                 self = .merged
+            } else if key.hasPrefix("signin|") {
+                self = .signin
             } else {
                 self = .changes
             }
