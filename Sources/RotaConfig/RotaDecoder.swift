@@ -513,7 +513,19 @@ final class RotaDecoder {
         return name
     }
 
-    /// `settings.gateways` (DESIGN §13): Slack for now.
+    /// An http(s) URL without query or fragment that others are appended to (a public URL, an API's
+    /// base), its final `/` dropped; nil, with an error saying what it should be, otherwise.
+    private func baseURL(_ node: YAMLNode?, _ what: String, example: String) -> String? {
+        guard let node, let url = read.text(node, what) else { return nil }
+        guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
+              components.query == nil, components.fragment == nil else {
+            log.error(node.location, "\(what) must be an http:// or https:// URL without query, e.g. \(example)")
+            return nil
+        }
+        return url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    /// `settings.gateways` (DESIGN §13): Slack and a Twilio-compatible API.
     private func decodeGateways(_ node: YAMLNode) {
         guard let fields = read.fields(node, "settings.gateways", allowed: ["slack", "twilio"]) else { return }
         if let node = fields["twilio"] { decodeTwilio(node) }
@@ -522,14 +534,7 @@ final class RotaDecoder {
         var gateway = SlackGateway()
         if let name = variableName(slack["bot_token_env"], "settings.gateways.slack.bot_token_env") { gateway.botTokenEnv = name }
         if let name = variableName(slack["signing_secret_env"], "settings.gateways.slack.signing_secret_env") { gateway.signingSecretEnv = name }
-        if let node = slack["api_base"], let base = read.text(node, "settings.gateways.slack.api_base") {
-            if let components = URLComponents(string: base), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
-               components.query == nil, components.fragment == nil {
-                gateway.apiBase = base.hasSuffix("/") ? String(base.dropLast()) : base
-            } else {
-                log.error(node.location, "settings.gateways.slack.api_base must be an http:// or https:// URL, e.g. https://slack.com")
-            }
-        }
+        if let base = baseURL(slack["api_base"], "settings.gateways.slack.api_base", example: "https://slack.com") { gateway.apiBase = base }
         settings.slack = gateway
     }
 
@@ -546,28 +551,14 @@ final class RotaDecoder {
         var gateway = TwilioGateway(from: from)
         if let name = variableName(twilio["account_sid_env"], "settings.gateways.twilio.account_sid_env") { gateway.accountSIDEnv = name }
         if let name = variableName(twilio["auth_token_env"], "settings.gateways.twilio.auth_token_env") { gateway.authTokenEnv = name }
-        if let node = twilio["api_base"], let base = read.text(node, "settings.gateways.twilio.api_base") {
-            if let components = URLComponents(string: base), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
-               components.query == nil, components.fragment == nil {
-                gateway.apiBase = base.hasSuffix("/") ? String(base.dropLast()) : base
-            } else {
-                log.error(node.location, "settings.gateways.twilio.api_base must be an http:// or https:// URL, e.g. https://api.twilio.com")
-            }
-        }
+        if let base = baseURL(twilio["api_base"], "settings.gateways.twilio.api_base", example: "https://api.twilio.com") { gateway.apiBase = base }
         settings.twilio = gateway
     }
 
     private func decodeServer(_ node: YAMLNode) {
         guard let fields = read.fields(node, "settings.server", allowed: ["public_url", "listen", "secret_env", "secret_file", "tick_every", "board"]) else { return }
         var server = ServerSettings()
-        if let node = fields["public_url"], let url = read.text(node, "settings.server.public_url") {
-            if let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host?.isEmpty == false,
-               components.query == nil, components.fragment == nil {
-                server.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
-            } else {
-                log.error(node.location, "settings.server.public_url must be an http:// or https:// URL without query, e.g. https://oncall.example.com")
-            }
-        }
+        server.publicURL = baseURL(fields["public_url"], "settings.server.public_url", example: "https://oncall.example.com")
         if let node = fields["listen"], let listen = read.text(node, "settings.server.listen") {
             if ServerSettings.hostAndPort(listen) != nil {
                 server.listen = listen

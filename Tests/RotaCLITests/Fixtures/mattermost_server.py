@@ -8,7 +8,9 @@ path and the parsed body. Like Mattermost: the body must be JSON with "text" or
 answers 400 with Mattermost's parse error. A key starting with "gone" answers 400 "Invalid
 webhook", as a deleted hook does. Success answers 200 "ok". Stops by itself after 300 s."""
 import json, re, sys, threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 log_path = sys.argv[1]
 lock = threading.Lock()
@@ -29,12 +31,7 @@ def problem(body):
 
 class Handler(BaseHTTPRequestHandler):
     def reply(self, status, text, kind="text/plain"):
-        data = text.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        loopback.answer(self, status, text, kind)
 
     def do_POST(self):
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -56,8 +53,4 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-print(server.server_address[1], flush=True)
-threading.Timer(300, server.shutdown).start()
-server.serve_forever()
+loopback.serve(Handler)

@@ -7,7 +7,9 @@ action (view, http, broadcast), label and url; an http action's method, headers 
 what the phone's app sends. Invalid JSON or fields: 400 {"code":40001,...}, as ntfy answers.
 A topic starting with "fail" answers 500 (a server in trouble). Stops by itself after 300 s."""
 import json, re, sys, threading, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 log_path = sys.argv[1]
 lock = threading.Lock()
@@ -42,12 +44,7 @@ def problem(message):
 
 class Handler(BaseHTTPRequestHandler):
     def answer(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        loopback.answer(self, status, body)
 
     def publish(self):
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -77,8 +74,4 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-print(server.server_address[1], flush=True)
-threading.Timer(300, server.shutdown).start()
-server.serve_forever()
+loopback.serve(Handler)

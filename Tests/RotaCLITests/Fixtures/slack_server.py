@@ -15,7 +15,9 @@ Prints its port, then records every API call as a JSON line in the file given.
   Answers {"status", "body"} of rota's answer.
 Stops by itself after 300 s."""
 import hashlib, hmac, json, os, sys, threading, time, urllib.parse, urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 log_path = sys.argv[1]
 token = os.environ.get("SLACK_TOKEN", "")
@@ -45,12 +47,7 @@ def blocks_problem(blocks):
 
 class Handler(BaseHTTPRequestHandler):
     def reply(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        loopback.answer(self, status, body, "application/json; charset=utf-8")
 
     def do_POST(self):
         raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
@@ -118,8 +115,4 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-print(server.server_address[1], flush=True)
-threading.Timer(300, server.shutdown).start()
-server.serve_forever()
+loopback.serve(Handler)

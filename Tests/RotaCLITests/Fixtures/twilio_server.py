@@ -17,7 +17,9 @@
   `public`) posted, signed, to the same path at `rota`.
 Both answer {"status","body"} of rota's answer. Stops by itself after 300 s."""
 import base64, hashlib, hmac, json, os, re, sys, threading, urllib.parse, urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+import loopback
 
 log_path = sys.argv[1]
 SID, TOKEN, FROM = os.environ["TWILIO_SID"], os.environ["TWILIO_TOKEN"], os.environ["TWILIO_FROM"]
@@ -30,12 +32,7 @@ def signature(token, url, params):
 
 class Handler(BaseHTTPRequestHandler):
     def reply(self, status, body):
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        loopback.answer(self, status, body, "application/json")
 
     def error(self, status, code, message):
         self.reply(status, {"code": code, "message": message, "more_info": "https://www.twilio.com/docs/errors/%d" % code, "status": status})
@@ -98,8 +95,4 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-server.daemon_threads = True
-print(server.server_address[1], flush=True)
-threading.Timer(300, server.shutdown).start()
-server.serve_forever()
+loopback.serve(Handler)
