@@ -19,7 +19,7 @@ struct SignInTests {
               server: {public_url: "http://127.0.0.1:1", tick_every: 0}
               gateways: {twilio: {from: "+33100000000", api_base: "http://127.0.0.1:9"}}
             people:
-              - {id: ann, contacts: [{voice: "+33600000001"}, {command: ["\(dir)/pager.sh", "ann"]}]}
+              - {id: ann, contacts: [{voice: "+33600000001", after: 60m}, {command: ["\(dir)/pager.sh", "ann"]}]}
               - {id: bob, contacts: [{command: ["\(dir)/pager.sh", "bob"]}]}
             schedules:
               - {id: round, layers: [{name: week, members: [ann, bob], start: 2026-01-05T09:00, shift: 1w}]}
@@ -64,7 +64,8 @@ struct SignInTests {
         #expect(!main(known.body).isEmpty)
         #expect(main(known.body).replacingOccurrences(of: "bob", with: "X") == main(unknown.body).replacingOccurrences(of: "nobody", with: "X"))
 
-        #expect(try rota.run(["tick"]).status == 0)
+        let tick = try rota.run(["tick"])
+        #expect(tick.status == 0, "\(tick.stderr)")
         let sent = String(Self.pages(rota).dropFirst(pagedBefore.count))
         // ann's first contact is a phone call, which cannot carry a link: it came through her second.
         #expect(sent.components(separatedBy: "Your rota sign-in link").count - 1 == 2, "ann's and bob's, not nobody's: \(sent)")
