@@ -50,10 +50,3 @@ public struct TokenSigner: Sendable {
         return Data(base64Encoded: base64)
     }
 }
-
-/// Compares two secrets without leaking where they differ: both are hashed first, so the
-/// comparison takes the same time whatever their lengths and contents.
-public func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-    let x = SHA256.hash(data: Data(a.utf8)), y = SHA256.hash(data: Data(b.utf8))
-    return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-}

@@ -127,8 +127,6 @@ public enum SlackSignature {
     public static func verify(secret: String, timestamp: String?, signature: String?, body: Data, now: Date) -> Bool {
         guard !secret.isEmpty, let timestamp, let signature, let seconds = Double(timestamp),
               abs(now.timeIntervalSince1970 - seconds) <= window else { return false }
-        let want = Array(expected(secret: secret, timestamp: timestamp, body: body).utf8), given = Array(signature.utf8)
-        guard want.count == given.count else { return false }
-        return zip(want, given).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        return constantTimeEqual(expected(secret: secret, timestamp: timestamp, body: body), signature)
     }
 }

@@ -114,8 +114,6 @@ public enum TwilioSignature {
 
     public static func verify(authToken: String, url: String, parameters: [(String, String)], signature: String?) -> Bool {
         guard !authToken.isEmpty, let signature else { return false }
-        let want = Array(expected(authToken: authToken, url: url, parameters: parameters).utf8), given = Array(signature.utf8)
-        guard want.count == given.count else { return false }
-        return zip(want, given).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        return constantTimeEqual(expected(authToken: authToken, url: url, parameters: parameters), signature)
     }
 }
