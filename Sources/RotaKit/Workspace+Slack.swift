@@ -58,8 +58,7 @@ extension Workspace {
     /// Says in the clicked message who answered the incident; an acknowledged one keeps its Resolve button.
     public func slackSayAnswered(_ alert: StoredAlert, channel: String, ts: String, token: String) async -> DeliveryResult {
         guard let gateway = rota.settings.slack else { return .permanent("settings.gateways.slack is not set") }
-        let (verb, by) = alert.status == .resolved ? ("resolved", alert.resolvedBy) : ("acknowledged", alert.acknowledgedBy)
-        let text = "\(alert.summary): incident #\(alert.incidentID) \(verb) by \(by ?? "someone")."
+        let text = "\(alert.summary): \(alert.answeredSentence)"
         return await SlackContact(access: slackAccess(gateway)).update(channel: channel, ts: ts, text: text,
                                                                        resolveToken: alert.status == .resolved ? nil : token)
     }

@@ -60,7 +60,7 @@ extension Workspace {
         }
         let actor = "\(person.id) (sms)"
         let alert = action == .acknowledge ? try await acknowledge(incident, actorID: actor) : try await resolve(incident, actorID: actor)
-        return .twiml(Self.smsReply("rota: " + Self.answered(alert)))
+        return .twiml(Self.smsReply("rota: " + alert.answeredSentence))
     }
 
     /// The digit pressed during a call (`POST /v1/twilio/voice?token=T`): 1 acknowledges the
@@ -79,7 +79,7 @@ extension Workspace {
             return .twiml("<Response><Say>Not acknowledged. The page stands.</Say></Response>")
         }
         let alert = try await acknowledge(id, actorID: "\(person.id) (voice)")
-        return .twiml("<Response><Say>\(TwilioContact.xml(Self.answered(alert))) Goodbye.</Say></Response>")
+        return .twiml("<Response><Say>\(TwilioContact.xml(alert.answeredSentence)) Goodbye.</Say></Response>")
     }
 
     /// The newest open incident whose pages reached `person`.
@@ -88,11 +88,6 @@ extension Workspace {
             if try await storeCall({ try await store.pagedPeople(alert: alert.id) }).contains(person) { return alert.id }
         }
         return nil
-    }
-
-    static func answered(_ alert: StoredAlert) -> String {
-        let (verb, by) = alert.status == .resolved ? ("resolved", alert.resolvedBy) : ("acknowledged", alert.acknowledgedBy)
-        return "incident #\(alert.incidentID) \(verb) by \(by ?? "someone")."
     }
 
     static func smsReply(_ text: String) -> String {

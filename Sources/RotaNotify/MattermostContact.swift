@@ -10,19 +10,12 @@ struct MattermostContact {
     let connectTimeout: TimeInterval
     let totalTimeout: TimeInterval
 
-    /// `https://oncall.example.com/a/TOKEN` → (`https://oncall.example.com`, `TOKEN`).
-    static func linkParts(_ link: String) -> (base: String, token: String)? {
-        guard let range = link.range(of: "/a/", options: .backwards) else { return nil }
-        let token = String(link[range.upperBound...])
-        return token.isEmpty ? nil : (String(link[..<range.lowerBound]), token)
-    }
-
     /// The incoming webhook's JSON: the subject as text, the page as an attachment, and with a
     /// link the two buttons.
     static func body(_ message: any OutboundMessage) -> Data {
         var attachment: [String: Any] = ["fallback": message.subject, "title": message.subject, "text": message.text,
                                          "color": message is PageMessage ? "#c62828" : "#546e7a"]
-        if let link = message.ackLink, let parts = linkParts(link) {
+        if let parts = message.ackLinkParts {
             let url = parts.base + "/v1/mattermost/actions"
             attachment["actions"] = [("ack", "Acknowledge"), ("resolve", "Resolve")].map { id, name -> [String: Any] in
                 ["id": id, "name": name, "type": "button",

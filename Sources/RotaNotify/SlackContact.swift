@@ -50,7 +50,7 @@ public struct SlackContact: Sendable {
         var blocks: [[String: Any]] = [
             ["type": "section", "text": ["type": "mrkdwn", "text": "*\(mrkdwn(message.subject, limit: 300))*\n\(mrkdwn(message.text))"]],
         ]
-        if let link = message.ackLink, let token = link.range(of: "/a/", options: .backwards).map({ String(link[$0.upperBound...]) }) {
+        if let token = message.ackLinkParts?.token {
             blocks.append(["type": "actions", "block_id": "rota", "elements": [
                 ["type": "button", "action_id": acknowledgeAction, "style": "primary", "value": token,
                  "text": ["type": "plain_text", "text": "Acknowledge"]],

@@ -47,10 +47,8 @@ public struct TwilioContact: Sendable {
         var spoken = message.subject
         if let page = message as? PageMessage { spoken += ". Incident \(page.alertID), level \(page.level)." }
         let say = "<Say>\(xml(String(spoken.prefix(1000))))</Say>"
-        guard let link = message.ackLink, let range = link.range(of: "/a/", options: .backwards) else {
-            return "<Response>\(say)<Say>Answer with rota.</Say></Response>"
-        }
-        let action = String(link[..<range.lowerBound]) + "/v1/twilio/voice?token=" + String(link[range.upperBound...])
+        guard let parts = message.ackLinkParts else { return "<Response>\(say)<Say>Answer with rota.</Say></Response>" }
+        let action = parts.base + "/v1/twilio/voice?token=" + parts.token
         return "<Response><Gather numDigits=\"1\" timeout=\"10\" method=\"POST\" action=\"\(xml(action))\">\(say)"
             + "<Say>Press 1 to acknowledge.</Say></Gather><Say>Nothing was pressed. The page stands.</Say></Response>"
     }

@@ -252,8 +252,8 @@ struct Routes: Sendable {
             return Self.json(.forbidden, .object([("ephemeral_text", .string("This button is not valid (forged, or older than 7 days)."))]))
         }
         // Who answered first, as the store has it (a second click, or a click after another channel, says so).
-        let (verb, by) = alert.status == .resolved ? ("resolved", alert.resolvedBy) : ("acknowledged", alert.acknowledgedBy)
-        let said = "Incident #\(alert.incidentID) \(verb) by \(by ?? "someone")."
+        let sentence = alert.answeredSentence
+        let said = sentence.prefix(1).uppercased() + sentence.dropFirst()
         return Self.json(.ok, .object([
             ("update", .object([("message", .string(alert.summary)),
                                 ("props", .object([("attachments", .array([.object([("title", .string(alert.summary)), ("text", .string(said))])]))]))])),

@@ -146,3 +146,12 @@ public struct NewAlert: Sendable {
         self.definition = definition
     }
 }
+
+extension StoredAlert {
+    /// Who answered the incident first, as the store has it: `incident #7 acknowledged by ann (slack).`
+    /// What every channel's reply says after a click, a text or a key press.
+    public var answeredSentence: String {
+        let (verb, by) = status == .resolved ? ("resolved", resolvedBy) : ("acknowledged", acknowledgedBy)
+        return "incident #\(incidentID) \(verb) by \(by ?? "someone")."
+    }
+}

@@ -16,6 +16,14 @@ public protocol OutboundMessage: Sendable {
 
 extension OutboundMessage {
     public var ackLink: String? { nil }
+
+    /// The ack link split where its `/a/` begins: (`https://oncall.example.com`, `TOKEN`), for the
+    /// buttons that answer through another route of the same server (Slack, Mattermost, a call).
+    public var ackLinkParts: (base: String, token: String)? {
+        guard let link = ackLink, let range = link.range(of: "/a/", options: .backwards) else { return nil }
+        let token = String(link[range.upperBound...])
+        return token.isEmpty ? nil : (String(link[..<range.lowerBound]), token)
+    }
 }
 
 extension PageMessage: OutboundMessage {
