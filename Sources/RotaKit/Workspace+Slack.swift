@@ -29,9 +29,7 @@ extension Workspace {
         guard let gateway = rota.settings.slack,
               SlackSignature.verify(secret: environment[gateway.signingSecretEnv] ?? "", timestamp: timestamp, signature: signature,
                                     body: body, now: clock) else { return .unverified }
-        var form = URLComponents()
-        form.percentEncodedQuery = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "+", with: "%20")
-        guard let text = form.queryItems?.first(where: { $0.name == "payload" })?.value,
+        guard let text = FormBody.value(String(decoding: body, as: UTF8.self), "payload"),
               let payload = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
               payload["type"] as? String == "block_actions",
               let user = (payload["user"] as? [String: Any])?["id"] as? String,

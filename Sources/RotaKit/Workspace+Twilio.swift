@@ -34,7 +34,7 @@ extension Workspace {
         guard twilioSigned(target: target, parameters: parameters, signature: signature) else {
             return .refused("not signed by the Twilio account")
         }
-        let value = { (name: String) in parameters.first { $0.0 == name }?.1 }
+        let value = { (name: String) in FormBody.value(parameters, name) }
         guard let from = value("From"), let person = rota.people.first(where: { $0.contacts.contains { $0.channel == .sms(from) } }) else {
             return .refused("the sender is nobody's sms contact")
         }
@@ -69,7 +69,7 @@ extension Workspace {
         guard twilioSigned(target: target, parameters: parameters, signature: signature) else {
             return .refused("not signed by the Twilio account")
         }
-        let value = { (name: String) in parameters.first { $0.0 == name }?.1 }
+        let value = { (name: String) in FormBody.value(parameters, name) }
         guard let token = URLComponents(string: target)?.queryItems?.first(where: { $0.name == "token" })?.value,
               let (id, personID) = try resolveLink(token), let person = rota.person(personID),
               let called = value("To"), person.contacts.contains(where: { $0.channel == .voice(called) }) else {

@@ -86,7 +86,7 @@ struct BoardRoutes: Sendable {
     /// bucket); past the address's limit 429, past the id's the same answer and nothing sent.
     private func requestSignIn(form: String, forwardedFor: String?) async throws -> Response {
         let workspace = await state.current()
-        let id = String((Routes.formValue(form, "person") ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
+        let id = String((FormBody.value(form, "person") ?? "").trimmingCharacters(in: .whitespaces).prefix(100))
         guard !id.isEmpty else { return await signInForm(sent: nil) }
         let address = forwardedFor?.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "direct"
         switch state.signIns.admit(id: id, address: address, now: workspace.now) {
@@ -174,12 +174,12 @@ struct BoardRoutes: Sendable {
     /// A button on a person's page: the answer token is signed and names this person and the alert (the CSRF defence).
     private func answer(_ token: String, form: String) async throws -> Response {
         let workspace = await state.current()
-        let action: IngestEvent.Action? = switch Routes.formValue(form, "action") {
+        let action: IngestEvent.Action? = switch FormBody.value(form, "action") {
         case "ack": .acknowledge
         case "resolve": .resolve
         default: nil
         }
-        guard let action, let answer = Routes.formValue(form, "answer") else {
+        guard let action, let answer = FormBody.value(form, "answer") else {
             return Routes.text(.badRequest, "action must be ack or resolve, with the answer token of the page\n")
         }
         return await rendering(workspace) {

@@ -20,7 +20,7 @@ struct Routes: Sendable {
         router.get("a/:token") { request, context in try await link(context.parameters.get("token") ?? "", action: nil) }
         router.post("a/:token") { request, context in
             let form = String(buffer: try await request.body.collect(upTo: 4096))
-            let action: IngestEvent.Action? = switch Self.formValue(form, "action") {
+            let action: IngestEvent.Action? = switch FormBody.value(form, "action") {
             case "ack": .acknowledge
             case "resolve": .resolve
             default: nil
@@ -179,7 +179,7 @@ struct Routes: Sendable {
     private func twilio(_ request: Request, voice: Bool) async throws -> Response {
         let workspace = await state.current()
         let form = String(buffer: try await request.body.collect(upTo: 65536))
-        let parameters = Self.formPairs(form)
+        let parameters = FormBody.pairs(form)
         let signature = request.headers[.init("X-Twilio-Signature")!]
         let target = request.uri.string
         let answer = voice ? try await workspace.twilioVoice(target: target, parameters: parameters, signature: signature)
@@ -191,17 +191,6 @@ struct Routes: Sendable {
         case .twiml(let twiml):
             return Response(status: .ok, headers: [.contentType: "text/xml; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: #"<?xml version="1.0" encoding="UTF-8"?>"# + twiml)))
-        }
-    }
-
-    /// Every `name=value` pair of a form body, decoded (`+` is a space), in order.
-    static func formPairs(_ form: String) -> [(String, String)] {
-        form.split(separator: "&").map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decoded(_ text: Substring?) -> String {
-                (text.map(String.init) ?? "").replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            return (decoded(parts.first), decoded(parts.count > 1 ? parts[1] : nil))
         }
     }
 
@@ -340,10 +329,5 @@ struct Routes: Sendable {
 
     static func text(_ status: HTTPResponse.Status, _ text: String) -> Response {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    /// A value of an `application/x-www-form-urlencoded` body.
-    static func formValue(_ form: String, _ name: String) -> String? {
-        formPairs(form).first { $0.0 == name }?.1
     }
 }
