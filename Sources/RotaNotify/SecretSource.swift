@@ -20,8 +20,7 @@ public enum SecretSource {
             return ([], "\(what) \(path) cannot be read")
         }
         let mode = Int(info.st_mode & 0o7777)
-        let groupMayRead = sharedGroup != nil && info.st_gid == sharedGroup!
-        guard mode & (groupMayRead ? 0o037 : 0o077) == 0 else {
+        guard mode & (sharedGroup == info.st_gid ? 0o037 : 0o077) == 0 else {
             let shared = sharedGroup.map { " (or 640 in group \($0), the shared state directory's)" } ?? ""
             return ([], "\(what) \(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it\(shared)")
         }

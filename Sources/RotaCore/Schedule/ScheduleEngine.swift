@@ -111,8 +111,7 @@ public struct ScheduleEngine: Sendable {
             result.append(Segment(start: from, end: to, person: members[k % members.count]))
             return
         }
-        cuts.sort()
-        cuts = cuts.enumerated().filter { $0.offset == 0 || $0.element != cuts[$0.offset - 1] }.map(\.element)
+        cuts = Array(Set(cuts)).sorted()
         cuts.append(to)
         for index in 0..<(cuts.count - 1) {
             let instant = cuts[index]
