@@ -83,6 +83,33 @@ struct NtfyTests {
         #expect(!printed.contains(Self.topic))
     }
 
+    @Test("a rota file emptied mid-edit: the next level's push still reaches its full topic, kept beside the database")
+    func emptiedFileStillPushes() throws {
+        let record = FileManager.default.temporaryDirectory.appendingPathComponent("ntfy-\(UUID().uuidString).jsonl").path
+        let ntfy = try Peer("ntfy_server.py", record: record)
+        defer { ntfy.stop() }
+        let rota = try RotaRunner(files: ["r.yaml": """
+            settings:
+              timezone: UTC
+              server: {public_url: "http://127.0.0.1:1", tick_every: 0}
+            people:
+              - {id: ann, contacts: [{ntfy: "http://127.0.0.1:\(ntfy.port)/oncall-ann-a1"}]}
+              - {id: bob, contacts: [{ntfy: "http://127.0.0.1:\(ntfy.port)/oncall-bob-b2"}]}
+            escalations: [{id: e, levels: [{notify: [person:ann], escalate_after: 10m}, {notify: [person:bob]}]}]
+            services: [{id: web, escalation: e}]
+            """])
+        // Raised 11 minutes ago on the system clock: ann's push went out then, bob's level is due now.
+        let earlier = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-660))
+        #expect(try rota.run(["alert", "raise", "--service", "web", "--summary", "x", "--now", earlier], environment: ServeProcess.environment).status == 0)
+        #expect(ntfy.requests.compactMap { ($0["json"] as? [String: Any])?["topic"] as? String } == ["oncall-ann-a1"])
+        try rota.write("r.yaml", "")  // saved empty mid-edit
+        let tick = try rota.run(["tick"], environment: ServeProcess.environment)
+        #expect(tick.status == 0, "\(tick.stderr)")
+        let topics = ntfy.requests.compactMap { ($0["json"] as? [String: Any])?["topic"] as? String }
+        #expect(topics == ["oncall-ann-a1", "oncall-bob-b2"], "bob's push went to his full topic: \(topics)")
+        #expect(try rota.run(["status"], environment: ServeProcess.environment).stdout.contains("PROBLEM"), "the empty file is said")
+    }
+
     @Test("an ntfy server that fails: the page is retried and its error names the server, never the topic")
     func failingServer() throws {
         let record = FileManager.default.temporaryDirectory.appendingPathComponent("ntfy-\(UUID().uuidString).jsonl").path
