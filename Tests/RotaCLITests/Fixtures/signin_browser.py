@@ -11,6 +11,7 @@ import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -48,7 +49,10 @@ def main():
             field.send_keys(argument)
             button = driver.find_element(By.XPATH, "//button[normalize-space(.)='Send me a sign-in link']")
             button.click()
-            WebDriverWait(driver, 30).until(expected_conditions.staleness_of(button))
+            # Wait for the answer page itself: polling the old button while the form's POST
+            # navigates can raise chromium's "node does not belong to the document" (seen in CI).
+            WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(
+                expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "main p[role=status]")))
             seen["answer"] = driver.find_element(By.TAG_NAME, "main").text
             seen["scroll_width"] = driver.execute_script("return document.documentElement.scrollWidth")
         else:
