@@ -7,7 +7,7 @@ import RotaCore
 /// another fingerprint, a short read) is a miss, and the files are parsed as usual.
 public struct RotaCache: Sendable {
     public let path: String
-    static let magic = Array("rota-cache-v8\n".utf8)
+    static let magic = Array("rota-cache-v9\n".utf8)
 
     /// The mode of the file written (0600; 0660 in a shared state directory).
     let mode: Int
@@ -65,6 +65,12 @@ private struct Writer {
     mutating func list<T>(_ values: [T], _ write: (inout Writer, T) -> Void) {
         int(values.count)
         for value in values { write(&self, value) }
+    }
+    mutating func target(_ target: Target) {
+        switch target {
+        case .person(let id): int(0); string(id)
+        case .schedule(let id): int(1); string(id)
+        }
     }
     mutating func wall(_ value: LocalDateTime) { int(value.naiveSeconds) }
 
@@ -136,14 +142,13 @@ private struct Writer {
             w.string(policy.name)
             w.int(policy.repeatCount)
             w.list(policy.levels) { w, level in
-                w.list(level.targets) { w, target in
-                    switch target {
-                    case .person(let id): w.int(0); w.string(id)
-                    case .schedule(let id): w.int(1); w.string(id)
-                    }
-                }
+                w.list(level.targets) { $0.target($1) }
                 w.optional(level.escalateAfter) { $0.int($1) }
             }
+            w.optional(policy.roles.commander) { $0.target($1) }
+            w.optional(policy.roles.comms) { $0.target($1) }
+            w.list(policy.stakeholders) { $0.target($1) }
+            w.optional(policy.updatesEvery) { $0.int($1) }
         }
         list(rota.services) { w, service in
             w.string(service.id)
@@ -241,6 +246,7 @@ private struct Reader {
         return Date(timeIntervalSince1970: Double(bitPattern: bits))
     }
     mutating func optional<T>(_ read: (inout Reader) -> T) -> T? { bool() ? read(&self) : nil }
+    mutating func target() -> Target { int() == 0 ? .person(string()) : .schedule(string()) }
     mutating func list<T>(_ read: (inout Reader) -> T) -> [T] {
         let count = int()
         guard count >= 0, count <= bytes.count else { failed = true; return [] }
@@ -315,10 +321,12 @@ private struct Reader {
         let escalations: [EscalationPolicy] = list { r in
             let id = r.string(), name = r.string(), repeatCount = r.int()
             let levels: [EscalationPolicy.Level] = r.list { r in
-                let targets: [Target] = r.list { r in r.int() == 0 ? .person(r.string()) : .schedule(r.string()) }
+                let targets: [Target] = r.list { $0.target() }
                 return EscalationPolicy.Level(targets: targets, escalateAfter: r.optional { $0.int() })
             }
-            return EscalationPolicy(id: id, name: name, repeatCount: repeatCount, levels: levels)
+            let roles = CrisisRoles(commander: r.optional { $0.target() }, comms: r.optional { $0.target() })
+            return EscalationPolicy(id: id, name: name, repeatCount: repeatCount, levels: levels, roles: roles,
+                                    stakeholders: r.list { $0.target() }, updatesEvery: r.optional { $0.int() })
         }
         var services: [Service] = list { r in
             Service(id: r.string(), name: r.string(), escalation: r.string(), ackTimeout: r.optional { $0.int() },

@@ -429,7 +429,8 @@ final class RotaDecoder {
     // MARK: escalations and services
 
     private func decodeEscalation(_ node: YAMLNode) {
-        guard let fields = read.fields(node, "an escalation", allowed: ["id", "name", "repeat", "levels"], required: ["id", "levels"]) else { return }
+        guard let fields = read.fields(node, "an escalation", allowed: ["id", "name", "repeat", "levels", "roles", "stakeholders", "updates_every"],
+                                       required: ["id", "levels"]) else { return }
         let id = read.identifier(fields["id"], "escalation id")
         let name = read.text(fields["name"], "escalation name")
         let repeatCount = fields["repeat"] == nil ? 0 : read.count(fields["repeat"], "repeat", range: 0...100)
@@ -457,8 +458,21 @@ final class RotaDecoder {
             }
             levels.append(EscalationPolicy.Level(targets: targets, escalateAfter: wait))
         }
+        var roles = CrisisRoles()
+        if let node = fields["roles"], let given = read.fields(node, "an escalation's roles", allowed: CrisisRole.allCases.map(\.rawValue)) {
+            for role in CrisisRole.allCases {
+                if let target = given[role.rawValue] { roles[role] = self.target(target, "roles.\(role.rawValue)") }
+            }
+        }
+        var stakeholders: [Target] = []
+        for item in read.list(fields["stakeholders"], "stakeholders") ?? [] {
+            guard let target = target(item, "stakeholder") else { continue }
+            if stakeholders.contains(target) { log.error(item.location, "stakeholders names '\(target)' twice") } else { stakeholders.append(target) }
+        }
+        let updatesEvery = read.duration(fields["updates_every"], "updates_every", units: [.minutes, .hours])
         guard define(.escalation, id, at: fields.location), let id, let repeatCount else { return }
-        escalations.append(EscalationPolicy(id: id, name: name ?? id, repeatCount: repeatCount, levels: levels))
+        escalations.append(EscalationPolicy(id: id, name: name ?? id, repeatCount: repeatCount, levels: levels, roles: roles,
+                                            stakeholders: stakeholders, updatesEvery: updatesEvery))
     }
 
     private func decodeService(_ node: YAMLNode) {

@@ -228,6 +228,11 @@ public struct Engine: Sendable {
             if alert.alertCount > 1 {
                 page.latestSummaries = try await store.incidentAlerts(id: alert.id, latest: Self.latestShown).map(\.summary)
             }
+            if snapshot.rota.escalation(alert.escalation)?.roles.isEmpty == false {
+                let roles = try await store.crisis(incident: alert.id).roles
+                page.commander = roles.commander
+                page.comms = roles.comms
+            }
             message = page
         } else {
             let key = page.noticeKey ?? ""

@@ -117,15 +117,23 @@ public enum Documents {
 
     /// `rota incident show`: the incident, its alerts' ids, its pages and its timeline.
     public static func incident(_ incident: StoredAlert, round: Int, level: Int, alerts: [StoredAlert], pages: [StoredPage],
-                                timeline: [IncidentTimeline.Entry]) -> JSONValue {
+                                timeline: [IncidentTimeline.Entry], crisis: StoredCrisis) -> JSONValue {
         .object(incidentFields(incident, round: round, level: level) + [
             ("merged_into", incident.mergedInto.map { .int($0) } ?? .null),
+            ("roles", roles(crisis.roles)),
+            ("updates", .int(crisis.updates)),
+            ("last_update_at", crisis.lastUpdateAt.map { .instant($0) } ?? .null),
             ("alert_ids", .array(alerts.map { .int($0.id) })),
             ("pages", .array(pages.map(pageFields))),
             ("timeline", .array(timeline.map { entry in
                 .object([("at", .instant(entry.at)), ("event", .string(entry.event)), ("actor", .string(entry.actor)), ("text", .string(entry.text))])
             })),
         ])
+    }
+
+    /// `{"commander": "ann", "comms": null}`: every role, held or not.
+    public static func roles(_ roles: IncidentRoles) -> JSONValue {
+        .object(CrisisRole.allCases.map { ($0.rawValue, .text(roles[$0])) })
     }
 
     static func incidentFields(_ incident: StoredAlert, round: Int, level: Int) -> [(String, JSONValue)] {

@@ -2,7 +2,7 @@ import Foundation
 import RotaStore
 
 /// An incident's story from its audit lines (DESIGN §10): opened, joined (counted, not one line
-/// per alert), paged, acknowledged, merged, resolved. Pure: lines in, entries out.
+/// per alert), paged, acknowledged, merged, role, update, reminder, resolved. Pure: lines in, entries out.
 public enum IncidentTimeline {
     public struct Entry: Sendable, Equatable {
         public var at: Date
@@ -36,6 +36,9 @@ public enum IncidentTimeline {
             case .alertResolved: "resolved"
             case .incidentMerged: "merged"
             case .alertRetriggered: "retriggered"
+            case .incidentRole: "role"
+            case .incidentUpdate: "update"
+            case .incidentReminder: "reminder"
             default: nil
             }
             // Another alert's own story (a merged incident's pages before the merge) stays in its `alert show`.

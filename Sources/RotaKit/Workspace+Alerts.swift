@@ -33,11 +33,12 @@ extension Workspace {
                groupKey: String? = nil, actorID actor: String, pageNow: Bool, absorbing surge: Surge? = nil,
                shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
         let service = try service(id)
+        let roles = try await rolesForNewIncident(on: service)
         let raised = try await storeCall {
             try await store.raise(NewAlert(service: service.id, escalation: service.escalation, summary: summary, details: details,
                                            severity: severity.rawValue, dedupKey: dedupKey,
                                            definition: Engine.definition(for: service, in: rota), firstPage: firstPageRule(for: service),
-                                           join: joinRule(for: service, labels: labels, groupKey: groupKey)),
+                                           join: joinRule(for: service, labels: labels, groupKey: groupKey), roles: roles),
                                   actor: actor, now: now)
         }
         // The alert is durable from here on: a store that fails now (locked, cut, moved by `rota migrate`) must not make

@@ -23,7 +23,9 @@ public struct SchedulePager: Sendable {
 public struct PersonBoard: Sendable {
     public var person: Person
     public var shifts: [Shift]
-    public var alerts: [(standing: AlertStanding, answer: String)]
+    /// Open incidents that paged the person or whose roles they hold (DESIGN §11), each with its
+    /// button token and its roles.
+    public var alerts: [(standing: AlertStanding, answer: String, roles: IncidentRoles)]
     public var calendarURL: String?
 }
 
@@ -124,8 +126,13 @@ extension Workspace {
         let window = try Window(from: now, to: now.addingTimeInterval(Double(days) * 86400))
         let shifts = try await shifts(schedules: [], person: person, window: window, whole: true)
         let signer = try tokenSigner()
-        let alerts = try await alertStandings(zone: person.timezone ?? inputZone).filter { $0.paged.contains(person.id) }
-            .map { ($0, linkToken(.pageButton, alert: $0.alert.id, person: person.id, signer: signer)) }
+        var alerts: [(standing: AlertStanding, answer: String, roles: IncidentRoles)] = []
+        for standing in try await alertStandings(zone: person.timezone ?? inputZone) {
+            let crisisChain = rota.escalation(standing.alert.escalation)?.roles.isEmpty == false
+            let roles = crisisChain ? try await storeCall { try await store.crisis(incident: standing.alert.id) }.roles : IncidentRoles()
+            guard standing.paged.contains(person.id) || roles.commander == person.id || roles.comms == person.id else { continue }
+            alerts.append((standing, linkToken(.pageButton, alert: standing.alert.id, person: person.id, signer: signer), roles))
+        }
         let base = rota.settings.server.publicURL
         return PersonBoard(person: person, shifts: shifts, alerts: alerts,
                            calendarURL: base.map { "\($0)/calendar/\(token).ics" })
@@ -138,6 +145,15 @@ extension Workspace {
         guard let person = try await feedPerson(token: personToken), let link = try resolveLink(token, purpose: .pageButton),
               link.person == person.id else { return false }
         _ = try await answer(link: token, action: action, purpose: .pageButton)
+        return true
+    }
+
+    /// Posts a status update from a person's page (DESIGN §11): the form's token must name this
+    /// person and the incident, as a button's does; logged as `P (board)`.
+    public func postUpdate(personToken: String, answer token: String, text: String) async throws -> Bool {
+        guard let person = try await feedPerson(token: personToken), let link = try resolveLink(token, purpose: .pageButton),
+              link.person == person.id else { return false }
+        _ = try await postUpdate(incident: link.alertID, text: text, actorID: "\(person.id) (board)")
         return true
     }
 

@@ -17,6 +17,8 @@ public struct IncidentDetail: Sendable {
     public var alerts: [StoredAlert]
     public var pages: [StoredPage]
     public var events: [AuditEvent]
+    /// Its roles and status updates (DESIGN §11).
+    public var crisis: StoredCrisis
 }
 
 extension Workspace {
@@ -60,8 +62,9 @@ extension Workspace {
             pages += try await storeCall { try await store.pages(alert: opener.id) }
         }
         let events = try await storeCall { try await store.incidentEvents(id: incident.id) }
+        let crisis = try await storeCall { try await store.crisis(incident: incident.id) }
         return IncidentDetail(view: Self.view(incident, pages: pages), alerts: alerts,
-                              pages: pages.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }, events: events)
+                              pages: pages.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }, events: events, crisis: crisis)
     }
 
     /// `rota incident merge N M…`: M's alerts move into N (a person's decision, logged); those

@@ -28,7 +28,7 @@ extension Workspace {
         let subject = alert.alertCount > 1 ? "Incident #\(alert.id) (\(alert.alertCount) alerts) \(verb) by \(actor)" : "Alert #\(alert.id) \(verb) by \(actor)"
         let text = "\(subject) at \(HumanTime.format(now, in: inputZone)): \(alert.summary)\nNothing more is paged for it\(verb == "acknowledged" ? " while it stays acknowledged" : "").\n"
         // Whoever answered knows already, whatever the door ("ann", "ann (link)", "ann (slack)", "ann (sms)").
-        let answerer = actor.hasSuffix(")") ? actor.components(separatedBy: " (").first ?? actor : actor
+        let answerer = ActorName.person(actor)
         return paged.filter { $0 != answerer }.flatMap { person in
             AlertDefinition.contacts(of: person, in: rota, kept: kept).contacts.enumerated().map { index, contact in
                 OutboxEntry(delivery: .notice(key: "answer|\(alert.id)|\(verb)|\(person)", subject: subject, text: text), person: person,

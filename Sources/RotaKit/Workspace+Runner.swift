@@ -35,6 +35,7 @@ extension Workspace {
                 try await raiseMissedHeartbeats()
                 let snapshot = try await self.snapshot()
                 try await queueAdminAlarms(snapshot, engine: engine, checkTick: watching)
+                try await queueCrisisReminders(snapshot)
                 return snapshot
             }
         }

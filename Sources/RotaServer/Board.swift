@@ -157,6 +157,13 @@ enum Board {
         let incident = detail.view.incident
         var values = Self.standing(standing, now: now, zone: zone)
         values["status"] = incident.mergedInto.map { "merged into incident #\($0)" } ?? incident.status.rawValue
+        if !detail.crisis.roles.isEmpty || detail.crisis.updates > 0 {
+            values["roles"] = "Commander: \(shown(detail.crisis.roles.commander ?? "nobody")). Comms: \(shown(detail.crisis.roles.comms ?? "nobody"))."
+        }
+        values["updates"] = timeline.filter { $0.event == "update" }.reversed().map { entry -> [String: Any] in
+            ["atISO": TimeText.utc(entry.at), "at": HumanTime.format(entry.at, in: zone), "actor": shown(entry.actor), "text": shown(entry.text)]
+        }
+        values["has_updates"] = timeline.contains { $0.event == "update" }
         values["latestISO"] = TimeText.utc(incident.lastAlertAt)
         values["latest"] = HumanTime.format(incident.lastAlertAt, in: zone)
         values["members"] = detail.alerts.map { alert -> [String: Any] in
@@ -184,6 +191,9 @@ enum Board {
                 var values = standing(item.standing, now: now, zone: zone)
                 values["answer"] = item.answer
                 values["action"] = "/me/\(token)"
+                if !item.roles.isEmpty {
+                    values["roles"] = "Commander: \(shown(item.roles.commander ?? "nobody")). Comms: \(shown(item.roles.comms ?? "nobody"))."
+                }
                 return values
             },
             "has_alerts": !board.alerts.isEmpty,

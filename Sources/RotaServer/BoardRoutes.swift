@@ -31,7 +31,8 @@ struct BoardRoutes: Sendable {
         }
         router.get("me/:token") { request, context in try await person(context.parameters.get("token") ?? "") }
         router.post("me/:token") { request, context in
-            let form = String(buffer: try await request.body.collect(upTo: 4096))
+            // A status update is up to 4,096 characters, form-encoded (up to 9 bytes each for non-ASCII).
+            let form = String(buffer: try await request.body.collect(upTo: 40_000))
             return try await answer(context.parameters.get("token") ?? "", form: form)
         }
     }
@@ -174,6 +175,7 @@ struct BoardRoutes: Sendable {
     /// A button on a person's page: the answer token is signed and names this person and the alert (the CSRF defence).
     private func answer(_ token: String, form: String) async throws -> Response {
         let workspace = await state.current()
+        if FormBody.value(form, "action") == "update" { return await update(workspace, token, form: form) }
         let action: IngestEvent.Action? = switch FormBody.value(form, "action") {
         case "ack": .acknowledge
         case "resolve": .resolve
@@ -186,6 +188,24 @@ struct BoardRoutes: Sendable {
             guard try await workspace.answer(personToken: token, answer: answer, action: action) else {
                 return Self.page(.forbidden, Board.message("This button is not valid", ["It was forged, is for someone else, or is older than 7 days. Reload the page."],
                                                            now: workspace.now, zone: workspace.inputZone))
+            }
+            return Response(status: .seeOther, headers: [.location: "/me/\(token)", .cacheControl: "no-store"])
+        }
+    }
+
+    /// A status update from a person's page (DESIGN §11): the same signed token as the buttons.
+    private func update(_ workspace: Workspace, _ token: String, form: String) async -> Response {
+        guard let answer = FormBody.value(form, "answer"), let text = FormBody.value(form, "text") else {
+            return Routes.text(.badRequest, "an update needs its text and the answer token of the page\n")
+        }
+        return await rendering(workspace) {
+            do {
+                guard try await workspace.postUpdate(personToken: token, answer: answer, text: text) else {
+                    return Self.page(.forbidden, Board.message("This form is not valid", ["It was forged, is for someone else, or is older than 7 days. Reload the page."],
+                                                               now: workspace.now, zone: workspace.inputZone))
+                }
+            } catch RotaError.usage(let why) {
+                return Self.page(.badRequest, Board.message("The update was not posted", [why], now: workspace.now, zone: workspace.inputZone))
             }
             return Response(status: .seeOther, headers: [.location: "/me/\(token)", .cacheControl: "no-store"])
         }

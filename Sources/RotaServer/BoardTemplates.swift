@@ -47,7 +47,7 @@ enum BoardTemplates {
         .card{border:1px solid var(--line);border-radius:6px;padding:.5rem .8rem;margin:.6rem 0;overflow-wrap:anywhere}
         .card h3{margin:.2rem 0 .4rem;font-size:1.05rem}.card p{margin:.3rem 0}.card form{display:block}
         a.url{overflow-wrap:anywhere;word-break:break-all}
-        input{font-size:1rem;padding:.5rem;max-width:100%;box-sizing:border-box}
+        input,textarea{font-size:1rem;padding:.5rem;max-width:100%;box-sizing:border-box}textarea{width:100%}.update-text{white-space:pre-wrap}
         pre{white-space:pre-wrap;background:#f4f4f4;padding:.5rem}
         .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
         @media (max-width:40rem){th,td{padding:.3rem .25rem;font-size:.9rem}.hide-narrow{display:none}}
@@ -133,6 +133,11 @@ enum BoardTemplates {
         <form method="post" action="{{action}}" class="answer"><input type="hidden" name="answer" value="{{answer}}">{{#triggered}}<button name="action" value="ack">Acknowledge #{{id}}</button>{{/triggered}}<button name="action" value="resolve" class="secondary">Resolve #{{id}}</button></form>
         <p>{{severity}}, {{service}}, {{alerts}} alert(s), raised <time datetime="{{raisedISO}}" title="{{raised}}">{{age}}</time> ago, level {{level}}.</p>
         <p class="muted">Paged: {{paged}}. Next: {{next}}.</p>
+        {{#roles}}<p>{{roles}}</p>{{/roles}}
+        <form method="post" action="{{action}}" class="update"><input type="hidden" name="answer" value="{{answer}}"><input type="hidden" name="action" value="update">
+        <p><label for="update-{{id}}">Status update on #{{id}} (to the stakeholders and everyone paged)</label></p>
+        <p><textarea id="update-{{id}}" name="text" required maxlength="4096" rows="3"></textarea></p>
+        <p><button class="secondary">Post update on #{{id}}</button></p></form>
         </article>
         {{/alerts}}{{^alerts}}<p>No open incident has paged you.</p>{{/alerts}}
         <h2 id="shifts">Your next shifts</h2>
@@ -175,6 +180,10 @@ enum BoardTemplates {
         <h1>Incident #{{id}}: {{summary}}</h1>
         <p>Service <strong>{{service}}</strong>, severity {{severity}}, {{alerts}} alert(s); opened <time datetime="{{raisedISO}}">{{raised}}</time>, latest <time datetime="{{latestISO}}">{{latest}}</time>.</p>
         <p>Status: <strong>{{status}}</strong>. Paged so far: {{paged}}. Next: {{next}}.</p>
+        {{#roles}}<p>{{roles}}</p>{{/roles}}
+        {{#has_updates}}<h2 id="updates">Status updates</h2>{{/has_updates}}
+        {{#updates}}<article class="card"><p><time datetime="{{atISO}}">{{at}}</time>, <strong>{{actor}}</strong></p><p class="update-text">{{text}}</p></article>
+        {{/updates}}
         <h2 id="members">Alerts</h2>
         <div class="scroll"><table aria-labelledby="members"><thead><tr><th scope="col">#</th><th scope="col">Status</th><th scope="col">Severity</th><th scope="col">Service</th><th scope="col">Raised</th><th scope="col">Summary</th></tr></thead><tbody>
         {{#members}}<tr><th scope="row">{{id}}</th><td>{{status}}</td><td>{{severity}}</td><td>{{service}}</td><td><time datetime="{{raisedISO}}">{{raised}}</time></td><td>{{summary}}</td></tr>

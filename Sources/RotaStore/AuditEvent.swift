@@ -29,6 +29,9 @@ public enum AuditKind: String, Sendable, CaseIterable {
     case testPage = "test.page"
     case stateMigrated = "state.migrated"
     case incidentMerged = "incident.merged"
+    case incidentRole = "incident.role"
+    case incidentUpdate = "incident.update"
+    case incidentReminder = "incident.reminder"
 }
 
 /// A line to add to the audit log.

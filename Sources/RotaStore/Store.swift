@@ -97,6 +97,23 @@ public protocol IncidentStore: Sendable {
     func incidentEvents(id: Int) async throws(StoreError) -> [AuditEvent]
 }
 
+/// Crisis mode (DESIGN §11): an incident's roles and status updates.
+///
+/// Concurrency: a role assignment and an update are each one transaction; two updates at once
+/// are both kept, in order; the newest assignment of a role wins.
+public protocol CrisisStore: Sendable {
+    /// The incident's record (empty when none was kept), with its first acknowledgement from the log.
+    func crisis(incident id: Int) async throws(StoreError) -> StoredCrisis
+    /// Gives `role` to `person`, logged with what `entry` makes of the previous holder.
+    func assignRole(_ role: CrisisRole, to person: String, incident id: Int, actor: String, now: Date) async throws(StoreError) -> StoredCrisis
+    /// Posts a status update: its line in the incident's log, the latest update's time, and
+    /// `notices` queued, in one transaction.
+    func postUpdate(incident id: Int, text: String, actor: String, now: Date, notices: [OutboxEntry]) async throws(StoreError) -> StoredCrisis
+    /// Queues a reminder's notices; when any was new (not queued by another runner before), logs
+    /// `entry` on the incident in the same transaction. True when it was new.
+    func remind(incident id: Int, entry: AuditEntry, actor: String, now: Date, notices: [OutboxEntry]) async throws(StoreError) -> Bool
+}
+
 /// Which incidents a merge takes.
 public enum MergeSources: Sendable {
     /// These incidents (a person's `rota incident merge`).
@@ -212,7 +229,7 @@ extension OutboxStore {
     }
 }
 
-public protocol Store: RevisionStore, CoverStore, AlertStore, IncidentStore, OutboxStore, RunnerStore, FeedStore, MaintenanceStore, HeartbeatStore, AuditLog {
+public protocol Store: RevisionStore, CoverStore, AlertStore, IncidentStore, CrisisStore, OutboxStore, RunnerStore, FeedStore, MaintenanceStore, HeartbeatStore, AuditLog {
     /// Where it is, for messages (never with a password).
     var location: String { get }
     /// Where this host keeps its own files for this store (the address book, the compiled rota),

@@ -36,6 +36,7 @@ public struct TransferTable: Sendable {
         ("feed", ["person", "generation"]),
         ("maintenance", ["id", "service", "start_at", "end_at", "reason", "created_by", "created_at"]),
         ("heartbeat", ["id", "last_ping"]),
+        ("crisis", ["incident_id", "commander", "comms", "last_update_at", "updates"]),
     ]
 }
 

@@ -131,10 +131,14 @@ public struct NewAlert: Sendable {
     public var firstPage: FirstPage.Rule?
     /// Which open incidents it may join (nil or empty: it opens its own, as every alert did before §10).
     public var join: JoinRule?
+    /// Who holds the roles of the incident it opens, if it opens one (DESIGN §11).
+    public var roles: IncidentRoles
 
     public init(service: String, escalation: String, summary: String, details: String?, severity: String, dedupKey: String?,
-                definition: Data? = nil, hold: FirstPage.Hold? = nil, firstPage: FirstPage.Rule? = nil, join: JoinRule? = nil) {
+                definition: Data? = nil, hold: FirstPage.Hold? = nil, firstPage: FirstPage.Rule? = nil, join: JoinRule? = nil,
+                roles: IncidentRoles = IncidentRoles()) {
         self.join = join
+        self.roles = roles
         self.hold = hold
         self.firstPage = firstPage
         self.service = service

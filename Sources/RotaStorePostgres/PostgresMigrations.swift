@@ -175,6 +175,18 @@ enum PostgresMigrations {
             "DROP INDEX alert_open_dedup",
             "CREATE UNIQUE INDEX alert_open_key ON alert(service, dedup_key) WHERE dedup_key IS NOT NULL AND status <> 'resolved' AND closed_at IS NULL",
         ]),
+        // Crisis mode (see the SQLite store's v12).
+        ("pg-v5-crisis", [
+            """
+            CREATE TABLE crisis (
+                incident_id BIGINT PRIMARY KEY REFERENCES alert(id),
+                commander TEXT,
+                comms TEXT,
+                last_update_at BIGINT,
+                updates BIGINT NOT NULL DEFAULT 0
+            )
+            """,
+        ]),
     ]
 
     static func migrate(_ connection: PostgresConnection, address: PostgresAddress) async throws {

@@ -73,6 +73,12 @@ extension PostgresStore {
             guard let row = inserted.first else { continue }
             let alert = try StoredAlert(row)
             try await log(db, at: now, actor: actor, .raised(alert.id, new, hold: opening.hold), alertID: alert.id)
+            if !new.roles.isEmpty {
+                try await db.query("""
+                    INSERT INTO crisis (incident_id, commander, comms) VALUES (\(Int64(alert.id)), \(new.roles.commander), \(new.roles.comms))
+                    """, logger: logger)
+                try await log(db, at: now, actor: actor, .rolesNamed(alert.id, new.roles), alertID: alert.id)
+            }
             return (alert, false)
         }
         throw StoreError.database("raising on \(new.service): the open alert with this key kept changing; try again")

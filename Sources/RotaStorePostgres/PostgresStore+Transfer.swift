@@ -8,7 +8,7 @@ extension PostgresStore: StoreImport {
     /// largest id. Refuses a database that already holds state, so a second run cannot mix two.
     public func importTables(_ tables: [TransferTable]) async throws(StoreError) {
         try await transaction { db in
-            try await db.query("LOCK TABLE revision, override, leave, alert, page, event, runner, feed, maintenance, heartbeat IN EXCLUSIVE MODE",
+            try await db.query("LOCK TABLE revision, override, leave, alert, page, event, runner, feed, maintenance, heartbeat, crisis IN EXCLUSIVE MODE",
                                logger: self.logger)
             let used = try await db.rows("""
                 SELECT (SELECT COUNT(*) FROM revision) + (SELECT COUNT(*) FROM alert) + (SELECT COUNT(*) FROM event)

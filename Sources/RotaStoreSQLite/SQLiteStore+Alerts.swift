@@ -43,6 +43,10 @@ extension SQLiteStore {
                              new.join?.storedKey])
         let id = Int(db.lastInsertedRowID)
         try log(db, at: now, actor: actor, .raised(id, new, hold: opening.hold), alertID: id)
+        if !new.roles.isEmpty {
+            try db.execute(cached: "INSERT INTO crisis (incident_id, commander, comms) VALUES (?, ?, ?)", [id, new.roles.commander, new.roles.comms])
+            try log(db, at: now, actor: actor, .rolesNamed(id, new.roles), alertID: id)
+        }
         return (try alert(db, id), false)
     }
 

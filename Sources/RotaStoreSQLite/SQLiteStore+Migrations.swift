@@ -102,6 +102,19 @@ extension SQLiteStore {
                     WHERE dedup_key IS NOT NULL AND status != 'resolved' AND closed_at IS NULL;
                 """)
         }
+        migrator.registerMigration("v12-crisis") { db in
+            // Crisis mode (DESIGN §11): an incident's roles and status updates, one row per incident
+            // that has any; the updates themselves are lines of the audit log.
+            try db.execute(sql: """
+                CREATE TABLE crisis (
+                    incident_id INTEGER PRIMARY KEY REFERENCES alert(id),
+                    commander TEXT,
+                    comms TEXT,
+                    last_update_at INTEGER,
+                    updates INTEGER NOT NULL DEFAULT 0
+                )
+                """)
+        }
         return migrator
     }
 

@@ -12,12 +12,17 @@ extension RotaCommand {
             abstract: "Incidents: what escalates and is answered (a storm is one incident). List, show, merge.",
             discussion: """
             Every alert belongs to one incident, named by the id of the alert that opened it; 'rota ack N'
-            and 'rota resolve N' with any alert of an incident answer all of it. Examples:
+            and 'rota resolve N' with any alert of an incident answer all of it. Crisis mode: an incident
+            has a commander and a comms lead, status updates go to its stakeholders, and its report is
+            the postmortem draft. Examples:
               rota incident list
               rota incident show 12 --json
               rota incident merge 12 15 16
+              rota incident update 12 "Statement published; next update 15:30" --as camille
+              rota incident role 12 --commander camille
+              rota incident report 12 > postmortem.md
             """,
-            subcommands: [List.self, Show.self, Merge.self]
+            subcommands: [List.self, Show.self, Merge.self, Update.self, Role.self, Report.self]
         )
     }
 }
@@ -71,13 +76,19 @@ extension RotaCommand.IncidentGroup {
             let incident = detail.view.incident
             let timeline = IncidentTimeline.build(incident: incident.id, events: detail.events)
             if global.json {
-                global.print(Documents.incident(incident, round: detail.view.round, level: detail.view.level, alerts: detail.alerts, pages: detail.pages, timeline: timeline))
+                global.print(Documents.incident(incident, round: detail.view.round, level: detail.view.level, alerts: detail.alerts, pages: detail.pages, timeline: timeline,
+                                                  crisis: detail.crisis))
                 return
             }
             let zone = workspace.inputZone
             let status = incident.mergedInto.map { "merged into incident #\($0)" } ?? incident.status.rawValue
             Console.out("Incident #\(incident.id) on \(incident.service): \(incident.summary)")
             Console.out("Status \(status), severity \(incident.peakSeverity), \(incident.alertCount) alert(s); opened \(HumanTime.format(incident.createdAt, in: zone)), latest \(HumanTime.format(incident.lastAlertAt, in: zone)).")
+            if !detail.crisis.roles.isEmpty || detail.crisis.updates > 0 {
+                let roles = detail.crisis.roles
+                let latest = detail.crisis.lastUpdateAt.map { ", the latest \(HumanTime.format($0, in: zone))" } ?? ""
+                Console.out("Commander \(roles.commander ?? "nobody"), comms \(roles.comms ?? "nobody"); \(detail.crisis.updates) status update(s)\(latest).")
+            }
             Console.out("")
             var alerts = Table("ALERT", "STATUS", "SEV", "RAISED", "SUMMARY")
             for alert in detail.alerts {
@@ -123,6 +134,96 @@ extension RotaCommand.IncidentGroup {
                 return
             }
             Console.out("Merged \(result.merged.map { "#\($0.id)" }.joined(separator: ", ")) into incident #\(result.incident.id) (\(result.incident.alertCount) alerts).")
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "update",
+            abstract: "Post a status update: kept in the timeline, sent to the stakeholders, the roles and everyone paged.",
+            discussion: """
+            The update goes out as a notice (ROTA_NOTICE=update), never as a page, and restarts the
+            wait before the commander is reminded (updates_every). Examples:
+              rota incident update 12 "Statement published on all channels; next update 15:30" --as camille
+              rota incident update 12 "$(cat update.txt)"
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The incident (any of its alerts' ids).") var id: Int
+        @Argument(help: "What is known, what is being done, when the next update comes.") var text: String
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who posts it (default: the person whose login is $USER).", valueName: "person")) var actor: String?
+
+        func run() async throws {
+            let workspace = try await global.workspace()
+            let posted = try await workspace.postUpdate(incident: id, text: text, as: actor)
+            if global.json {
+                global.print(.object([("incident", .int(posted.incident.id)), ("updates", .int(posted.crisis.updates)),
+                                      ("told", .array(posted.told.map { .string($0) }))]))
+                return
+            }
+            let told = posted.told.isEmpty ? "nobody to tell" : "told \(posted.told.joined(separator: ", "))"
+            Console.out("Update \(posted.crisis.updates) posted on incident #\(posted.incident.id); \(told).")
+        }
+    }
+
+    struct Role: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "role",
+            abstract: "Give an incident's commander or comms role to someone (logged; they are told).",
+            discussion: "Examples:\n  rota incident role 12 --commander camille\n  rota incident role 12 --comms dana --as camille"
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The incident (any of its alerts' ids).") var id: Int
+        @Option(help: ArgumentHelp("The new commander.", valueName: "person")) var commander: String?
+        @Option(help: ArgumentHelp("The new comms lead.", valueName: "person")) var comms: String?
+        @Option(name: .customLong("as"), help: ArgumentHelp("Who reassigns (default: the person whose login is $USER).", valueName: "person")) var actor: String?
+
+        func validate() throws {
+            if (commander == nil) == (comms == nil) { throw ValidationError("name exactly one of --commander P or --comms P") }
+        }
+
+        func run() async throws {
+            let workspace = try await global.workspace()
+            let (role, person) = commander.map { (CrisisRole.commander, $0) } ?? (CrisisRole.comms, comms ?? "")
+            let result = try await workspace.assignRole(role, to: person, incident: id, as: actor)
+            if global.json {
+                global.print(.object([("incident", .int(result.incident.id)), ("roles", Documents.roles(result.crisis.roles))]))
+                return
+            }
+            Console.out("\(result.crisis.roles[role] ?? person) is now \(role.rawValue) of incident #\(result.incident.id).")
+        }
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "report",
+            abstract: "The incident's postmortem draft: what, the timeline, who was paged when, time to acknowledge and resolve, updates.",
+            discussion: """
+            Markdown by default (paste it into a wiki; the headings for what happened, why, and what
+            changes are left for the team); --json for the same figures as data. Examples:
+              rota incident report 12 > postmortem-12.md
+              rota incident report 12 --json
+            """
+        )
+
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The incident (any of its alerts' ids).") var id: Int
+        @Flag(help: "Markdown (the default).") var markdown = false
+
+        func validate() throws {
+            if markdown && global.json { throw ValidationError("choose one of --markdown and --json") }
+        }
+
+        func run() async throws {
+            let workspace = try await global.workspace(recording: false)
+            let report = try await workspace.incidentReport(id)
+            if global.json {
+                global.print(report.json())
+                return
+            }
+            Console.out(document: report.markdown(zone: workspace.inputZone))
         }
     }
 }

@@ -38,7 +38,8 @@ extension PageMessage: OutboundMessage {
         ["kind": "page", "page_id": pageID, "alert_id": alertID, "service": service, "service_name": serviceName,
          "summary": summary, "details": details ?? "", "severity": severity, "round": round, "level": level,
          "person": person, "due_at": TimeText.utc(dueAt), "runbook": runbook ?? "", "ack": acknowledge, "late": late,
-         "incident": alertID, "alert_count": alertCount, "latest_summaries": latestSummaries]
+         "incident": alertID, "alert_count": alertCount, "latest_summaries": latestSummaries,
+         "commander": commander ?? "", "comms": comms ?? ""]
     }
 }
 
@@ -53,6 +54,12 @@ public struct ShiftNotice: Hashable, Sendable, OutboundMessage {
         case merged
         /// A sign-in link the person asked for (DESIGN §13).
         case signin
+        /// A status update on an incident (DESIGN §11): to stakeholders, its roles, everyone paged.
+        case update
+        /// No status update for `updates_every`: to the commander, then the level above.
+        case reminder
+        /// A role of an incident given to the person.
+        case role
 
         /// The kind a notice's outbox key names.
         public init(key: String) {
@@ -64,6 +71,12 @@ public struct ShiftNotice: Hashable, Sendable, OutboundMessage {
                 self = .merged
             } else if key.hasPrefix("signin|") {
                 self = .signin
+            } else if key.hasPrefix("update|") {
+                self = .update
+            } else if key.hasPrefix("remind|") || key.hasPrefix("silence|") {
+                self = .reminder
+            } else if key.hasPrefix("role|") {
+                self = .role
             } else {
                 self = .changes
             }

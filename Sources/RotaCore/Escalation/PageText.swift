@@ -27,6 +27,9 @@ public struct PageMessage: Hashable, Sendable {
     /// when it holds more than its opening alert.
     public var alertCount = 1
     public var latestSummaries: [String] = []
+    /// Crisis mode (DESIGN §11): who holds the incident's roles, when its chain names them.
+    public var commander: String?
+    public var comms: String?
 
     public init(pageID: String, alertID: Int, service: String, serviceName: String, summary: String, details: String?,
                 severity: String, round: Int, level: Int, person: String, dueAt: Date, runbook: String?,
@@ -71,6 +74,9 @@ public struct PageMessage: Hashable, Sendable {
         if alertCount > 1, !latestSummaries.isEmpty {
             lines += ["", "Latest alerts:"] + latestSummaries.map { "- " + $0 }
         }
+        if commander != nil || comms != nil {
+            lines += ["", "Commander: \(commander ?? "nobody yet"). Comms: \(comms ?? "nobody yet")."]
+        }
         lines.append("")
         lines.append(alsoPaged.isEmpty ? "Nobody else has been paged yet." : "Also paged: \(alsoPaged.joined(separator: ", ")).")
         if let runbook { lines += ["", "Runbook:", runbook] }
@@ -85,6 +91,7 @@ public struct PageMessage: Hashable, Sendable {
             "ROTA_SEVERITY": severity, "ROTA_ROUND": String(round), "ROTA_LEVEL": String(level),
             "ROTA_PERSON": person, "ROTA_DUE_AT": TimeText.utc(dueAt), "ROTA_RUNBOOK": runbook ?? "",
             "ROTA_PAGE_ID": pageID, "ROTA_ALERT_COUNT": String(alertCount),
+            "ROTA_COMMANDER": commander ?? "", "ROTA_COMMS": comms ?? "",
         ]
     }
 }

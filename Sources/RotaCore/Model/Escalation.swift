@@ -29,13 +29,48 @@ public struct EscalationPolicy: Hashable, Sendable {
     /// Extra rounds after the last level.
     public var repeatCount: Int
     public var levels: [Level]
+    /// Crisis mode (DESIGN §11): who holds each role of an incident on this chain, named when it opens.
+    public var roles: CrisisRoles
+    /// People told of every status update, never paged.
+    public var stakeholders: [Target]
+    /// Seconds without a status update before the commander is reminded (nil: no reminders).
+    public var updatesEvery: Int?
 
-    public init(id: String, name: String, repeatCount: Int, levels: [Level]) {
+    public init(id: String, name: String, repeatCount: Int, levels: [Level], roles: CrisisRoles = CrisisRoles(),
+                stakeholders: [Target] = [], updatesEvery: Int? = nil) {
         self.id = id
         self.name = name
         self.repeatCount = repeatCount
         self.levels = levels
+        self.roles = roles
+        self.stakeholders = stakeholders
+        self.updatesEvery = updatesEvery
     }
+}
+
+/// An incident's roles (DESIGN §11): on an escalation, targets; on an incident, people.
+public enum CrisisRole: String, Sendable, CaseIterable {
+    case commander
+    case comms
+}
+
+/// Who holds each role of a chain's incidents: a schedule (whoever is on call when the incident
+/// opens) or a person; nil when the chain names nobody.
+public struct CrisisRoles: Hashable, Sendable {
+    public var commander: Target?
+    public var comms: Target?
+
+    public init(commander: Target? = nil, comms: Target? = nil) {
+        self.commander = commander
+        self.comms = comms
+    }
+
+    public subscript(role: CrisisRole) -> Target? {
+        get { role == .commander ? commander : comms }
+        set { if role == .commander { commander = newValue } else { comms = newValue } }
+    }
+
+    public var isEmpty: Bool { commander == nil && comms == nil }
 }
 
 /// Where alerts come from; points at one escalation.
