@@ -7,10 +7,13 @@ import Testing
 
 /// The seed's storm, replayed on the example communications rotas (DESIGN §10): 300 complaints
 /// in 20 minutes on a Sunday, the surge at 20 in 10 minutes, one tick a minute, nobody answering
-/// for 90 minutes, then one acknowledgement from the link in a page, as from a phone.
-private struct Storm {
+/// for 90 minutes, then one acknowledgement from the link in a page, as from a phone. The crisis
+/// tests (CrisisTests) replay a shorter one on the same rotas.
+struct Storm {
     let hosts: [RotaRunner]
     let log: String
+    /// Every email, one file each (senders run at once): `TO address`, then the message.
+    let mail: String
     /// Sunday 6 December 2026, 11:00 in Paris.
     static let start = ISO8601DateFormatter().date(from: "2026-12-06T10:00:00Z")!
 
@@ -19,12 +22,18 @@ private struct Storm {
         let first = try RotaRunner(files: [:], database: database)
         let directory = first.directory.path
         log = directory + "/pages.log"
+        mail = directory + "/mail"
+        try FileManager.default.createDirectory(atPath: mail, withIntermediateDirectories: true)
         try """
             #!/bin/sh
             echo "$ROTA_PERSON $ROTA_ALERT_ID $ROTA_ROUND $ROTA_LEVEL $ROTA_ALERT_COUNT $ROTA_NOTICE" >> "\(log)"
             cat > "\(directory)/last-page-$2.txt"
             """.write(toFile: directory + "/page", atomically: true, encoding: .utf8)
-        try "#!/bin/sh\ncat > /dev/null\n".write(toFile: directory + "/sendmail", atomically: true, encoding: .utf8)
+        try """
+            #!/bin/sh
+            f="\(directory)/mail/$$.$(date +%s%N)"
+            { echo "TO $*"; cat; } > "$f.tmp" && mv "$f.tmp" "$f.eml"
+            """.write(toFile: directory + "/sendmail", atomically: true, encoding: .utf8)
         for tool in ["page", "sendmail"] {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory + "/" + tool)
         }
@@ -62,12 +71,26 @@ private struct Storm {
         }
     }
 
+    /// Notices (not pages) delivered through command contacts, as "person kind", in delivery order.
+    var notices: [String] {
+        ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            return parts.count == 2 ? "\(parts[0]) \(parts[1])" : nil
+        }
+    }
+
+    /// The emails sent to `address`, each as its whole text.
+    func mails(to address: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: mail)) ?? []).filter { $0.hasSuffix(".eml") }.sorted()
+            .compactMap { try? String(contentsOfFile: mail + "/" + $0, encoding: .utf8) }.filter { $0.hasPrefix("TO \(address)\n") }
+    }
+
     /// Replays 90 minutes: 300 complaints, one every 4 s for 20 minutes, alternating between the
-    /// two services (and the hosts); at every minute each host ticks, concurrently.
-    func replay() async throws {
+    /// two services (and the hosts); at every minute each host ticks, concurrently (`ticks` times each).
+    func replay(complaints: Int = 300, minutes: ClosedRange<Int> = 1...90, ticks: Int = 1) async throws {
         var next = 0
-        for minute in 1...90 {
-            while next < 300, next * 4 < minute * 60 {
+        for minute in minutes {
+            while next < complaints, next * 4 < minute * 60 {
                 let host = hosts[next % hosts.count]
                 let service = next % 2 == 0 ? "twitter-mentions" : "facebook-comments"
                 let raised = try host.run(["alert", "raise", "--service", service, "--summary", "complaint \(next + 1) about the recall",
@@ -75,12 +98,19 @@ private struct Storm {
                 #expect(raised.status == 0, "raise \(next + 1): \(raised.stderr)")
                 next += 1
             }
-            try await withThrowingTaskGroup(of: Int32.self) { group in
-                for host in hosts {
-                    group.addTask { try host.run(["tick", "--now", Self.at(minute * 60)]).status }
+            try await tick(minute: minute, times: ticks)
+        }
+    }
+
+    /// Every host ticks at `minute`, all at once (`times` processes each).
+    func tick(minute: Int, times: Int = 1) async throws {
+        try await withThrowingTaskGroup(of: (Int32, String).self) { group in
+            for host in hosts {
+                for _ in 0..<times {
+                    group.addTask { let run = try host.run(["tick", "--now", Self.at(minute * 60)]); return (run.status, run.stderr) }
                 }
-                for try await status in group { #expect(status == 0, "tick at minute \(minute)") }
             }
+            for try await (status, stderr) in group { #expect(status == 0, "tick at minute \(minute): \(stderr)") }
         }
     }
 
