@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "RotaStoreTests", dependencies: ["RotaStore", "RotaFormats", "RotaStoreSQLite", "RotaStorePostgres", "RotaTestSupport", "RotaCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "RotaEngineTests", dependencies: ["RotaEngine", "RotaStore", "RotaStoreSQLite", "RotaCore", "RotaConfig", "RotaNotify"]),
         .testTarget(name: "RotaKitTests", dependencies: ["RotaKit", "RotaStore", "RotaCore"]),
-        .testTarget(name: "RotaFormatsTests", dependencies: ["RotaFormats", "RotaCore"]),
+        .testTarget(name: "RotaFormatsTests", dependencies: ["RotaFormats", "RotaCore", "RotaStore"]),
         .testTarget(name: "RotaConfigTests", dependencies: ["RotaConfig", "RotaCore", "RotaTestSupport"]),
         // The HTTP routes in-process (no socket, no process): HummingbirdTesting's router mode.
         .testTarget(name: "RotaServerTests", dependencies: [
