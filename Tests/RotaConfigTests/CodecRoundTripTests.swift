@@ -72,7 +72,8 @@ struct CodecRoundTripTests {
             let escalations = list(0...3) { m in
                 EscalationPolicy(id: m.id("esc"), name: m.text("n"), repeatCount: m.int(0...9), levels: m.list(1...4) { m in
                     EscalationPolicy.Level(targets: m.list(1...3) { $0.target() }, escalateAfter: m.maybe { $0.int(60...86400) })
-                })
+                }, roles: CrisisRoles(commander: m.maybe { $0.target() }, comms: m.maybe { $0.target() }),
+                stakeholders: m.list(0...3) { $0.target() }, updatesEvery: m.maybe { $0.int(60...86400) })
             }
             let services = list(0...3) { m in
                 Service(id: m.id("svc"), name: m.text("n"), escalation: m.text("e"), ackTimeout: m.maybe { $0.int(60...86400) },

@@ -71,6 +71,22 @@ struct RotaLoaderTests {
         #expect(loaded.sources.map(\.name) == ["team.yaml"])
     }
 
+    @Test("an escalation's crisis organisation: roles as targets, stakeholders, updates_every")
+    func crisisOrganisation() throws {
+        let text = minimal.replacingOccurrences(of: "      - notify: [person:bob]\n", with: """
+                  - notify: [person:bob]
+                roles: {commander: schedule:ops, comms: person:bob}
+                stakeholders: [person:ann]
+                updates_every: 30m
+
+            """)
+        let escalation = try #require(try load(["team.yaml": text]).get().rota.escalations.first)
+        #expect(escalation.roles == CrisisRoles(commander: .schedule("ops"), comms: .person("bob")))
+        #expect(escalation.stakeholders == [.person("ann")] && escalation.updatesEvery == 1800)
+        let plain = try #require(try load(["team.yaml": minimal]).get().rota.escalations.first)
+        #expect(plain.roles.isEmpty && plain.stakeholders.isEmpty && plain.updatesEvery == nil)
+    }
+
     @Test("the example rotas in the repository validate")
     func exampleRotasValidate() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -176,6 +192,11 @@ struct RotaFileErrorTests {
         Case(name: "group without within", find: "    escalation: ops\n", replace: "    escalation: ops\n    group: {by: [source]}\n", at: "24:12", says: "needs 'within'"),
         Case(name: "group by a label twice", find: "    escalation: ops\n", replace: "    escalation: ops\n    group: {within: 30m, by: [source, source]}\n", at: "24:39", says: "names 'source' twice"),
         Case(name: "group within that is not a duration", find: "    escalation: ops\n", replace: "    escalation: ops\n    group: {within: soon}\n", at: "24:21", says: "not a duration"),
+        Case(name: "a role that is not commander or comms", find: "      - notify: [person:bob]\n", replace: "      - notify: [person:bob]\n    roles: {captain: person:ann}\n", at: "21:13", says: "captain"),
+        Case(name: "a role naming an unknown person", find: "      - notify: [person:bob]\n", replace: "      - notify: [person:bob]\n    roles: {commander: person:zoe}\n", at: "21:24", says: "'zoe'"),
+        Case(name: "a stakeholder that is not a target", find: "      - notify: [person:bob]\n", replace: "      - notify: [person:bob]\n    stakeholders: [dg-office]\n", at: "21:20", says: "must be person:ID or schedule:ID"),
+        Case(name: "a stakeholder named twice", find: "      - notify: [person:bob]\n", replace: "      - notify: [person:bob]\n    stakeholders: [person:ann, person:ann]\n", at: "21:32", says: "names 'person:ann' twice"),
+        Case(name: "updates_every that is not a duration", find: "      - notify: [person:bob]\n", replace: "      - notify: [person:bob]\n    updates_every: often\n", at: "21:20", says: "not a duration"),
         Case(name: "runbook outside the rotas directory", find: "    escalation: ops\n", replace: "    escalation: ops\n    runbook: ../../etc/passwd\n", at: "24:14", says: "no leading '/', no '..'"),
     ]
 
