@@ -172,4 +172,38 @@ struct CrisisTests {
         _ = try host.run(["tick", "--now", Storm.at(120)])
         #expect(storm.notices.contains("hugo role"), "the new commander is told: \(storm.notices)")
     }
+
+    @Test("the commander posts an update from their own page (signed form, as 'P (board)'); the incident page shows it as text; a forged form or an empty text changes nothing")
+    func updateFromTheBoard() async throws {
+        let storm = try Storm()
+        let host = storm.hosts[0]
+        try host.write("00-settings.yaml", try String(contentsOfFile: host.rotas + "/00-settings.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "tick_every: 0}", with: "tick_every: 0, board: public}"))
+        let raised = try host.run(["alert", "raise", "--service", "crisis", "--summary", "storm", "--json", "--now", Storm.at(0)])
+        let id = try #require(raised.json["incident"] as? Int)
+        let page = try host.run(["board", "url", "--person", "camille"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let mine = String(page.dropFirst("http://phone.example".count))
+        let server = try ServeProcess(host, arguments: ["--now", Storm.at(120)])
+        defer { server.stop() }
+        // Camille was not paged (the chain pages the executives) but commands it: the incident is on her page.
+        let before = try await server.request("GET", mine)
+        #expect(before.status == 200 && before.body.contains("Commander: camille. Comms: head-of-comms."), "\(before.body)")
+        let form = try #require(before.body.firstMatch(of: /name="answer" value="([^"]+)"><input type="hidden" name="action" value="update">/).map { String($0.1) })
+        let encoded = "application/x-www-form-urlencoded"
+        let hostile = "Statement <script>alert(1)</script> out & mentions falling"
+        let text = try #require(hostile.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+        #expect(try await server.request("POST", mine, body: "action=update&answer=forged.x&text=\(text)", contentType: encoded).status == 403)
+        #expect(try await server.request("POST", mine, body: "action=update&answer=\(form)&text=%20%0A", contentType: encoded).status == 400)
+        var shown = try host.run(["incident", "show", String(id), "--json", "--now", Storm.at(150)]).json
+        #expect(shown["updates"] as? Int == 0, "the forged form and the empty text stored nothing")
+        let posted = try await server.request("POST", mine, body: "action=update&answer=\(form)&text=\(text)", contentType: encoded)
+        #expect(posted.status == 200, "303 back to the person's page: \(posted.status)")
+        shown = try host.run(["incident", "show", String(id), "--json", "--now", Storm.at(150)]).json
+        let update = (shown["timeline"] as? [[String: Any]] ?? []).first { $0["event"] as? String == "update" }
+        #expect(update?["actor"] as? String == "camille (board)" && update?["text"] as? String == hostile, "\(update ?? [:])")
+        let incident = try await server.request("GET", "/incidents/\(id)")
+        #expect(incident.status == 200 && incident.body.contains("Status updates"))
+        #expect(incident.body.contains("Statement &lt;script&gt;alert(1)&lt;/script&gt; out &amp; mentions falling") && !incident.body.contains("<script>"),
+                "the update shows as text")
+    }
 }
