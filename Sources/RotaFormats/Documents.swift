@@ -189,12 +189,19 @@ public enum Documents {
         return .object(fields + [("pages", .array(pages)), ("errors", .array(errors.map { .string($0) }))])
     }
 
-    public static func simulation(service: String, _ timeline: [LevelDue]) -> JSONValue {
-        .object([("service", .string(service)), ("timeline", .array(timeline.map { step in
+    /// `crisis`: the chain's roles, stakeholders and `updates_every` as they would stand (DESIGN §11), when it names them.
+    public static func simulation(service: String, _ timeline: [LevelDue],
+                                  crisis: (roles: IncidentRoles, stakeholders: [String], updatesEvery: Int?)? = nil) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("service", .string(service)), ("timeline", .array(timeline.map { step in
             .object([("at", .instant(step.dueAt)), ("round", .int(step.round)), ("level", .int(step.level)),
                      ("people", .array(step.people.map { .string($0) })),
                      ("empty_schedules", .array(step.emptySchedules.map { .string($0) }))])
-        }))])
+        }))]
+        if let crisis {
+            fields.append(("crisis", .object([("roles", roles(crisis.roles)), ("stakeholders", .array(crisis.stakeholders.map { .string($0) })),
+                                              ("updates_every_seconds", crisis.updatesEvery.map { .int($0) } ?? .null)])))
+        }
+        return .object(fields)
     }
 
     public static func status(_ status: RunnerStatus, problems: [String], held: [(id: Int, reason: String)] = []) -> JSONValue {

@@ -100,7 +100,24 @@ extension Workspace {
     }
 }
 
+/// A chain's crisis organisation as it would stand for an incident opening at one instant.
+public struct CrisisOrganisation: Sendable {
+    public var roles: IncidentRoles
+    public var stakeholders: [String]
+    public var updatesEvery: Int?
+}
+
 extension Workspace {
+    /// `rota simulate`: who would hold the roles and be told of updates for an incident opening on
+    /// `service` at `instant`; nil when its chain names no crisis organisation.
+    public func crisisOrganisation(service id: String, at instant: Date) async throws -> CrisisOrganisation? {
+        guard let policy = rota.escalation(try service(id).escalation),
+              !policy.roles.isEmpty || !policy.stakeholders.isEmpty || policy.updatesEvery != nil else { return nil }
+        let timetable = try await timetable(from: instant, to: nil)
+        return CrisisOrganisation(roles: Crisis.roles(policy.roles, timetable: timetable, at: instant),
+                                  stakeholders: Crisis.people(policy.stakeholders, timetable: timetable, at: instant), updatesEvery: policy.updatesEvery)
+    }
+
     /// `rota incident report N`: the postmortem draft of the incident alert `id` belongs to.
     public func incidentReport(_ id: Int) async throws -> IncidentReport {
         let detail = try await incidentDetail(id)

@@ -152,6 +152,11 @@ struct CrisisTests {
     func refusals() throws {
         let storm = try Storm()
         let host = storm.hosts[0]
+        // simulate shows the organisation an incident would get, the complaint chain none.
+        let simulated = try host.run(["simulate", "--surge", "social-storm", "--json", "--at", Storm.at(0)]).json["crisis"] as? [String: Any]
+        #expect(simulated?["roles"] as? [String: String] == ["commander": "camille", "comms": "head-of-comms"]
+                    && simulated?["stakeholders"] as? [String] == ["dg-office"] && simulated?["updates_every_seconds"] as? Int == 1800, "\(simulated ?? [:])")
+        #expect(try host.run(["simulate", "--service", "twitter-mentions", "--json", "--at", Storm.at(0)]).json["crisis"] == nil)
         let raised = try host.run(["alert", "raise", "--service", "crisis", "--summary", "storm", "--json", "--now", Storm.at(0)])
         let id = try #require(raised.json["incident"] as? Int)
         let empty = try host.run(["incident", "update", String(id), "  \n ", "--as", "camille", "--now", Storm.at(60)])

@@ -40,8 +40,9 @@ extension RotaCommand {
                 serviceID = service ?? ""
             }
             let (service, timeline) = try await workspace.simulate(service: serviceID, at: start, severity: severity)
+            let crisis = try await workspace.crisisOrganisation(service: service.id, at: start)
             if global.json {
-                global.print(Documents.simulation(service: service.id, timeline))
+                global.print(Documents.simulation(service: service.id, timeline, crisis: crisis.map { ($0.roles, $0.stakeholders, $0.updatesEvery) }))
                 return
             }
             var table = Table("AT", "ROUND", "LEVEL", "PAGES")
@@ -50,6 +51,14 @@ extension RotaCommand {
                 table.add(HumanTime.format(step.dueAt, in: workspace.inputZone), "\(step.round)", "\(step.level)", who)
             }
             Console.out("If nobody answers an alert on \(service.id) raised \(HumanTime.format(start, in: workspace.inputZone)):\n" + table.rendered())
+            if let crisis {
+                var lines = ["", "Its incident's crisis organisation: commander \(crisis.roles.commander ?? "nobody"), comms \(crisis.roles.comms ?? "nobody")."]
+                if !crisis.stakeholders.isEmpty { lines.append("Told of every status update, never paged: \(crisis.stakeholders.joined(separator: ", ")).") }
+                if let every = crisis.updatesEvery {
+                    lines.append("No update for \(DurationText.format(seconds: every)) after the first acknowledgement: the commander is reminded; for \(DurationText.format(seconds: 2 * every)): the level above the one reached is told.")
+                }
+                Console.out(lines.joined(separator: "\n"))
+            }
         }
     }
 }
