@@ -1,23 +1,10 @@
 import Foundation
 import RotaCore
 
-/// The people holding an incident's roles (DESIGN §11); nil when nobody holds one.
-public struct IncidentRoles: Hashable, Sendable {
-    public var commander: String?
-    public var comms: String?
+/// The people holding an incident's roles (DESIGN §11).
+public typealias IncidentRoles = RoleHolders<String>
 
-    public init(commander: String? = nil, comms: String? = nil) {
-        self.commander = commander
-        self.comms = comms
-    }
-
-    public subscript(role: CrisisRole) -> String? {
-        get { role == .commander ? commander : comms }
-        set { if role == .commander { commander = newValue } else { comms = newValue } }
-    }
-
-    public var isEmpty: Bool { commander == nil && comms == nil }
-
+extension RoleHolders<String> {
     /// `commander ann, comms bob` (roles held only).
     public var sentence: String {
         CrisisRole.allCases.compactMap { role in self[role].map { "\(role.rawValue) \($0)" } }.joined(separator: ", ")

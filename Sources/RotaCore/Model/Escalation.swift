@@ -54,24 +54,27 @@ public enum CrisisRole: String, Sendable, CaseIterable {
     case comms
 }
 
-/// Who holds each role of a chain's incidents: a schedule (whoever is on call when the incident
-/// opens) or a person; nil when the chain names nobody.
-public struct CrisisRoles: Hashable, Sendable {
-    public var commander: Target?
-    public var comms: Target?
+/// Who holds each role (DESIGN §11): nil when nobody does. On an escalation the holders are
+/// targets (`CrisisRoles`), on an incident people (`IncidentRoles`, in the store).
+public struct RoleHolders<Holder: Hashable & Sendable>: Hashable, Sendable {
+    public var commander: Holder?
+    public var comms: Holder?
 
-    public init(commander: Target? = nil, comms: Target? = nil) {
+    public init(commander: Holder? = nil, comms: Holder? = nil) {
         self.commander = commander
         self.comms = comms
     }
 
-    public subscript(role: CrisisRole) -> Target? {
+    public subscript(role: CrisisRole) -> Holder? {
         get { role == .commander ? commander : comms }
         set { if role == .commander { commander = newValue } else { comms = newValue } }
     }
 
     public var isEmpty: Bool { commander == nil && comms == nil }
 }
+
+/// A chain's roles: a schedule (whoever is on call when the incident opens) or a person.
+public typealias CrisisRoles = RoleHolders<Target>
 
 /// Where alerts come from; points at one escalation.
 public struct Service: Hashable, Sendable {
