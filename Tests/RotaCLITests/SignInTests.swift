@@ -37,7 +37,7 @@ struct SignInTests {
     static func browser(_ rota: RotaRunner, _ arguments: [String]) throws -> [String: Any] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/signin_browser.py").path
         let run = try rota.run([], executable: "/usr/bin/env", arguments: ["python3", script] + arguments)
-        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.status == 0, "\(run.stderr.replacingOccurrences(of: "\n", with: " | "))")
         return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "the browser's report parses")
     }
 
@@ -82,6 +82,14 @@ struct SignInTests {
         let buttons = (page["buttons"] as? [[Any]] ?? []).map { ($0.first as? String ?? "", ($0.last as? [Double]) ?? []) }
         let acknowledge = try #require(buttons.first { $0.0 == "Acknowledge #1" }, "\(buttons) \(page["main"] ?? "")")
         #expect(acknowledge.1.count == 4 && acknowledge.1[0] >= 0 && acknowledge.1[2] <= 390, "the button is on screen: \(acknowledge.1)")
+        // The card's status-update form fits the screen, and what ann typed there is the incident's update.
+        let post = try #require(buttons.first { $0.0 == "Post update on #1" }, "\(buttons)")
+        #expect(post.1.count == 4 && post.1[0] >= 0 && post.1[2] <= 390, "the update button is on screen: \(post.1)")
+        #expect((page["textareas"] as? [[Double]])?.first.map { $0[0] >= 0 && $0[2] <= 390 } == true, "\(page["textareas"] ?? "")")
+        #expect(page["after_update_same_page"] as? Bool == true, "back on ann's page: \(page["after_update_url"] ?? "") \(page["update_error"] ?? "")")
+        let updates = (try rota.run(["incident", "show", "1", "--json"]).json["timeline"] as? [[String: Any]] ?? []).filter { $0["event"] as? String == "update" }
+        #expect(updates.count == 1 && updates.first?["actor"] as? String == "ann (board)" && updates.first?["text"] as? String == "Rolled back; next update at 15:00",
+                "\(updates)")
         #expect((page["board_text"] as? String)?.contains("On call now") == true, "the link signed the board in: \(page["board_title"] ?? "")")
     }
 

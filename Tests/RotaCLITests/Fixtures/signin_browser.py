@@ -67,6 +67,23 @@ def main():
             seen["headings"] = [[h.text, box(driver, h)[1]] for h in headings]
             seen["buttons"] = [[b.text, box(driver, b)] for b in driver.find_elements(By.TAG_NAME, "button")]
             seen["main"] = driver.find_element(By.TAG_NAME, "main").text[:3000]
+            # A status update from the first incident card's form, typed as on a phone.
+            fields = driver.find_elements(By.TAG_NAME, "textarea")
+            seen["textareas"] = [box(driver, f) for f in fields]
+            if fields:
+                try:
+                    fields[0].send_keys("Rolled back; next update at 15:00")
+                    page = driver.current_url
+                    post = driver.find_element(By.XPATH, "//button[starts-with(normalize-space(.), 'Post update on #')]")
+                    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", post)
+                    post.click()
+                    WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,)).until(
+                        lambda d: d.execute_script("return document.readyState") == "complete" and d.find_elements(By.TAG_NAME, "textarea")
+                        and d.find_elements(By.TAG_NAME, "textarea")[0].get_attribute("value") == "")
+                    seen["after_update_url"] = driver.current_url
+                    seen["after_update_same_page"] = driver.current_url == page
+                except Exception as error:  # said in the report, so the test shows what the browser met
+                    seen["update_error"] = repr(error)[:2000]
             driver.get(base + "/")  # the cookie the link set opens the board
             seen["board_title"] = driver.title
             seen["board_text"] = driver.find_element(By.TAG_NAME, "main").text[:2000]
