@@ -5,25 +5,11 @@ import RotaStore
 /// Crisis mode's rules (DESIGN §11, §16), pure: who holds an incident's roles when it opens, who
 /// hears a status update, and which reminders are due when nobody posted one.
 public enum Crisis {
-    /// The people `targets` name at `instant`, in order, each once: a person, or whoever is on
-    /// call on a schedule (nobody when it has a gap).
-    public static func people(_ targets: [Target], timetable: Timetable, at instant: Date) -> [String] {
-        var people: [String] = []
-        for target in targets {
-            let person: String? = switch target {
-            case .person(let id): id
-            case .schedule(let id): timetable.onCall(schedule: id, at: instant).person
-            }
-            if let person, !people.contains(person) { people.append(person) }
-        }
-        return people
-    }
-
     /// Who holds each role of an incident opening at `instant` on a chain with `roles`.
     public static func roles(_ roles: CrisisRoles, timetable: Timetable, at instant: Date) -> IncidentRoles {
         var named = IncidentRoles()
         for role in CrisisRole.allCases {
-            if let target = roles[role] { named[role] = people([target], timetable: timetable, at: instant).first }
+            if let target = roles[role] { named[role] = timetable.people([target], at: instant).first }
         }
         return named
     }
@@ -62,26 +48,26 @@ public enum Crisis {
         let anchor = since.millis
         let sinceText = "\(HumanTime.format(since, in: zone)) (\(zone.identifier))"
         let silenceText = DurationText.format(seconds: periods * every)
+        let subject = "Incident #\(id): no status update for \(silenceText)"
+        let silent = "Incident #\(id) on \(incident.service) (\(incident.summary)) has had no status update since \(sinceText).\n"
         var reminders: [Reminder] = []
         let commander = crisis.roles.commander ?? incident.acknowledgedBy.map(ActorName.person)
         if let commander {
             let role = crisis.roles.commander == nil ? "You acknowledged it and it has no commander" : "You are its commander"
             let notice = ShiftNotices.Notice(
                 person: commander, key: "remind|\(id)|\(anchor)|\(periods)|\(commander)",
-                subject: "Incident #\(id): no status update for \(silenceText)",
-                text: "Incident #\(id) on \(incident.service) (\(incident.summary)) has had no status update since \(sinceText).\n"
-                    + "\(role): post one with rota incident update \(id) \"what we know, what we do, when you hear next\".\n")
+                subject: subject,
+                text: silent + "\(role): post one with rota incident update \(id) \"what we know, what we do, when you hear next\".\n")
             reminders.append(Reminder(notices: [notice], entry: .reminded(id, people: [commander], silentSince: since, escalated: false)))
         }
         if periods >= 2, !policy.levels.isEmpty {
             let above = min(levelReached + 1, policy.levels.count)
-            let people = self.people(policy.levels[above - 1].targets, timetable: timetable, at: now).filter { $0 != commander }
+            let people = timetable.people(policy.levels[above - 1].targets, at: now).filter { $0 != commander }
             let notices = people.map { person in
                 ShiftNotices.Notice(
                     person: person, key: "silence|\(id)|\(anchor)|\(person)",
-                    subject: "Incident #\(id): no status update for \(silenceText)",
-                    text: "Incident #\(id) on \(incident.service) (\(incident.summary)) has had no status update since \(sinceText).\n"
-                        + "Its commander is \(crisis.roles.commander ?? "nobody"). You are told as level \(above) of \(policy.name), "
+                    subject: subject,
+                    text: silent + "Its commander is \(crisis.roles.commander ?? "nobody"). You are told as level \(above) of \(policy.name), "
                         + "the level above the one it reached; you are not paged.\n")
             }
             if !notices.isEmpty {

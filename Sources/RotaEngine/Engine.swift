@@ -102,14 +102,7 @@ public struct Engine: Sendable {
     /// Queues each alarm for each admin (a `schedule:` admin is whoever is on call at `now`).
     public func queueAdminAlarms(_ alarms: [AdminAlarm], snapshot: RotaSnapshot, now: Date) async throws(StoreError) {
         guard !alarms.isEmpty else { return }
-        var admins: [String] = []
-        for target in snapshot.rota.settings.admins {
-            let person: String? = switch target {
-            case .person(let id): id
-            case .schedule(let id): snapshot.timetable.onCall(schedule: id, at: now).person
-            }
-            if let person, !admins.contains(person) { admins.append(person) }
-        }
+        let admins = snapshot.timetable.people(snapshot.rota.settings.admins, at: now)
         let notices = alarms.flatMap { alarm in
             admins.map { ShiftNotices.Notice(person: $0, key: alarm.key, subject: alarm.subject, text: alarm.text) }
         }

@@ -53,7 +53,7 @@ extension Workspace {
         let before = try await storeCall { try await store.crisis(incident: incident.id) }
         let paged = try await storeCall { try await store.pagedPeople(alert: incident.id) }
         let policy = rota.escalation(incident.escalation)
-        let stakeholders = Crisis.people(policy?.stakeholders ?? [], timetable: try await timetable(from: now, to: nil), at: now)
+        let stakeholders = try await timetable(from: now, to: nil).people(policy?.stakeholders ?? [], at: now)
         let audience = Crisis.updateAudience(stakeholders: stakeholders, roles: before.roles, paged: paged, poster: ActorName.person(actor))
         let firstLine = text.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? text
         let headline = firstLine.count > 80 ? String(firstLine.prefix(79)) + "…" : firstLine
@@ -115,7 +115,7 @@ extension Workspace {
               !policy.roles.isEmpty || !policy.stakeholders.isEmpty || policy.updatesEvery != nil else { return nil }
         let timetable = try await timetable(from: instant, to: nil)
         return CrisisOrganisation(roles: Crisis.roles(policy.roles, timetable: timetable, at: instant),
-                                  stakeholders: Crisis.people(policy.stakeholders, timetable: timetable, at: instant), updatesEvery: policy.updatesEvery)
+                                  stakeholders: timetable.people(policy.stakeholders, at: instant), updatesEvery: policy.updatesEvery)
     }
 
     /// `rota incident report N`: the postmortem draft of the incident alert `id` belongs to.

@@ -88,6 +88,20 @@ public struct Timetable: Sendable {
     public func onCall(schedule id: String, at instant: Date) -> (person: String?, until: Date?) {
         OnCallAnswer.find(at: instant) { shifts(schedule: id, from: instant, to: $0) }
     }
+
+    /// The people `targets` name at `instant`, in order, each once: a person, or whoever is on call
+    /// on a schedule (nobody when it has a gap). Admins, roles, stakeholders, a level told.
+    public func people(_ targets: [Target], at instant: Date) -> [String] {
+        var people: [String] = []
+        for target in targets {
+            let person: String? = switch target {
+            case .person(let id): id
+            case .schedule(let id): onCall(schedule: id, at: instant).person
+            }
+            if let person, !people.contains(person) { people.append(person) }
+        }
+        return people
+    }
 }
 
 extension Gap {
