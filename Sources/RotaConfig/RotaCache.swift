@@ -7,7 +7,7 @@ import RotaCore
 /// another fingerprint, a short read) is a miss, and the files are parsed as usual.
 public struct RotaCache: Sendable {
     public let path: String
-    static let magic = Array("rota-cache-v9\n".utf8)
+    static let magic = Array("rota-cache-v10\n".utf8)
 
     /// The mode of the file written (0600; 0660 in a shared state directory).
     let mode: Int
@@ -203,6 +203,8 @@ private struct Writer {
             w.string(twilio.from)
             w.string(twilio.apiBase)
         }
+        // The response report's executives (DESIGN §12).
+        list(rota.settings.executives) { $0.target($1) }
     }
 }
 
@@ -371,6 +373,9 @@ private struct Reader {
             settings.twilio = optional { r in
                 TwilioGateway(accountSIDEnv: r.string(), authTokenEnv: r.string(), from: r.string(), apiBase: r.string())
             }
+        }
+        if index < bytes.count {
+            settings.executives = list { $0.target() }
         }
         guard !failed, !broken, index == bytes.count else { return nil }
         return Rota(settings: settings, holidays: holidays, people: people, schedules: schedules,

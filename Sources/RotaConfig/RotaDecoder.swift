@@ -64,7 +64,7 @@ final class RotaDecoder {
 
     private func decodeSettings(_ node: YAMLNode) {
         let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime", "command_timeout",
-                    "webhook_timeout", "shift_notices", "server", "admins", "gateways"]
+                    "webhook_timeout", "shift_notices", "server", "admins", "executives", "gateways"]
         guard let fields = read.fields(node, "settings", allowed: keys) else { return }
         for (key, node) in keys.compactMap({ key in fields[key].map { (key, $0) } }) {
             let location = node.location
@@ -119,6 +119,8 @@ final class RotaDecoder {
                 }
             case "admins":
                 settings.admins = (read.list(fields[key], "settings.admins") ?? []).compactMap { target($0, "settings.admins target") }
+            case "executives":
+                settings.executives = (read.list(fields[key], "settings.executives") ?? []).compactMap { target($0, "settings.executives target") }
             case "webhook_secret_file":
                 settings.webhookSecretFile = read.text(fields[key], "settings.webhook_secret_file")
             case "daytime":

@@ -54,15 +54,13 @@ public struct IncidentReport: Sendable {
         roles = crisis.roles
         let own = pages.filter { $0.alertID == incident.id && $0.status != .cancelled }
         startsAt = own.filter { $0.level == 1 }.map(\.levelDueAt).min() ?? incident.createdAt
-        let acks = events.filter { $0.alertID == incident.id && $0.event == AuditKind.alertAcknowledged.rawValue }
-        if let first = acks.first {
-            acknowledgedAt = first.at
-            acknowledgedBy = first.actor
-        } else if incident.status == .resolved, incident.mergedInto == nil, let by = incident.resolvedBy, people.contains(ActorName.person(by)) {
-            acknowledgedAt = incident.resolvedAt
-            acknowledgedBy = by
-        }
+        // The same rule as the response report's (one definition, DESIGN §16).
+        let acks = events.filter { $0.alertID == incident.id && $0.event == AuditKind.alertAcknowledged.rawValue }.map { (at: $0.at, actor: $0.actor) }
         resolvedAt = incident.mergedInto == nil ? incident.resolvedAt : nil
+        let ack = ResponseIncident.acknowledgement(acks, resolvedAt: incident.status == .resolved ? resolvedAt : nil, resolvedBy: incident.resolvedBy,
+                                                   people: people.union(own.map(\.person)))
+        acknowledgedAt = ack?.at
+        acknowledgedBy = ack?.actor
         var paged: [Paged] = []
         let rank = ["sent": 3, "sending": 2, "pending": 1, "failed": 0]
         for page in own.sorted(by: { ($0.levelDueAt, $0.round, $0.level, $0.id) < ($1.levelDueAt, $1.round, $1.level, $1.id) }) {
@@ -155,7 +153,7 @@ public struct IncidentReport: Sendable {
     }
 
     /// `4m 12s`, `1h 8m`, `0s`.
-    static func spoken(_ seconds: Int) -> String {
+    public static func spoken(_ seconds: Int) -> String {
         let h = seconds / 3600, m = seconds % 3600 / 60, s = seconds % 60
         if h > 0 { return m > 0 ? "\(h)h \(m)m" : "\(h)h" }
         if m > 0 { return s > 0 ? "\(m)m \(s)s" : "\(m)m" }

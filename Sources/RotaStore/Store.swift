@@ -229,7 +229,7 @@ extension OutboxStore {
     }
 }
 
-public protocol Store: RevisionStore, CoverStore, AlertStore, IncidentStore, CrisisStore, OutboxStore, RunnerStore, FeedStore, MaintenanceStore, HeartbeatStore, AuditLog {
+public protocol Store: RevisionStore, CoverStore, AlertStore, IncidentStore, CrisisStore, ReportStore, OutboxStore, RunnerStore, FeedStore, MaintenanceStore, HeartbeatStore, AuditLog {
     /// Where it is, for messages (never with a password).
     var location: String { get }
     /// Where this host keeps its own files for this store (the address book, the compiled rota),

@@ -187,6 +187,10 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // The response report reads incidents by when they opened (see the SQLite store's v13).
+        ("pg-v6-report", [
+            "CREATE INDEX alert_by_created ON alert(created_at)",
+        ]),
     ]
 
     static func migrate(_ connection: PostgresConnection, address: PostgresAddress) async throws {

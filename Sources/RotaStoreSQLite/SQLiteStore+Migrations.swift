@@ -115,6 +115,10 @@ extension SQLiteStore {
                 )
                 """)
         }
+        migrator.registerMigration("v13-report") { db in
+            // The response report (DESIGN §12) reads incidents by when they opened.
+            try db.execute(sql: "CREATE INDEX alert_by_created ON alert(created_at)")
+        }
         return migrator
     }
 

@@ -43,6 +43,7 @@ struct CodecRoundTripTests {
                                     server: ServerSettings(publicURL: maybe { $0.text("https://") }, listen: text("127.0.0.1:"), secretEnv: text("S"),
                                                            secretFile: maybe { $0.text("/s") }, tickEvery: int(0...3600), boardPublic: bool()))
             settings.admins = list(0...3) { $0.target() }
+            settings.executives = list(0...3) { $0.target() }
             let people = list(0...4) { m in
                 Person(id: m.id("id"), name: m.text("name"), login: m.maybe { $0.text("login") }, timezone: m.maybe { $0.zone() },
                        contacts: m.list(0...3) { m in

@@ -87,6 +87,13 @@ struct RotaLoaderTests {
         #expect(plain.roles.isEmpty && plain.stakeholders.isEmpty && plain.updatesEvery == nil)
     }
 
+    @Test("settings.executives: people and schedules, for the response report; none by default")
+    func executives() throws {
+        let text = minimal.replacingOccurrences(of: "  timezone: Europe/Paris\n", with: "  timezone: Europe/Paris\n  executives: [person:bob, schedule:ops]\n")
+        #expect(try load(["team.yaml": text]).get().rota.settings.executives == [.person("bob"), .schedule("ops")])
+        #expect(try load(["team.yaml": minimal]).get().rota.settings.executives.isEmpty)
+    }
+
     @Test("the example rotas in the repository validate")
     func exampleRotasValidate() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -197,6 +204,8 @@ struct RotaFileErrorTests {
         Case(name: "a stakeholder that is not a target", find: "      - notify: [person:bob]\n", replace: "      - notify: [person:bob]\n    stakeholders: [dg-office]\n", at: "21:20", says: "must be person:ID or schedule:ID"),
         Case(name: "a stakeholder named twice", find: "      - notify: [person:bob]\n", replace: "      - notify: [person:bob]\n    stakeholders: [person:ann, person:ann]\n", at: "21:32", says: "names 'person:ann' twice"),
         Case(name: "updates_every that is not a duration", find: "      - notify: [person:bob]\n", replace: "      - notify: [person:bob]\n    updates_every: often\n", at: "21:20", says: "not a duration"),
+        Case(name: "an executive naming an unknown person", find: "  timezone: Europe/Paris\n", replace: "  timezone: Europe/Paris\n  executives: [person:zoe]\n", at: "3:16", says: "'zoe'"),
+        Case(name: "an executive that is not a target", find: "  timezone: Europe/Paris\n", replace: "  timezone: Europe/Paris\n  executives: [ceo]\n", at: "3:16", says: "must be person:ID or schedule:ID"),
         Case(name: "runbook outside the rotas directory", find: "    escalation: ops\n", replace: "    escalation: ops\n    runbook: ../../etc/passwd\n", at: "24:14", says: "no leading '/', no '..'"),
     ]
 

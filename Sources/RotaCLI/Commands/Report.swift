@@ -4,8 +4,8 @@ extension RotaCommand {
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "report",
-            abstract: "Reports for team leads: on-call hours for pay, and fairness within each schedule.",
-            subcommands: [Hours.self, Fairness.self]
+            abstract: "Reports: on-call hours for pay, fairness within each schedule, how fast people answered.",
+            subcommands: [Hours.self, Fairness.self, Response.self]
         )
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }

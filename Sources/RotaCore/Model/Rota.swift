@@ -19,6 +19,8 @@ public struct Settings: Hashable, Sendable {
     /// Who is paged when rota itself needs a human (DESIGN §15): a page failed for good, the
     /// rota files invalid for 10 minutes, the runner stale.
     public var admins: [Target] = []
+    /// Who counts as an executive in the response report (DESIGN §12); empty: each chain's last level.
+    public var executives: [Target] = []
     /// `settings.gateways.slack` (DESIGN §13): the Slack app that posts pages and takes clicks.
     public var slack: SlackGateway?
     /// `settings.gateways.twilio` (DESIGN §13): SMS and voice through a Twilio-compatible API.

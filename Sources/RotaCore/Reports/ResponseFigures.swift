@@ -55,6 +55,8 @@ public struct ResponseIncident: Hashable, Sendable {
 
     public var id: Int
     public var service: String
+    /// When it opened: which period it belongs to.
+    public var openedAt: Date
     /// Where the clocks start: the incident's level 1 first due time (after a maintenance hold or a
     /// daytime wait), else its opening.
     public var dueAt: Date
@@ -66,9 +68,29 @@ public struct ResponseIncident: Hashable, Sendable {
     public var levelReached: Int
     /// Set when it paged an executive.
     public var executive: ExecutiveReason?
+    /// The pages that reached someone: one per round, level and person.
+    public var pages: [Page]
+
+    /// A level that reached a person, when it first did.
+    public struct Page: Hashable, Sendable {
+        public var person: String
+        public var at: Date
+        public var level: Int
+        /// The person is an executive (`settings.executives`, else the chain's last level).
+        public var executive: Bool
+
+        public init(person: String, at: Date, level: Int, executive: Bool = false) {
+            self.person = person
+            self.at = at
+            self.level = level
+            self.executive = executive
+        }
+    }
 
     public init(id: Int, service: String, dueAt: Date, acknowledgedAt: Date? = nil, acknowledgedBy: String? = nil, resolvedAt: Date? = nil,
-                levelReached: Int = 0, executive: ExecutiveReason? = nil) {
+                levelReached: Int = 0, executive: ExecutiveReason? = nil, pages: [Page] = [], openedAt: Date? = nil) {
+        self.pages = pages
+        self.openedAt = openedAt ?? dueAt
         self.id = id
         self.service = service
         self.dueAt = dueAt
@@ -77,6 +99,20 @@ public struct ResponseIncident: Hashable, Sendable {
         self.resolvedAt = resolvedAt
         self.levelReached = levelReached
         self.executive = executive
+    }
+
+    /// The acknowledgement the figures count (DESIGN §12, §16): the first by a person (an actor
+    /// whose person, before a door's ` (…)` suffix, is in `people`), else a person's resolve of an
+    /// incident with none; an integration's acknowledgement or resolve is not a person answering.
+    public static func acknowledgement(_ acks: [(at: Date, actor: String)], resolvedAt: Date?, resolvedBy: String?,
+                                       people: Set<String>) -> (at: Date, actor: String, person: String)? {
+        if let first = acks.first(where: { people.contains(ActorName.person($0.actor)) }) {
+            return (first.at, first.actor, ActorName.person(first.actor))
+        }
+        if let resolvedAt, let resolvedBy, people.contains(ActorName.person(resolvedBy)) {
+            return (resolvedAt, resolvedBy, ActorName.person(resolvedBy))
+        }
+        return nil
     }
 
     /// Seconds from due to the first acknowledgement, and to resolution (never negative: an
@@ -95,6 +131,8 @@ public struct ResponsePeriod: Hashable, Sendable {
         public var ttr: ResponseFigures.Summary?
     }
 
+    /// Every incident of the period as one group (key "").
+    public var overall: Group
     public var incidents: Int
     public var acknowledged: Int
     public var tta: ResponseFigures.Summary?
@@ -108,28 +146,113 @@ public struct ResponsePeriod: Hashable, Sendable {
     public var byAcknowledger: [Group]
     public var executiveIncidents: Int
     public var executiveByReason: [ResponseIncident.ExecutiveReason: Int]
+    /// Pages that reached an executive.
+    public var executivePages: Int
+    /// Everyone paged or acknowledging, by id.
+    public var byPerson: [PersonRow]
 
     public var unacknowledged: Int { incidents - acknowledged }
 
-    public init(_ incidents: [ResponseIncident]) {
-        func group(_ key: String, _ members: [ResponseIncident]) -> Group {
-            Group(key: key, incidents: members.count, acknowledged: members.filter { $0.acknowledgedAt != nil }.count,
-                  tta: ResponseFigures.summary(members.compactMap(\.timeToAcknowledge)),
-                  ttr: ResponseFigures.summary(members.compactMap(\.timeToResolve)))
+    /// What the per-person figures need to know of people: their zone, the holidays, their time on call.
+    public struct People: Sendable {
+        public var zones: [String: Zone]
+        public var defaultZone: Zone
+        public var holidays: Set<LocalDate>
+        /// Seconds on call in the period, per person.
+        public var onCall: [String: Int]
+
+        public init(zones: [String: Zone] = [:], defaultZone: Zone = .utc, holidays: Set<LocalDate> = [], onCall: [String: Int] = [:]) {
+            self.zones = zones
+            self.defaultZone = defaultZone
+            self.holidays = holidays
+            self.onCall = onCall
         }
-        let all = group("", incidents)
-        self.incidents = all.incidents
-        acknowledged = all.acknowledged
-        tta = all.tta
-        ttr = all.ttr
-        byService = Dictionary(grouping: incidents, by: \.service).map { group($0.key, $0.value) }.sorted { $0.key < $1.key }
-        byLevel = Dictionary(grouping: incidents, by: \.levelReached).sorted { $0.key < $1.key }.map { group(String($0.key), $0.value) }
-        let top = incidents.map(\.levelReached).max() ?? 0
-        reach = top == 0 ? [] : (1...top).map { level in incidents.filter { $0.levelReached >= level }.count }
-        byAcknowledger = Dictionary(grouping: incidents.filter { $0.acknowledgedBy != nil }, by: { $0.acknowledgedBy ?? "" })
-            .map { group($0.key, $0.value) }.sorted { $0.key < $1.key }
-        let exposed = incidents.compactMap(\.executive)
-        executiveIncidents = exposed.count
-        executiveByReason = Dictionary(grouping: exposed, by: { $0 }).mapValues(\.count)
+    }
+
+    /// One person's figures: pages that reached them, split by the part of their day they
+    /// interrupted, and their acknowledgements.
+    public struct PersonRow: Hashable, Sendable {
+        public var person: String
+        public var pages = 0
+        public var acks = 0
+        public var tta: ResponseFigures.Summary?
+        public var business = 0
+        public var offHours = 0
+        public var sleep = 0
+        public var onCallSeconds = 0
+
+        mutating func count(_ part: ResponseFigures.Interruption) {
+            pages += 1
+            switch part {
+            case .business: business += 1
+            case .offHours: offHours += 1
+            case .sleep: sleep += 1
+            }
+        }
+
+        /// Pages per 100 hours on call, to one decimal; nil when they were never on call.
+        public var pagesPer100Hours: Double? {
+            onCallSeconds > 0 ? (Double(pages) * 360_000 / Double(onCallSeconds) * 10).rounded() / 10 : nil
+        }
+    }
+
+    public init(_ incidents: [ResponseIncident], people: People = People()) {
+        // One pass collects each group's durations by index (100,000 incidents: no copies of them).
+        struct Durations {
+            var incidents = 0
+            var tta: [Int] = []
+            var ttr: [Int] = []
+
+            mutating func add(_ incident: ResponseIncident) {
+                incidents += 1
+                if let seconds = incident.timeToAcknowledge { tta.append(seconds) }
+                if let seconds = incident.timeToResolve { ttr.append(seconds) }
+            }
+
+            func group(_ key: String) -> Group {
+                Group(key: key, incidents: incidents, acknowledged: tta.count, tta: ResponseFigures.summary(tta), ttr: ResponseFigures.summary(ttr))
+            }
+        }
+        var all = Durations()
+        var services: [String: Durations] = [:]
+        var levels: [Int: Durations] = [:]
+        var acknowledgers: [String: Durations] = [:]
+        var exposed: [ResponseIncident.ExecutiveReason: Int] = [:]
+        var executivePages = 0
+        var rows: [String: PersonRow] = [:]
+        for incident in incidents {
+            all.add(incident)
+            services[incident.service, default: Durations()].add(incident)
+            levels[incident.levelReached, default: Durations()].add(incident)
+            if let by = incident.acknowledgedBy { acknowledgers[by, default: Durations()].add(incident) }
+            if let reason = incident.executive { exposed[reason, default: 0] += 1 }
+            for page in incident.pages {
+                if page.executive { executivePages += 1 }
+                let part = ResponseFigures.interruption(at: page.at, zone: people.zones[page.person] ?? people.defaultZone, holidays: people.holidays)
+                rows[page.person, default: PersonRow(person: page.person)].count(part)
+            }
+        }
+        overall = all.group("")
+        self.incidents = overall.incidents
+        acknowledged = overall.acknowledged
+        tta = overall.tta
+        ttr = overall.ttr
+        byService = services.map { $0.value.group($0.key) }.sorted { $0.key < $1.key }
+        byLevel = levels.sorted { $0.key < $1.key }.map { $0.value.group(String($0.key)) }
+        let top = levels.keys.max() ?? 0
+        reach = top == 0 ? [] : (1...top).map { level in levels.filter { $0.key >= level }.reduce(0) { $0 + $1.value.incidents } }
+        byAcknowledger = acknowledgers.map { $0.value.group($0.key) }.sorted { $0.key < $1.key }
+        executiveIncidents = exposed.values.reduce(0, +)
+        executiveByReason = exposed
+        self.executivePages = executivePages
+        for acknowledger in byAcknowledger {
+            rows[acknowledger.key, default: PersonRow(person: acknowledger.key)].acks = acknowledger.acknowledged
+            rows[acknowledger.key]?.tta = acknowledger.tta
+        }
+        byPerson = rows.values.map { row in
+            var row = row
+            row.onCallSeconds = people.onCall[row.person] ?? 0
+            return row
+        }.sorted { $0.person < $1.person }
     }
 }
