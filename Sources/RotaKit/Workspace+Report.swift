@@ -25,4 +25,11 @@ extension Workspace {
         return ResponseReport(from: window.from, to: window.to, service: service, current: await current,
                               previous: await previous, drills: ResponsePeriod([]))
     }
+
+    /// The incidents opened in `[from, to)` as the response figures read them (DESIGN §16), for
+    /// /metrics' time-to-acknowledge histograms: the rules of the report, the current files' people.
+    public func responseIncidents(openedFrom from: Date, to: Date) async throws -> [ResponseIncident] {
+        let records = try await storeCall { try await store.responseRecords(openedFrom: from, to: to, service: nil) }
+        return ResponseReport.incidents(records, timetable: Timetable(rota: rota))
+    }
 }

@@ -21,6 +21,12 @@ struct BoardRoutes: Sendable {
         router.get("incidents/:id") { request, context in
             try await signedIn(request) { workspace in try await incident(workspace, id: context.parameters.get("id") ?? "") }
         }
+        router.get("report") { request, context in
+            try await signedIn(request) { workspace in
+                try await report(workspace, from: request.uri.queryParameters["from"].map(String.init),
+                                 to: request.uri.queryParameters["to"].map(String.init), service: request.uri.queryParameters["service"].map(String.init))
+            }
+        }
         router.get("board/signin/:token") { request, context in
             try await signIn(context.parameters.get("token") ?? "", next: request.uri.queryParameters["next"].map(String.init))
         }
@@ -158,6 +164,20 @@ struct BoardRoutes: Sendable {
         let timeline = IncidentTimeline.build(incident: incident.id, events: detail.events)
         return Self.page(.ok, Board.incident(detail, standing: standing, timeline: timeline, now: workspace.now, zone: workspace.inputZone,
                                              warning: workspace.standIn))
+    }
+
+    /// `GET /report[?from=T&to=T&service=S]`: the response report (DESIGN §12), the last 30 days by default.
+    private func report(_ workspace: Workspace, from: String?, to: String?, service: String?) async throws -> Response {
+        let window: Window
+        do {
+            let end = try to.map { try workspace.time($0, flag: "to") } ?? workspace.now
+            let start = try from.map { try workspace.time($0, flag: "from") } ?? end.addingTimeInterval(-30 * 86400)
+            window = try Window(from: start, to: end, zone: workspace.inputZone)
+        } catch RotaError.usage(let message) {
+            return Self.page(.badRequest, Board.message("Not a period", [message], now: workspace.now, zone: workspace.inputZone))
+        }
+        let figures = try await workspace.responseReport(window: window, service: service.flatMap { $0.isEmpty ? nil : $0 })
+        return Self.page(.ok, Board.report(figures, now: workspace.now, zone: workspace.inputZone, warning: workspace.standIn))
     }
 
     private func person(_ token: String) async throws -> Response {

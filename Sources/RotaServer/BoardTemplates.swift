@@ -3,7 +3,7 @@
 enum BoardTemplates {
     static let all: [String: String] = [
         "layout": layout, "board": board, "schedule": schedule, "person": person, "signin": signin, "alert": alert, "message": message, "incident": incident,
-        "schedules": schedules, "standing": standing,
+        "schedules": schedules, "standing": standing, "report": report,
     ]
 
     /// The one stylesheet: readable on a 360-px phone (the timeline scrolls sideways), printable,
@@ -50,9 +50,44 @@ enum BoardTemplates {
         input,textarea{font-size:1rem;padding:.5rem;max-width:100%;box-sizing:border-box}textarea{width:100%}.update-text{white-space:pre-wrap}
         pre{white-space:pre-wrap;background:#f4f4f4;padding:.5rem}
         .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+        svg.chart{display:block;max-width:40rem;margin:.3rem 0 1rem;font-size:11px}
+        .c-label{fill:var(--ink)}.c-value{fill:var(--muted)}
+        .b-p50{fill:#0b4f9c}.b-p90{fill:#8fb3de}.b-business{fill:#2f7d32}.b-off{fill:#d08a00}.b-sleep{fill:#5b2c8f}.b-reach{fill:#0b4f9c}
+        .key span{display:inline-block;width:.8rem;height:.8rem;margin:0 .25rem 0 .6rem;vertical-align:-.1rem}
         @media (max-width:40rem){th,td{padding:.3rem .25rem;font-size:.9rem}.hide-narrow{display:none}}
         @media print{header nav,form,button{display:none}.scroll{overflow:visible}.timeline{min-width:0}body{font-size:11pt}
-        .shift,.override,.gap,.leave{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+        .shift,.override,.gap,.leave,svg.chart,.key span{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+        """
+
+    /// `GET /report`: the response report (DESIGN §12), charts first, then every figure in a table.
+    static let report = """
+        <h1>Response</h1>
+        <p>Incidents opened from <time datetime="{{fromISO}}">{{from}}</time> to <time datetime="{{toISO}}">{{to}}</time>{{#has_service}} on <strong>{{service}}</strong>{{/has_service}}, beside the period of equal length before (times in {{zone}}).
+        Time to acknowledge runs from level 1's first due time to the first acknowledgement by a person; p50 and p90 are nearest-rank; incidents never acknowledged are counted apart. Drills are not counted here ({{drills}} in this period).</p>
+        <div class="scroll"><table aria-label="Figures"><thead><tr><th scope="col">Figure</th><th scope="col">This period</th><th scope="col">Previous period</th></tr></thead><tbody>
+        {{#rows}}<tr><th scope="row">{{name}}</th>{{#now}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/now}}{{#before}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/before}}</tr>
+        {{/rows}}</tbody></table></div>
+        <p>Why executives were paged — nobody below answered: {{#nobody_answered}}<span data-key="{{key}}" data-value="{{value}}">{{text}}</span>{{/nobody_answered}}; a surge: {{#surge}}<span data-key="{{key}}" data-value="{{value}}">{{text}}</span>{{/surge}}.</p>
+        <h2 id="tta">Time to acknowledge per service</h2>
+        {{#has_services}}<p class="key muted"><span class="b-p50" style="background:#0b4f9c"></span>p50<span style="background:#8fb3de"></span>p90</p>
+        {{{tta_chart}}}
+        <div class="scroll"><table aria-labelledby="tta"><thead><tr><th scope="col">Service</th><th scope="col">Incidents</th><th scope="col">Never acknowledged</th><th scope="col">TTA p50</th><th scope="col">TTA p90</th></tr></thead><tbody>
+        {{#services}}<tr><th scope="row">{{service}}</th>{{#incidents}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/incidents}}{{#unacknowledged}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/unacknowledged}}{{#p50}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/p50}}{{#p90}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/p90}}</tr>
+        {{/services}}</tbody></table></div>{{/has_services}}
+        {{^has_services}}<p>No incident in this period.</p>{{/has_services}}
+        <h2 id="people">Interruptions per person</h2>
+        {{#has_people}}<p class="key muted"><span style="background:#2f7d32"></span>business (Mon–Fri 08–18)<span style="background:#d08a00"></span>off hours (evenings, weekends, holidays 08–22)<span style="background:#5b2c8f"></span>sleep (22–08), each in the person's own zone</p>
+        {{{interruption_chart}}}
+        <div class="scroll"><table aria-labelledby="people"><thead><tr><th scope="col">Person</th><th scope="col">Pages</th><th scope="col">Business</th><th scope="col">Off hours</th><th scope="col">Sleep</th><th scope="col">Per 100 h on call</th><th scope="col">Acks</th></tr></thead><tbody>
+        {{#people}}<tr><th scope="row">{{person}}</th>{{#pages}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/pages}}{{#business}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/business}}{{#off_hours}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/off_hours}}{{#sleep}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/sleep}}{{#per100}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/per100}}{{#acks}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/acks}}</tr>
+        {{/people}}</tbody></table></div>{{/has_people}}
+        {{^has_people}}<p>Nobody was paged in this period.</p>{{/has_people}}
+        <h2 id="reach">Escalation reach</h2>
+        {{#has_reach}}{{{reach_chart}}}
+        <table aria-labelledby="reach"><thead><tr><th scope="col">Level</th><th scope="col">Incidents that reached it</th></tr></thead><tbody>
+        {{#reach}}<tr><th scope="row">{{level}}</th>{{#count}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/count}}</tr>
+        {{/reach}}</tbody></table>{{/has_reach}}
+        {{^has_reach}}<p>No incident paged anyone in this period.</p>{{/has_reach}}
         """
 
     static let layout = """
@@ -100,6 +135,7 @@ enum BoardTemplates {
         <tbody>{{#alerts}}<tr><th scope="row"><a href="/incidents/{{id}}">{{id}}</a></th>{{> standing}}</tr>
         {{/alerts}}</tbody></table></div>{{/has_alerts}}
         {{^alerts}}<p>No open incidents.</p>{{/alerts}}
+        <p><a href="/report">How fast we answered: the response report</a></p>
         """
 
     static let schedule = """

@@ -8,14 +8,48 @@ import Synchronization
 /// The figures /metrics shows, in Prometheus' text format. Counted here (ingest requests by
 /// integration and answer, tick duration and time); the rest is read from the store per scrape.
 final class Metrics: Sendable {
+    /// Time to acknowledge, per service (DESIGN §12, §16): the histogram's upper bounds, in seconds.
+    static let ttaBuckets = [60, 120, 300, 600, 900, 1800, 3600, 7200]
+
+    private struct Histogram {
+        var buckets = Array(repeating: 0, count: Metrics.ttaBuckets.count)
+        var sum = 0
+        var count = 0
+
+        mutating func observe(_ seconds: Int) {
+            for (index, bound) in Metrics.ttaBuckets.enumerated() where seconds <= bound { buckets[index] += 1 }
+            sum += seconds
+            count += 1
+        }
+    }
+
     private struct State {
         var ingest: [String: Int] = [:]
+        var tta: [String: Histogram] = [:]
+        /// Incidents already observed, so a scrape never counts one twice.
+        var observed: Set<Int> = []
         var tickStarted: ContinuousClock.Instant?
         var lastTickSeconds: Double?
         var lastTickAt: Date?
     }
 
     private let state = Mutex(State())
+    /// Counters count from here (the server's start, at its clock): Prometheus reads a restart as a reset.
+    let startedAt: Date
+
+    init(startedAt: Date) { self.startedAt = startedAt }
+
+    /// Observes the time to acknowledge of incidents first acknowledged by a person since the
+    /// server started, each once, whatever the door of the acknowledgement (CLI, link, another host).
+    func observe(_ incidents: [ResponseIncident]) {
+        state.withLock { state in
+            for incident in incidents {
+                guard let acknowledged = incident.acknowledgedAt, acknowledged >= startedAt, let seconds = incident.timeToAcknowledge,
+                      state.observed.insert(incident.id).inserted else { continue }
+                state.tta[incident.service, default: Histogram()].observe(seconds)
+            }
+        }
+    }
 
     func countIngest(route: String, integration: String, status: Int) {
         let key = "route=\"\(route)\",integration=\"\(integration)\",code=\"\(status)\""
@@ -61,7 +95,25 @@ final class Metrics: Sendable {
         if let seconds = snapshot.lastTickSeconds { lines.append("rota_tick_duration_seconds \(seconds)") }
         lines += ["# HELP rota_last_tick_timestamp_seconds When a runner (this server or cron) last ticked.", "# TYPE rota_last_tick_timestamp_seconds gauge"]
         if let last = runner.lastTick { lines.append("rota_last_tick_timestamp_seconds \(Int(last.timeIntervalSince1970))") }
+        lines += ["# HELP rota_time_to_acknowledge_seconds Seconds from an incident's level 1 due time to its first acknowledgement by a person, for incidents acknowledged since this server started, by service.",
+                  "# TYPE rota_time_to_acknowledge_seconds histogram"]
+        for (service, histogram) in snapshot.tta.sorted(by: { $0.key < $1.key }) {
+            let label = "service=\"\(Self.labelValue(service))\""
+            for (index, bound) in Self.ttaBuckets.enumerated() {
+                lines.append("rota_time_to_acknowledge_seconds_bucket{\(label),le=\"\(bound)\"} \(histogram.buckets[index])")
+            }
+            lines.append("rota_time_to_acknowledge_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.count)")
+            lines.append("rota_time_to_acknowledge_seconds_sum{\(label)} \(histogram.sum)")
+            lines.append("rota_time_to_acknowledge_seconds_count{\(label)} \(histogram.count)")
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension Metrics {
+    /// A label value as the exposition format writes it: backslash, quote and line feed escaped.
+    static func labelValue(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
     }
 }
 

@@ -66,7 +66,7 @@ public struct RotaServer: Sendable {
 /// read, refreshed at each tick), the engine loop, and the figures for /metrics.
 actor ServerState {
     private var workspace: Workspace
-    let metrics = Metrics()
+    let metrics: Metrics
     let admission = Admission(limit: 4096)
     let boardCache = BoardCache()
     let signIns = SignInLimiter()
@@ -76,6 +76,7 @@ actor ServerState {
     init(workspace: Workspace, logger: Logger) {
         self.workspace = workspace
         self.logger = logger
+        metrics = Metrics(startedAt: workspace.now)
     }
 
     /// The workspace at the current time (the files as last read).

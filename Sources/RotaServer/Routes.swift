@@ -302,6 +302,9 @@ struct Routes: Sendable {
         let workspace = await state.current()
         let alerts = try await workspace.alerts(includeResolved: false)
         let health = try await workspace.atCurrentTime().health()
+        // Incidents acknowledged since the start: those opened at most 7 days before it, or in the last 14 days.
+        let since = max(state.metrics.startedAt, workspace.now.addingTimeInterval(-7 * 86400)).addingTimeInterval(-7 * 86400)
+        state.metrics.observe(try await workspace.responseIncidents(openedFrom: since, to: workspace.now.addingTimeInterval(1)))
         let text = state.metrics.exposition(open: Dictionary(grouping: alerts, by: \.status).mapValues(\.count), runner: health.status,
                                             problems: health.problems.count, filesValid: !workspace.invalidFiles)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

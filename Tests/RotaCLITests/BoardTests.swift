@@ -8,7 +8,7 @@ import Testing
 
 /// Whether Debian's chromium, chromium-driver and selenium are here. Without them the browser
 /// test is skipped with a loud message, unless `CI` is set: then it runs and fails.
-private let browserAvailable: Bool = {
+let browserAvailable: Bool = {
     let here = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
     let selenium = Process()
     selenium.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -8,7 +8,7 @@ import Testing
 /// `incident show --json` and `report hours --json`, on SQLite and on PostgreSQL.
 private struct History {
     static let files = """
-        settings: {timezone: Europe/Paris, executives: [person:boss]}
+        settings: {timezone: Europe/Paris, executives: [person:boss], server: {public_url: "http://127.0.0.1:1", tick_every: 0}}
         holidays: [2026-12-08]
         people:
           - {id: ann, name: Ann, timezone: Europe/Paris, contacts: [{command: [/bin/true]}]}
@@ -298,6 +298,58 @@ struct ResponseReportTests {
         let history = History(rota: rota)
         try history.make(seed: Self.seed)
         try history.verify()
+    }
+
+    @Test("the board's /report in chromium at 390 px: every figure equal to --json, three SVG charts with a bar per figure, no script, nothing wider than the screen",
+          .enabled(if: browserAvailable))
+    func reportPage() async throws {
+        let history = History(rota: try RotaRunner(files: ["rota.yaml": History.files]))
+        try history.make(seed: Self.seed)
+        let rota = history.rota
+        let end = History.start.addingTimeInterval(Double(History.days) * 86400)
+        let period = "from=\(History.at(History.start))&to=\(History.at(end))"
+        let json = try rota.run(["report", "response", "--from", History.at(History.start), "--to", History.at(end), "--json", "--now", History.at(end)]).json
+        let server = try ServeProcess(rota, arguments: ["--now", History.at(end)])
+        defer { server.stop() }
+        let signIn = try rota.run(["board", "url", "--now", History.at(end)], environment: ServeProcess.environment)
+        let signInPath = try #require(URL(string: signIn.stdout.trimmingCharacters(in: .whitespacesAndNewlines))?.path, "\(signIn.stderr)")
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/report_browser.py").path
+        var arguments = ["python3", script, server.url, signInPath, "/report?" + period.replacingOccurrences(of: ":", with: "%3A")]
+        if let shot = ProcessInfo.processInfo.environment["ROTA_REPORT_SCREENSHOT"] { arguments += ["--screenshot", shot] }
+        let browser = try rota.run([], executable: "/usr/bin/env", arguments: arguments)
+        #expect(browser.status == 0, "\(browser.stderr)")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(browser.stdout.utf8)) as? [String: Any], "\(browser.stdout)")
+        #expect(seen["error"] == nil, "\(seen["error"] ?? "")")
+        #expect((seen["board_links"] as? [String])?.isEmpty == false, "the board links to the report")
+        // Every figure on the page equals the JSON's.
+        let figures = try #require(seen["figures"] as? [String: String])
+        func value(_ path: String, in document: [String: Any]) -> String {
+            var node: Any? = document
+            for part in path.split(separator: ".").map(String.init) {
+                if let object = node as? [String: Any] { node = object[part] } else if let list = node as? [[String: Any]] {
+                    node = list.first { ($0["service"] as? String ?? $0["person"] as? String ?? ($0["level"] as? Int).map(String.init)) == part }
+                } else { return "?" }
+            }
+            if let number = node as? Double, number != number.rounded() { return "\(number)" }
+            return (node as? Int).map(String.init) ?? (node as? Double).map { "\($0)" } ?? (node is NSNull || node == nil ? "" : "\(node!)")
+        }
+        #expect(figures.count > 30, "the page marks its figures: \(figures.count)")
+        for (key, shown) in figures {
+            #expect(shown == value(key, in: json), "\(key): page \(shown), json \(value(key, in: json))")
+        }
+        #expect(figures["incidents"] == "\(json["incidents"] as? Int ?? -1)" && figures["previous.incidents"] != nil)
+        // Three charts, drawn as SVG on the server: a bar per service (p50, p90), per person (three parts), per level.
+        let charts = try #require(seen["charts"] as? [[String: Any]])
+        let services = (json["by_service"] as? [[String: Any]] ?? []).count, people = (json["by_person"] as? [[String: Any]] ?? []).count
+        #expect(charts.map { $0["bars"] as? Int ?? 0 } == [2 * services, 3 * people, (json["reach"] as? [[String: Any]] ?? []).count], "\(charts)")
+        let titles = charts.flatMap { $0["bar_titles"] as? [String] ?? [] }
+        let web = (json["by_service"] as? [[String: Any]] ?? []).first { $0["service"] as? String == "web" }?["tta"] as? [String: Any]
+        #expect(titles.contains { $0.hasPrefix("web: p50 ") } && web?["p50_s"] is Int, "\(titles)")
+        // Usable on a 390-px phone: nothing wider than the screen, every chart inside it, no JavaScript.
+        let viewport = seen["viewport"] as? Int ?? 0
+        #expect(viewport > 0 && viewport <= 390 && (seen["scroll_width"] as? Int ?? 10_000) <= viewport, "\(seen["scroll_width"] ?? "") > \(viewport)")
+        #expect(charts.allSatisfy { ($0["right"] as? Double ?? 10_000) <= Double(viewport) + 0.5 })
+        #expect(seen["scripts"] as? Int == 0)
     }
 
     @Test("refusals: an unknown service (69), --json with --csv (64), --to before --from (64); an empty period reports zeros, not an error")

@@ -148,4 +148,30 @@ struct RoutesInProcessTests {
             #expect(metrics.contains(#"rota_alerts_open{status="triggered"} 1"#))
         }
     }
+
+    @Test("metrics: time to acknowledge by service as a Prometheus histogram, each incident once, only after a person acknowledged it; /report answers 200, a period that is not one 400")
+    func timeToAcknowledge() async throws {
+        let rig = try await Rig()
+        defer { rig.remove() }
+        try await rig.test { client in
+            func scrape() async throws -> [String] {
+                try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+                    .split(separator: "\n").map(String.init).filter { $0.hasPrefix("rota_time_to_acknowledge_seconds") }
+            }
+            #expect(try await Self.post(client, "/v1/alerts", #"{"summary":"disk full"}"#, token: "tok-scripts").status == 202)
+            #expect(try await scrape().isEmpty, "nobody acknowledged yet: no observation")
+            let incident = try #require(try await rig.workspace.atCurrentTime().alerts(includeResolved: false).first)
+            _ = try await rig.workspace.atCurrentTime().acknowledge(incident.id, as: "ann")
+            let lines = try await scrape()
+            #expect(lines.contains(#"rota_time_to_acknowledge_seconds_bucket{service="web",le="60"} 1"#), "\(lines)")
+            #expect(lines.contains(#"rota_time_to_acknowledge_seconds_bucket{service="web",le="+Inf"} 1"#)
+                        && lines.contains(#"rota_time_to_acknowledge_seconds_count{service="web"} 1"#), "\(lines)")
+            #expect(lines.filter { $0.contains("_bucket{") }.count == 9, "60, 120, 300, 600, 900, 1800, 3600, 7200 and +Inf")
+            #expect(try await scrape() == lines, "a second scrape counts nothing twice")
+            let report = try await client.execute(uri: "/report", method: .get) { ($0.status.code, String(buffer: $0.body)) }
+            #expect(report.0 == 200 && report.1.contains(#"data-key="incidents" data-value="1""#) && report.1.contains("<svg"), "\(report.1.prefix(400))")
+            let bad = try await client.execute(uri: "/report?from=someday", method: .get) { $0.status.code }
+            #expect(bad == 400)
+        }
+    }
 }
