@@ -86,7 +86,7 @@ let package = Package(
             "RotaCore", "CRotaSpawn", "CRotaHTTP",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "RotaCoreTests", dependencies: ["RotaCore"]),
+        .testTarget(name: "RotaCoreTests", dependencies: ["RotaCore", "RotaTestSupport"]),
         .testTarget(name: "RotaNotifyTests", dependencies: ["RotaNotify", "RotaCore"]),
         // Shared by the test targets: the PostgreSQL server the tests use.
         .target(name: "RotaTestSupport", path: "Tests/RotaTestSupport"),

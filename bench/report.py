@@ -9,6 +9,8 @@ Run: python3 bench/report.py [--runs N] [--incidents N]
 """
 import argparse, os, random, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
 
+from tick import fresh_state, iso, ms  # a migrated database; instants as stored, and as --now reads them
+
 ROTA = """
 settings: {timezone: Europe/Paris, executives: [person:boss]}
 people:
@@ -35,20 +37,8 @@ services:
 """
 NOW = 1_796_000_000.0  # 2026-11-30T01:33:20Z
 
-def ms(t):
-    return None if t is None else int(round(t * 1000))
-
-def iso(t):
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
-
 def prepare(directory, binary, incidents):
-    rotas = os.path.join(directory, "rotas")
-    os.makedirs(rotas, exist_ok=True)
-    with open(os.path.join(rotas, "r.yaml"), "w") as f:
-        f.write(ROTA)
-    db = os.path.join(directory, "rota.db")
-    env = dict(os.environ, ROTA_DIR=rotas, ROTA_DB=db)
-    subprocess.run([binary, "status", "--now", iso(NOW - 86400 * 200)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rotas, db = fresh_state(directory, binary, ROTA, NOW)
     random.seed(24)
     con = sqlite3.connect(db)
     alerts, pages, events = [], [], []

@@ -34,14 +34,19 @@ def ms(t):
 def iso(t):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
-def prepare(directory, binary, acked, due, resolved):
+def fresh_state(directory, binary, rota, now):
+    """A rotas directory holding `rota` and a database rota has made (migrated), to fill with rows."""
     rotas = os.path.join(directory, "rotas")
     os.makedirs(rotas, exist_ok=True)
     with open(os.path.join(rotas, "r.yaml"), "w") as f:
-        f.write(ROTA)
+        f.write(rota)
     db = os.path.join(directory, "rota.db")
     env = dict(os.environ, ROTA_DIR=rotas, ROTA_DB=db)
-    subprocess.run([binary, "status", "--now", iso(NOW - 86400 * 200)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([binary, "status", "--now", iso(now - 86400 * 200)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return rotas, db
+
+def prepare(directory, binary, acked, due, resolved):
+    rotas, db = fresh_state(directory, binary, ROTA, NOW)
     con = sqlite3.connect(db)
     cols = "(service, escalation, status, summary, severity, created_at, round, cycle_first_round, next_level, next_due_at, wake_at, acknowledged_at, resolved_at)"
     def rows(n, status, created, level, due_at, wake, acked_at, resolved_at):

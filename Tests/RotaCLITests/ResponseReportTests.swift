@@ -352,6 +352,28 @@ struct ResponseReportTests {
         #expect(seen["scripts"] as? Int == 0)
     }
 
+    @Test("on the system clock (no --now): an alert raised and acknowledged a moment ago counts, its TTA a few seconds; the output cut by head -1 and a full disk end cleanly")
+    func systemClockAndPipes() throws {
+        let rota = try RotaRunner(files: ["rota.yaml": History.files])
+        let raised = try rota.run(["alert", "raise", "--service", "web", "--summary", "now", "--json"])
+        let id = try #require(raised.json["incident"] as? Int, "\(raised.stderr)")
+        #expect(try rota.run(["ack", String(id), "--as", "ann"]).status == 0)
+        let report = try rota.run(["report", "response", "--json"])
+        #expect(report.status == 0 && report.json["incidents"] as? Int == 1 && report.json["acknowledged"] as? Int == 1, "\(report.stdout) \(report.stderr)")
+        let seconds = (report.json["tta"] as? [String: Any])?["p50_s"] as? Int
+        #expect(seconds.map { (0..<30).contains($0) } == true, "raised and acknowledged within seconds: \(seconds ?? -1)")
+        // An hour ago by --to: the same incident is not in a period that ended before it opened (positive control above).
+        let before = try rota.run(["report", "response", "--json", "--to", "-1h"])
+        #expect(before.status == 0 && before.json["incidents"] as? Int == 0, "\(before.stdout) \(before.stderr)")
+        for flag in ["--json", "--csv", "--service=web"] {
+            let piped = try rota.shell(#""$ROTA" report response "# + flag + #" 2>err.txt | head -1 >/dev/null; echo "${PIPESTATUS[0]}""#)
+            #expect(piped.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(flag)")
+            #expect(try String(contentsOfFile: rota.directory.path + "/err.txt", encoding: .utf8).isEmpty)
+        }
+        let full = try rota.shell(#""$ROTA" report response > /dev/full"#)
+        #expect(full.status == 74 && full.stderr.contains("cannot write the output"), "\(full.stderr)")
+    }
+
     @Test("refusals: an unknown service (69), --json with --csv (64), --to before --from (64); an empty period reports zeros, not an error")
     func refusals() throws {
         let rota = try RotaRunner(files: ["rota.yaml": History.files])

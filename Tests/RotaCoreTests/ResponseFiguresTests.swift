@@ -1,5 +1,6 @@
 import Foundation
 import RotaCore
+import RotaTestSupport
 import Testing
 
 /// The response report's definitions (DESIGN §12, §16) as tables: nearest-rank percentiles, the
@@ -18,6 +19,22 @@ struct ResponseFiguresTests {
         let summary = ResponseFigures.summary(values)
         #expect(summary.map { [$0.p50, $0.p90, $0.mean] } == expected)
         #expect(summary?.count ?? 0 == values.count)
+    }
+
+    @Test("selection gives the same p50 and p90 as sorting, on 500 seeded lists with ties, runs and extremes")
+    func selectionAgreesWithSorting() {
+        var random = SeededGenerator(seed: 24)
+        for round in 0..<500 {
+            let count = 1 + Int(random.next() % 300)
+            let spread = [1, 3, 100, 100_000][round % 4]
+            var values = (0..<count).map { _ in Int(random.next() % UInt64(spread)) }
+            if round % 7 == 0 { values.sort() }
+            if round % 11 == 0 { values.sort(by: >) }
+            let sorted = values.sorted()
+            let summary = ResponseFigures.summary(values)
+            let rank = { (p: Int) in sorted[max(1, Int((Double(p) / 100 * Double(sorted.count)).rounded(.up))) - 1] }
+            #expect(summary?.p50 == rank(50) && summary?.p90 == rank(90), "round \(round): \(values)")
+        }
     }
 
     @Test("the part of the day a page interrupts, on the person's own wall clock, across the Paris spring change", arguments: [
@@ -63,3 +80,4 @@ struct ResponseFiguresTests {
         #expect(empty.incidents == 0 && empty.tta == nil && empty.reach.isEmpty && empty.byService.isEmpty)
     }
 }
+
