@@ -21,7 +21,7 @@ private let weekly = """
 struct PreviewTests {
     @Test("read-only commands record no revision, even on a draft directory; the runner does",
           arguments: [["now"], ["shifts", "--days", "3"], ["check", "--days", "3"], ["next", "--person", "ann"], ["status"],
-                      ["log"], ["alert", "list"], ["override", "list"], ["validate"]])
+                      ["log"], ["alert", "list"], ["override", "list"], ["validate"], ["report", "response"], ["incident", "list"]])
     func readOnlyRecordsNothing(command: [String]) throws {
         let rota = try RotaRunner(files: ["r.yaml": weekly])
         let draft = rota.directory.appendingPathComponent("draft").path
