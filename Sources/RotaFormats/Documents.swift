@@ -42,10 +42,19 @@ public enum Documents {
         return out
     }
 
-    public static func check(_ report: CoverageReport) -> JSONValue {
-        .object([
+    /// `rota check --json`: every gap, and (`recurring`) the unexpected gaps that come back at the
+    /// same wall times of their schedule's `zone`, each series once with its count.
+    public static func check(_ report: CoverageReport, zone: (String) -> Zone) -> JSONValue {
+        let series: [GapSeries] = GapLine.lines(report.gaps, zone: zone).compactMap { if case .recurring(let series) = $0 { series } else { nil } }
+        return .object([
             ("gaps", .array(report.gaps.map { gap in
                 .object([("schedule", .string(gap.schedule)), ("start", .instant(gap.start)), ("end", .instant(gap.end))])
+            })),
+            ("recurring", .array(series.map { series in
+                .object([("schedule", .string(series.schedule)), ("from", .string(series.from.description)), ("to", .string(series.to.description)),
+                         ("days", .array(series.days.map { .string($0.name) })), ("count", .int(series.count)),
+                         ("first_start", .instant(series.gaps.first?.start)), ("last_end", .instant(series.gaps.last?.end)),
+                         ("hours", hours(seconds: series.seconds))])
             })),
             ("warnings", .array(report.warnings.map { warning in
                 .object([("kind", .string(warning.kind.rawValue)), ("schedule", .text(warning.schedule)),

@@ -16,6 +16,35 @@ struct CheckExpectedGapsTests {
               - {members: [bob], start: 2026-03-02T00:00, shift: 1w}
         """
 
+    @Test("a gap every night is one line with its count (28, across the Paris spring change); --json keeps every gap and adds the series")
+    func recurringGaps() throws {
+        let rota = try RotaRunner(files: ["r.yaml": """
+            settings: {timezone: Europe/Paris}
+            people: [{id: ann}, {id: bob}]
+            schedules:
+              - id: desk
+                layers:
+                  - {members: [ann, bob], start: 2026-03-02T07:00, shift: 1w, restrict: [{days: daily, from: "07:00", to: "24:00"}]}
+              - id: always
+                layers:
+                  - {members: [bob], start: 2026-03-02T00:00, shift: 1w}
+            """])
+        let window = ["--from", "2026-03-16T12:00", "--days", "28", "--now", "2026-03-01T00:00:00Z"]
+        let human = try rota.run(["check"] + window)
+        #expect(human.status == 1, "a gap: exit 1")
+        let rows = human.stdout.split(separator: "\n").filter { $0.hasPrefix("desk ") }
+        #expect(rows.count == 1 && rows[0].contains("00:00 every day, 28 times") && rows[0].contains("07:00") && rows[0].contains("195.0 in all"),
+                "one line for 28 nights, 7 h each but the one the clocks go forward: \(human.stdout)")
+        let json = try rota.run(["check", "--json"] + window).json
+        #expect((json["gaps"] as? [[String: Any]])?.count == 28, "every gap is still listed")
+        let series = (json["recurring"] as? [[String: Any]]) ?? []
+        #expect(series.count == 1 && series.first?["count"] as? Int == 28 && series.first?["from"] as? String == "00:00"
+                    && series.first?["to"] as? String == "07:00" && (series.first?["days"] as? [String])?.count == 7, "\(series)")
+        // Positive control: a lone gap (one night in a one-day window) is a line of its own, not a series.
+        let one = try rota.run(["check", "--json", "--from", "2026-03-16T12:00", "--days", "1", "--now", "2026-03-01T00:00:00Z"]).json
+        #expect((one["gaps"] as? [[String: Any]])?.count == 1 && (one["recurring"] as? [[String: Any]])?.isEmpty == true, "\(one)")
+    }
+
     @Test("an office-hours rota's gaps are information (exit 0), a real gap elsewhere still fails (exit 1); --schedule looks at one")
     func expectedGaps() throws {
         let rota = try RotaRunner(files: ["r.yaml": Self.files])

@@ -12,7 +12,8 @@ extension RotaCommand {
             discussion: """
             Looks from --from (default: now) over --days (default 28). Exits 1 when a schedule has a gap;
             the gaps of a schedule with expect_gaps: true (business hours only) are listed as information.
-            Warns about handoffs and restriction edges on local times that do not exist or happen twice
+            A gap that comes back at the same wall times (every night 00:00–07:00) is one line with its
+            count; --json lists every gap, and the series under "recurring". Warns about handoffs and restriction edges on local times that do not exist or happen twice
             (DST), escalations that page a schedule with gaps, and overrides during leave.
             Examples:
               rota check
@@ -42,15 +43,25 @@ extension RotaCommand {
             var report = try await workspace.check(window: window)
             if let schedule { report = report.only(schedule: try workspace.schedule(schedule).id) }
             if global.json {
-                global.print(Documents.check(report))
+                global.print(Documents.check(report, zone: { workspace.shownZone(schedule: $0) }))
             } else {
                 let span = "from \(HumanTime.format(window.from, in: workspace.inputZone)) to \(HumanTime.format(window.to, in: workspace.inputZone))"
+                // A gap that comes back at the same wall times is one line with its count (every night 00:00–07:00).
                 func table(_ gaps: [Gap]) -> String {
                     var table = Table("SCHEDULE", "FROM", "TO", "HOURS")
-                    for gap in gaps {
-                        let zone = workspace.shownZone(schedule: gap.schedule)
-                        table.add(gap.schedule, HumanTime.format(gap.start, in: zone), HumanTime.format(gap.end, in: zone),
-                                  String(format: "%.1f", gap.end.timeIntervalSince(gap.start) / 3600))
+                    for line in GapLine.lines(gaps, zone: { workspace.shownZone(schedule: $0) }) {
+                        switch line {
+                        case .once(let gap):
+                            let zone = workspace.shownZone(schedule: gap.schedule)
+                            table.add(gap.schedule, HumanTime.format(gap.start, in: zone), HumanTime.format(gap.end, in: zone),
+                                      String(format: "%.1f", gap.end.timeIntervalSince(gap.start) / 3600))
+                        case .recurring(let series):
+                            let zone = workspace.shownZone(schedule: series.schedule)
+                            let first = series.gaps[0], last = series.gaps[series.count - 1]
+                            table.add(series.schedule, "\(series.from) \(series.daysText), \(series.count) times",
+                                      "\(series.to) (\(HumanTime.format(first.start, in: zone)) to \(HumanTime.format(last.end, in: zone)))",
+                                      String(format: "%.1f in all", Double(series.seconds) / 3600))
+                        }
                     }
                     return table.rendered()
                 }
