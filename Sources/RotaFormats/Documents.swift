@@ -248,9 +248,18 @@ public enum Documents {
                          ("night_pages", .int(row.nightPages))])
             }
             let spread = schedule.spread
+            let layers = schedule.layers.map { layer -> JSONValue in
+                let spread = layer.spread
+                return .object([("layer", .string(layer.id)), ("people", .array(layer.people.map { row in
+                    .object([("person", .string(row.person)), ("hours", hours(seconds: row.hours.total)),
+                             ("weekend", hours(seconds: row.hours.weekend)), ("holiday", hours(seconds: row.hours.holiday))])
+                })), ("spread", .object([("hours", hours(seconds: spread.hours)), ("weekend", hours(seconds: spread.weekend)),
+                                         ("holiday", hours(seconds: spread.holiday))]))])
+            }
             return .object([("schedule", .string(schedule.id)), ("people", .array(people)),
                             ("spread", .object([("hours", hours(seconds: spread.hours)), ("weekend", hours(seconds: spread.weekend)),
-                                                ("holiday", hours(seconds: spread.holiday)), ("night_pages", .int(spread.nightPages))]))])
+                                                ("holiday", hours(seconds: spread.holiday)), ("night_pages", .int(spread.nightPages))])),
+                            ("layers", .array(layers))])
         }))])
     }
 }

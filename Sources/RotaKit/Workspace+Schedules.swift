@@ -76,11 +76,12 @@ extension Workspace {
     }
 
     /// On-call hours and pages per person and per schedule over a window.
-    public func hours(window: Window) async throws -> HoursTally {
+    /// `layers`: also each layer's own rotation, per schedule (`report fairness`).
+    public func hours(window: Window, layers: Bool = false) async throws -> HoursTally {
         let timetable = try await timetable(from: window.from, to: window.to)
         let pages = try await storeCall { try await store.receivedPages(from: window.from, to: window.to) }
             .map { HoursTally.Page(person: $0.person, dueAt: $0.levelDueAt) }
-        return HoursTally(timetable: timetable, rota: rota, from: window.from, to: window.to, pages: pages)
+        return HoursTally(timetable: timetable, rota: rota, from: window.from, to: window.to, pages: pages, layers: layers)
     }
 
     /// The audit log from `since` on.

@@ -105,6 +105,32 @@ struct StaffViewTests {
         #expect((always["spread"] as? [String: Any])?["hours"] as? Double == 0)
     }
 
+    @Test("report fairness per layer: a weekend layer's own rotation shows who it gives the weekends, though the schedule as a whole evens out")
+    func fairnessPerLayer() throws {
+        // A weekend layer above the weekly one gives bob five weekends for ann's one.
+        let layered = officeRota
+            .replacingOccurrences(of: "        shift: 1w\nescalations", with: "        shift: 1w\n      - name: weekends\n        members: [bob, bob, bob, bob, bob, ann]\n        start: 2026-03-07T00:00\n        shift: 1w\n        restrict: [{days: [sat, sun], from: \"00:00\", to: \"24:00\"}]\nescalations")
+        let rota = try RotaRunner(files: ["team.yaml": layered])
+        let report = try rota.run(["report", "fairness", "--from", "2026-03-02T00:00", "--to", "2026-04-13T00:00", "--json", "--now", "2026-03-01T00:00:00Z"])
+        let schedules = report.json["schedules"] as? [[String: Any]] ?? []
+        let always = try #require(schedules.first { $0["schedule"] as? String == "always" }, "\(report.stdout)")
+        let layers = always["layers"] as? [[String: Any]] ?? []
+        #expect(layers.compactMap { $0["layer"] as? String }.count == 2, "\(layers)")
+        let weekends = try #require(layers.first { $0["layer"] as? String == "weekends" })
+        let hours = Dictionary(uniqueKeysWithValues: (weekends["people"] as? [[String: Any]] ?? []).compactMap { row in
+            (row["person"] as? String).map { ($0, row["weekend"] as? Double ?? -1) }
+        })
+        // Six weekends in the window, five bob's and one ann's, 48 h each but the one the Paris clocks go forward (47 h, bob's).
+        #expect(hours == ["bob": 239, "ann": 48], "\(weekends)")
+        #expect((weekends["spread"] as? [String: Any])?["weekend"] as? Double == 191)
+        // The table says it too, layer by layer.
+        let table = try rota.run(["report", "fairness", "--from", "2026-03-02T00:00", "--to", "2026-04-13T00:00", "--now", "2026-03-01T00:00:00Z"])
+        #expect(table.stdout.contains("layer weekends, its own rotation (spread: 191 h, weekend 191 h"), "\(table.stdout)")
+        // Positive control: one layer, no layer section (the schedule's figures already are the layer's).
+        let plain = try RotaRunner(files: ["team.yaml": officeRota]).run(["report", "fairness", "--from", "2026-03-02T00:00", "--to", "2026-04-13T00:00", "--now", "2026-03-01T00:00:00Z"])
+        #expect(plain.status == 0 && !plain.stdout.contains("its own rotation"), "\(plain.stdout)")
+    }
+
     @Test("check warns when someone gets more than 1.5× the mean weekend hours of their layer")
     func unfairWeekends() throws {
         // A weekend layer where bob has five turns for ann's one.

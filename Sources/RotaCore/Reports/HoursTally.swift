@@ -13,8 +13,13 @@ public struct HoursTally: Sendable {
     }
 
     public struct ScheduleRows: Sendable {
+        /// The schedule's id (a layer's: its name).
         public var id: String
         public var people: [Row]
+        /// Each layer's own rotation (leave applied, before later layers and overrides), when asked
+        /// for: who the layer itself gives how many hours, so an unfair layer shows even when a
+        /// layer above evens the schedule out.
+        public var layers: [ScheduleRows] = []
 
         /// The largest difference between two members, per figure: the balance at a glance.
         public var spread: (hours: Int, weekend: Int, holiday: Int, nightPages: Int) {
@@ -38,7 +43,7 @@ public struct HoursTally: Sendable {
     public var people: [Row] = []
     public var bySchedule: [ScheduleRows] = []
 
-    public init(timetable: Timetable, rota: Rota, from: Date, to: Date, pages: [Page]) {
+    public init(timetable: Timetable, rota: Rota, from: Date, to: Date, pages: [Page], layers: Bool = false) {
         var perPerson: [String: Row] = [:]
         var scheduleRows: [ScheduleRows] = []
         var shiftsBySchedule: [String: [Shift]] = [:]
@@ -58,7 +63,18 @@ public struct HoursTally: Sendable {
                 rows[shift.person, default: Row(person: shift.person)].hours += split
                 perPerson[shift.person, default: Row(person: shift.person)].hours += split
             }
-            scheduleRows.append(ScheduleRows(id: id, people: Array(rows.values)))
+            var entry = ScheduleRows(id: id, people: Array(rows.values))
+            if layers, let schedule = timetable.current.schedule(id) {
+                let engine = timetable.engine(schedule)
+                entry.layers = schedule.layers.map { layer in
+                    var rows = Dictionary(layer.members.map { ($0, Row(person: $0)) }, uniquingKeysWith: { a, _ in a })
+                    for segment in engine.layerSegments(layer, from: from, to: to) {
+                        rows[segment.person, default: Row(person: segment.person)].hours += calendar.split(from: segment.start, to: segment.end)
+                    }
+                    return ScheduleRows(id: layer.name, people: Array(rows.values))
+                }
+            }
+            scheduleRows.append(entry)
         }
         for page in pages {
             let zone = rota.person(page.person)?.timezone ?? rota.settings.zone
@@ -79,7 +95,12 @@ public struct HoursTally: Sendable {
         let order = Dictionary(uniqueKeysWithValues: rota.people.enumerated().map { ($1.id, $0) })
         func sorted(_ rows: [Row]) -> [Row] { rows.sorted { (order[$0.person] ?? Int.max, $0.person) < (order[$1.person] ?? Int.max, $1.person) } }
         people = sorted(Array(perPerson.values))
-        bySchedule = scheduleRows.map { ScheduleRows(id: $0.id, people: sorted($0.people)) }
+        bySchedule = scheduleRows.map { rows in
+            var rows = rows
+            rows.people = sorted(rows.people)
+            rows.layers = rows.layers.map { layer in ScheduleRows(id: layer.id, people: sorted(layer.people)) }
+            return rows
+        }
     }
 
     /// Hours in units of 1/10,000 h.
