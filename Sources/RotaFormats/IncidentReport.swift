@@ -162,7 +162,7 @@ public struct IncidentReport: Sendable {
 
     /// Text from outside as inert Markdown on one line: control characters shown as escapes, line
     /// breaks as spaces, every character Markdown or HTML would act on mid-line backslash-escaped.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         for character in TerminalText.escaped(text.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ")) {
             if "\\`*_[]<>|~&!".contains(character) { out.append("\\") }
