@@ -57,7 +57,7 @@ public struct ResponseReport: Sendable {
         let lastLevels = timetable.revisions.map { revision in
             Dictionary(revision.rota.escalations.map { ($0.id, $0.levels.count) }, uniquingKeysWith: { a, _ in a })
         }
-        func revision(at instant: Date) -> Int { max(0, (starts.lastIndex { $0 <= instant } ?? 0)) }
+        func revision(at instant: Date) -> Int { starts.lastIndex { $0 <= instant } ?? 0 }
         var incidents: [ResponseIncident] = []
         incidents.reserveCapacity(records.count)
         for record in records {

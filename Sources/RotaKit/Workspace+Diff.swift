@@ -33,9 +33,7 @@ extension Workspace {
         case .failure(let failure): throw RotaError.invalidData("the rota files in \(options.directory) are invalid:\n\(failure)")
         }
         let (name, old) = try await baseRota(base)
-        let leave = try await storeCall { try await store.covers(.leave, endingAfter: window.from) }.map(\.asLeave)
-        let overrides = Dictionary(grouping: try await storeCall { try await store.covers(.override, endingAfter: window.from) }, by: { $0.schedule ?? "" })
-            .mapValues { $0.map(\.asOverride) }
+        let (leave, overrides) = try await recordedCovers(endingAfter: window.from)
         let diff = RotaDiff(before: Timetable(rota: old, leave: leave, overrides: overrides), after: Timetable(rota: files, leave: leave, overrides: overrides),
                             from: window.from, to: window.to)
         return (name, diff)

@@ -220,10 +220,16 @@ public struct Workspace: Sendable {
             revisions.append(Timetable.Revision(from: revision.at, rota: rota))
         }
         if revisions.isEmpty { revisions = [Timetable.Revision(from: .distantPast, rota: rota)] }
+        let (leave, overrides) = try await recordedCovers(endingAfter: from)
+        return Timetable(revisions: revisions, leave: leave, overrides: overrides)
+    }
+
+    /// The leave and command-line overrides (by schedule) that reach past `from`.
+    func recordedCovers(endingAfter from: Date) async throws -> (leave: [Leave], overrides: [String: [Override]]) {
         let leave = try await storeCall { try await store.covers(.leave, endingAfter: from) }.map(\.asLeave)
         let overrides = Dictionary(grouping: try await storeCall { try await store.covers(.override, endingAfter: from) }, by: { $0.schedule ?? "" })
             .mapValues { $0.map(\.asOverride) }
-        return Timetable(revisions: revisions, leave: leave, overrides: overrides)
+        return (leave, overrides)
     }
 
     // MARK: the engine
