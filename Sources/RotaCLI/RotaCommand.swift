@@ -24,7 +24,7 @@ public struct RotaCommand: AsyncParsableCommand {
         version: "rota 0.1.0",
         subcommands: [Validate.self, Now.self, Shifts.self, Next.self, Check.self, OverrideGroup.self, LeaveGroup.self, Swap.self,
                       AlertGroup.self, IncidentGroup.self, Ack.self, Resolve.self, Tick.self, Simulate.self, Status.self, Report.self, Log.self,
-                      Serve.self, Feed.self, Board.self, Maintenance.self, TestPage.self, HeartbeatGroup.self, Migrate.self, Diff.self]
+                      Serve.self, Feed.self, Board.self, Maintenance.self, TestPage.self, HeartbeatGroup.self, Migrate.self, Diff.self, Drill.self]
     )
 
     public init() {}

@@ -7,7 +7,7 @@ import RotaCore
 /// another fingerprint, a short read) is a miss, and the files are parsed as usual.
 public struct RotaCache: Sendable {
     public let path: String
-    static let magic = Array("rota-cache-v10\n".utf8)
+    static let magic = Array("rota-cache-v11\n".utf8)
 
     /// The mode of the file written (0600; 0660 in a shared state directory).
     let mode: Int
@@ -205,6 +205,15 @@ private struct Writer {
         }
         // The response report's executives (DESIGN §12).
         list(rota.settings.executives) { $0.target($1) }
+        // Drills (DESIGN §12).
+        list(rota.drills) { w, drill in
+            w.string(drill.id)
+            w.string(drill.escalation)
+            w.int(drill.everyDays)
+            w.int(drill.weekday.map(\.rawValue) ?? -1)
+            w.int(drill.time.minutes)
+            w.optional(drill.start) { $0.int($1.dayNumber) }
+        }
     }
 }
 
@@ -377,9 +386,21 @@ private struct Reader {
         if index < bytes.count {
             settings.executives = list { $0.target() }
         }
+        var drills: [Drill] = []
+        if index < bytes.count {
+            drills = list { r in
+                let id = r.string(), escalation = r.string(), every = r.int(), day = r.int(), minutes = r.int()
+                let weekday = day == -1 ? nil : Weekday(rawValue: day)
+                if (day != -1 && weekday == nil) || every <= 0 || !(0..<1440).contains(minutes) { r.failed = true }
+                return Drill(id: id, escalation: escalation, everyDays: max(1, every), weekday: weekday, time: LocalTime(minutes: minutes),
+                             start: r.optional { LocalDate(dayNumber: $0.int()) })
+            }
+        }
         guard !failed, !broken, index == bytes.count else { return nil }
-        return Rota(settings: settings, holidays: holidays, people: people, schedules: schedules,
-                    escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats, surges: surges)
+        var rota = Rota(settings: settings, holidays: holidays, people: people, schedules: schedules,
+                        escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats, surges: surges)
+        rota.drills = drills
+        return rota
     }
 }
 

@@ -19,13 +19,14 @@ final class RotaDecoder {
     private var integrations: [Integration] = []
     private var heartbeats: [Heartbeat] = []
     private var surges: [Surge] = []
+    private var drills: [Drill] = []
 
-    private enum Kind: String { case person, schedule, escalation, service, integration, heartbeat, surge }
+    private enum Kind: String { case person, schedule, escalation, service, integration, heartbeat, surge, drill }
     private var defined: [Kind: [String: SourceLocation]] = [:]
     private var references: [(kind: Kind, id: String, location: SourceLocation, what: String)] = []
     private var overrideDrafts: [(schedule: Int, person: String, from: TimeText.Parsed, to: TimeText.Parsed, location: SourceLocation)] = []
 
-    static let topLevelKeys = ["settings", "holidays", "people", "schedules", "escalations", "services", "integrations", "heartbeats", "surges"]
+    static let topLevelKeys = ["settings", "holidays", "people", "schedules", "escalations", "services", "integrations", "heartbeats", "surges", "drills"]
 
     init(log: DiagnosticLog, directory: String?) {
         self.log = log
@@ -53,11 +54,14 @@ final class RotaDecoder {
             for item in read.list(top["integrations"], "integrations") ?? [] { decodeIntegration(item) }
             for item in read.list(top["heartbeats"], "heartbeats") ?? [] { decodeHeartbeat(item) }
             for item in read.list(top["surges"], "surges") ?? [] { decodeSurge(item) }
+            for item in read.list(top["drills"], "drills") ?? [] { decodeDrill(item) }
         }
         resolveOverrides()
         checkReferences()
-        return Rota(settings: settings, holidays: holidays.sorted(), people: people, schedules: schedules,
-                    escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats, surges: surges)
+        var rota = Rota(settings: settings, holidays: holidays.sorted(), people: people, schedules: schedules,
+                        escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats, surges: surges)
+        rota.drills = drills
+        return rota
     }
 
     // MARK: settings
@@ -599,6 +603,40 @@ final class RotaDecoder {
             }
         }
         settings.server = server
+    }
+
+    /// `drills: [{id, escalation, every: 4w, at: "tue 10:00", start: 2027-01-05}]` (DESIGN §12, §16):
+    /// `every` in whole days or weeks, `at` a time with an optional weekday, in settings.timezone.
+    private func decodeDrill(_ node: YAMLNode) {
+        guard let fields = read.fields(node, "a drill", allowed: ["id", "escalation", "every", "at", "start"],
+                                       required: ["id", "escalation", "every", "at"]) else { return }
+        let id = read.identifier(fields["id"], "drill id")
+        let escalation = read.identifier(fields["escalation"], "drill escalation")
+        if let escalation { reference(.escalation, escalation, at: fields.location(of: "escalation"), "drill escalation") }
+        var everyDays: Int?
+        if let every = read.duration(fields["every"], "drill every", units: [.days, .weeks]) { everyDays = every / 86400 }
+        var weekday: Weekday?
+        var time: LocalTime?
+        if let node = fields["at"], let text = read.text(node, "drill at") {
+            let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            let day = words.count == 2 ? Weekday(name: words[0]) : nil
+            if words.count == 2, day == nil {
+                log.error(node.location, "drill at '\(NodeReader.excerpt(text))' names no weekday; write \"tue 10:00\" (mon … sun) or \"10:00\"")
+            } else if words.count == 1 || words.count == 2, let parsed = TimeText.parseTimeOfDay(words[words.count - 1], allowEndOfDay: false) {
+                weekday = day
+                time = parsed
+            } else {
+                log.error(node.location, "drill at '\(NodeReader.excerpt(text))' is not a time; write \"tue 10:00\" (a weekday and HH:MM) or \"10:00\"")
+            }
+        }
+        if weekday != nil, let days = everyDays, days % 7 != 0 {
+            log.error(fields.location(of: "every"), "drill every must be whole weeks when at names a weekday (e.g. 1w, 4w)")
+            everyDays = nil
+        }
+        let start = fields["start"] == nil ? nil : read.date(fields["start"], "drill start")
+        if fields["start"] != nil, start == nil { return }
+        guard define(.drill, id, at: fields.location), let id, let escalation, let everyDays, let time else { return }
+        drills.append(Drill(id: id, escalation: escalation, everyDays: everyDays, weekday: weekday, time: time, start: start))
     }
 
     private func decodeSurge(_ node: YAMLNode) {

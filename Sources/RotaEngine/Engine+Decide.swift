@@ -12,7 +12,7 @@ extension Engine {
         let kept = alert.definition.flatMap(RotaModelCodec.decode)
         let current = rota.escalation(alert.escalation) ?? service.flatMap({ rota.escalation($0.escalation) })
         let choice = AlertDefinition.choose(current: current, kept: kept?.escalations.first, id: alert.escalation)
-        guard let policy = choice.policy else {
+        guard var policy = choice.policy else {
             // An alert raised before definitions were kept, whose escalation left the files.
             guard alert.progress.nextDueAt != nil || alert.status == .acknowledged else { return nil }
             var stopped = alert.progress
@@ -22,8 +22,17 @@ extension Engine {
                 "escalation '\(alert.escalation)' is no longer in the rota files and this alert kept no copy of it; nobody more will be paged — acknowledge or resolve it by hand")])
         }
         let ackTimeout = service?.ackTimeout
-        let plan = EscalationPlanner.advance(alert.progress, policy: policy, ackTimeout: ackTimeout, now: now) { schedule, instant in
+        // A drill pages every level once (DESIGN §16: repeats skipped).
+        if alert.isDrill { policy.repeatCount = 0 }
+        if alert.isDrill, alert.progress.nextLevel == nil, alert.status == .triggered {
+            return drillEnd(alert, now: now)
+        }
+        var plan = EscalationPlanner.advance(alert.progress, policy: policy, ackTimeout: ackTimeout, now: now) { schedule, instant in
             snapshot.timetable.person(schedule: schedule, at: instant)
+        }
+        if alert.isDrill, plan.progress.nextLevel == nil, let last = plan.events.lazy.compactMap(\.exhaustedAt).first {
+            // Open for answers a while after its last level, then it ends by itself (`drillEnd`).
+            plan.progress.nextDueAt = Drill.end(start: alert.createdAt, exhausted: last, lastWait: policy.levels.last?.escalateAfter)
         }
         let wake = plan.progress.wakeUp(ackTimeout: ackTimeout)
         // Keep the definition the files give now, so a later cut falls back on the newest whole one.
@@ -48,6 +57,8 @@ extension Engine {
                                       + "escalating again from level 1 (round \(round): every pass through the chain counts as a round)"))
             case .levelSkipped(let level):
                 log.append(AuditEntry(.levelSkipped, "round \(level.round), level \(level.level) due at \(TimeText.utc(level.dueAt)) skipped: nobody on call in \(level.emptySchedules.map { "schedule \($0)" }.joined(separator: ", "))"))
+            case .exhausted(let at) where alert.isDrill:
+                log.append(AuditEntry(.escalationExhausted, "the drill's last level was due at \(TimeText.utc(at)); it takes answers until \(TimeText.utc(plan.progress.nextDueAt ?? at)), then ends"))
             case .exhausted(let at):
                 log.append(AuditEntry(.escalationExhausted, "the last level of the last round was due at \(TimeText.utc(at)); no more pages until someone acknowledges"))
             }
@@ -74,5 +85,16 @@ extension Engine {
             log.append(AuditEntry(.levelDue, detail))
         }
         return AlertDecision(progress: plan.progress, wakeAt: wake, pages: pages, log: log, definition: definition)
+    }
+
+    /// A drill past its last level: it ends (resolved by `drill`) once its answer window is over.
+    static func drillEnd(_ alert: StoredAlert, now: Date) -> AlertDecision? {
+        let end = alert.progress.nextDueAt ?? now
+        guard end <= now else { return nil }
+        var progress = alert.progress
+        progress.nextDueAt = nil
+        progress.status = .resolved
+        return AlertDecision(progress: progress, wakeAt: nil, pages: [], resolved: (end, "drill"),
+                             log: [AuditEntry(.drillEnded, "drill ended: every level was paged and its answer window is over")])
     }
 }

@@ -69,7 +69,11 @@ public struct Engine: Sendable {
 
     /// What an alert keeps with it at raise: its escalation and the contacts of those it may page.
     public static func definition(for service: Service, in rota: Rota) -> Data? {
-        rota.escalation(service.escalation).map { RotaModelCodec.encode(AlertDefinition.capture($0, from: rota)) }
+        definition(escalation: service.escalation, in: rota)
+    }
+
+    public static func definition(escalation: String, in rota: Rota) -> Data? {
+        rota.escalation(escalation).map { RotaModelCodec.encode(AlertDefinition.capture($0, from: rota)) }
     }
 
     /// Everything due at `now`: plan the alerts, queue shift notices, note the tick, deliver.
@@ -272,6 +276,7 @@ public struct Engine: Sendable {
             person: page.person, dueAt: page.levelDueAt, runbook: snapshot.runbooks[alert.service], alsoPaged: alsoPaged,
             late: page.late, acknowledge: answer.acknowledge, answerLine: answer.line)
         message.alertCount = alert.alertCount
+        message.drill = alert.isDrill
         return message
     }
 

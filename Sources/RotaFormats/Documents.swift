@@ -150,7 +150,8 @@ public enum Documents {
          ("severity", .string(incident.peakSeverity)), ("summary", .string(incident.summary)), ("alerts", .int(incident.alertCount)),
          ("created_at", .instant(incident.createdAt)), ("last_alert_at", .instant(incident.lastAlertAt)),
          ("round", .int(round)), ("level", .int(level)),
-         ("acknowledged_by", .text(incident.acknowledgedBy)), ("resolved_by", .text(incident.resolvedBy))]
+         ("acknowledged_by", .text(incident.acknowledgedBy)), ("resolved_by", .text(incident.resolvedBy)),
+         ("drill", .bool(incident.isDrill))]
     }
 
     public static func alerts(_ alerts: [StoredAlert]) -> JSONValue {

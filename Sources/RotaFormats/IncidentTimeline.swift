@@ -2,7 +2,7 @@ import Foundation
 import RotaStore
 
 /// An incident's story from its audit lines (DESIGN §10): opened, joined (counted, not one line
-/// per alert), paged, acknowledged, merged, role, update, reminder, resolved. Pure: lines in, entries out.
+/// per alert), paged, acknowledged, merged, role, update, reminder, resolved, a drill's answers and end. Pure: lines in, entries out.
 public enum IncidentTimeline {
     public struct Entry: Sendable, Equatable {
         public var at: Date
@@ -39,6 +39,8 @@ public enum IncidentTimeline {
             case .incidentRole: "role"
             case .incidentUpdate: "update"
             case .incidentReminder: "reminder"
+            case .drillAnswered: "drill_answered"
+            case .drillEnded: "drill_ended"
             default: nil
             }
             // Another alert's own story (a merged incident's pages before the merge) stays in its `alert show`.

@@ -12,10 +12,10 @@ public struct ResponseReport: Sendable {
     public var current: ResponsePeriod
     /// The period of equal length just before `from`.
     public var previous: ResponsePeriod
-    /// Drill incidents of the period, counted apart (none until a drill is run).
-    public var drills: ResponsePeriod
+    /// The drills of the period, counted apart (DESIGN §12).
+    public var drills: DrillFigures
 
-    public init(from: Date, to: Date, service: String?, current: ResponsePeriod, previous: ResponsePeriod, drills: ResponsePeriod) {
+    public init(from: Date, to: Date, service: String?, current: ResponsePeriod, previous: ResponsePeriod, drills: DrillFigures) {
         self.from = from
         self.to = to
         self.service = service
@@ -96,8 +96,30 @@ public struct ResponseReport: Sendable {
     public func json() -> JSONValue {
         .object([("from", .instant(from)), ("to", .instant(to)), ("service", .text(service))]
                 + Self.fields(current)
-                + [("drills", .object(Self.fields(drills))),
+                + [("drills", Self.drillFields(drills)),
                    ("previous", .object([("from", .instant(previousFrom)), ("to", .instant(from))] + Self.fields(previous)))])
+    }
+
+    static func drillFields(_ drills: DrillFigures) -> JSONValue {
+        .object([
+            ("incidents", .int(drills.runs.count)), ("answered", .int(drills.answered)), ("first_answer", summary(drills.firstAnswer)),
+            ("by_person", .array(drills.rows.map { row in
+                .object([("person", .string(row.person)), ("level", .int(row.level)), ("paged", .int(row.paged)), ("answered", .int(row.answered)),
+                         ("answer_p50_s", row.answerTime.map { .int($0.p50) } ?? .null), ("answer_p90_s", row.answerTime.map { .int($0.p90) } ?? .null)])
+            })),
+            ("failed_contacts", .array(drills.failed.map { item in
+                .object([("incident", .int(item.incident)), ("person", .string(item.contact.person)), ("level", .int(item.contact.level)),
+                         ("contact", .string(item.contact.contact)), ("error", .string(item.contact.error)), ("for_good", .bool(item.contact.forGood))])
+            })),
+            ("runs", .array(drills.runs.map { run in
+                .object([("incident", .int(run.incident)), ("drill", .string(run.drill)), ("escalation", .string(run.escalation)),
+                         ("opened_at", .instant(run.openedAt)), ("levels", .int(run.paged.map(\.level).max() ?? 0)),
+                         ("answers", .array(run.timedAnswers.map { answer in
+                             .object([("person", .string(answer.person)), ("level", .int(answer.level)), ("at", .instant(answer.at)),
+                                      ("after_s", .int(answer.seconds))])
+                         }))])
+            })),
+        ])
     }
 
     static func summary(_ summary: ResponseFigures.Summary?) -> JSONValue {
@@ -132,7 +154,7 @@ public struct ResponseReport: Sendable {
     public func csv() -> String {
         func seconds(_ value: Int?) -> String { value.map(String.init) ?? "" }
         var rows: [[String]] = []
-        for (name, period) in [("current", current), ("previous", previous), ("drills", drills)] {
+        for (name, period) in [("current", current), ("previous", previous)] {
             func group(_ section: String, _ group: ResponsePeriod.Group) -> [String] {
                 [name, section, group.key, "\(group.incidents)", "\(group.acknowledged)", "\(group.incidents - group.acknowledged)",
                  seconds(group.tta?.p50), seconds(group.tta?.p90), seconds(group.tta?.mean),
@@ -145,6 +167,11 @@ public struct ResponseReport: Sendable {
                 [name, "person", row.person, "", "\(row.acks)", "", seconds(row.tta?.p50), seconds(row.tta?.p90), seconds(row.tta?.mean),
                  "", "", "", "\(row.pages)", "\(row.business)", "\(row.offHours)", "\(row.sleep)", row.pagesPer100Hours.map { "\($0)" } ?? ""]
             }
+        }
+        // Drills: one row per person and level (incidents: times paged; acknowledged: times answered).
+        rows += drills.rows.map { row in
+            ["drills", "person_level", "\(row.person)@\(row.level)", "\(row.paged)", "\(row.answered)", "\(row.paged - row.answered)",
+             seconds(row.answerTime?.p50), seconds(row.answerTime?.p90), seconds(row.answerTime?.mean), "", "", "", "\(row.paged)", "", "", "", ""]
         }
         return CSV.document(header: ["period", "section", "key", "incidents", "acknowledged", "unacknowledged",
                                      "tta_p50_s", "tta_p90_s", "tta_mean_s", "ttr_p50_s", "ttr_p90_s", "ttr_mean_s",

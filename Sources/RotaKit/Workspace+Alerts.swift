@@ -95,6 +95,7 @@ extension Workspace {
 
     func acknowledge(_ id: Int, actorID actor: String) async throws -> StoredAlert {
         let incident = try await incident(of: id)
+        if incident.isDrill { return try await answerDrill(incident, verb: "acknowledged", actor: actor) }
         let ackTimeout = rota.service(incident.service)?.ackTimeout
         let wake = EscalationProgress.acknowledged(at: now).wakeUp(ackTimeout: ackTimeout)
         let notices = try await answerNotices(incident, verb: "acknowledged", actor: actor)
@@ -109,6 +110,7 @@ extension Workspace {
 
     func resolve(_ id: Int, actorID actor: String) async throws -> StoredAlert {
         let incident = try await incident(of: id)
+        if incident.isDrill { return try await answerDrill(incident, verb: "resolved", actor: actor) }
         let notices = try await answerNotices(incident, verb: "resolved", actor: actor)
         return try await storeCall { try await store.resolve(id: incident.id, actor: actor, now: now, notices: notices) }
     }
@@ -116,6 +118,7 @@ extension Workspace {
     /// An integration's resolve: its own alert resolves; the incident does when that was its last open alert.
     func resolveAlone(_ id: Int, actorID actor: String) async throws -> StoredAlert {
         let incident = try await incident(of: id)
+        if incident.isDrill { return try await answerDrill(incident, verb: "resolved", actor: actor) }
         let notices = try await answerNotices(incident, verb: "resolved", actor: actor)
         return try await storeCall { try await store.resolveAlone(id: id, actor: actor, now: now, notices: notices) }.alert
     }

@@ -33,6 +33,7 @@ extension Workspace {
         return try await storeCall {
             try await engine.planTick(now: now, clock: clock, useLock: useLock) {
                 try await raiseMissedHeartbeats()
+                try await raiseDueDrills()
                 let snapshot = try await self.snapshot()
                 try await queueAdminAlarms(snapshot, engine: engine, checkTick: watching)
                 try await queueCrisisReminders(snapshot)

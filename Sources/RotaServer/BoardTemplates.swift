@@ -88,6 +88,14 @@ enum BoardTemplates {
         {{#reach}}<tr><th scope="row">{{level}}</th>{{#count}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/count}}</tr>
         {{/reach}}</tbody></table>{{/has_reach}}
         {{^has_reach}}<p>No incident paged anyone in this period.</p>{{/has_reach}}
+        <h2 id="drills">Drills</h2>
+        {{#has_drills}}<p>{{drills}} drill(s), answered: {{#drills_answered}}<span data-key="{{key}}" data-value="{{value}}">{{text}}</span>{{/drills_answered}}. Answer times run from when the person's level was due.</p>
+        <div class="scroll"><table aria-labelledby="drills"><thead><tr><th scope="col">Level</th><th scope="col">Person</th><th scope="col">Paged</th><th scope="col">Answered</th><th scope="col">Answer p50</th></tr></thead><tbody>
+        {{#drill_rows}}<tr><td>{{level}}</td><th scope="row">{{person}}</th>{{#paged}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/paged}}{{#answered}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/answered}}{{#p50}}<td data-key="{{key}}" data-value="{{value}}">{{text}}</td>{{/p50}}</tr>
+        {{/drill_rows}}</tbody></table></div>
+        {{#drill_failures}}<p class="warning">Drill #{{incident}}, level {{level}}: {{person}}'s {{contact}} contact {{state}}: {{error}}</p>
+        {{/drill_failures}}{{/has_drills}}
+        {{^has_drills}}<p>No drill in this period.</p>{{/has_drills}}
         """
 
     static let layout = """

@@ -53,7 +53,18 @@ extension Board {
             "service": report.service ?? "", "has_service": report.service != nil,
             "rows": rows, "services": services, "has_services": !services.isEmpty, "people": people, "has_people": !people.isEmpty,
             "reach": reach, "has_reach": !reach.isEmpty, "nobody_answered": reasons[0], "surge": reasons[1],
-            "drills": report.drills.incidents,
+            "drills": report.drills.runs.count, "has_drills": !report.drills.runs.isEmpty,
+            "drills_answered": cell("drills.answered", report.drills.answered),
+            "drill_rows": report.drills.rows.map { row -> [String: Any] in
+                let key = "drills.by_person.\(row.person)@\(row.level)"
+                return ["person": row.person, "level": row.level, "paged": cell(key + ".paged", row.paged),
+                        "answered": cell(key + ".answered", row.answered),
+                        "p50": cell(key + ".answer_p50_s", row.answerTime?.p50, text: seconds(row.answerTime?.p50))]
+            },
+            "drill_failures": report.drills.failed.map { item -> [String: Any] in
+                ["incident": item.incident, "person": item.contact.person, "level": item.contact.level, "contact": item.contact.contact,
+                 "error": item.contact.error, "state": item.contact.forGood ? "failed for good" : "failed"]
+            },
             "tta_chart": SVGBars.chart(title: "Time to acknowledge per service: p50 and p90", unit: "duration",
                                        rows: current.byService.map { group in
                                            SVGBars.Row(label: group.key, bars: [

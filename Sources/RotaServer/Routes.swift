@@ -300,7 +300,7 @@ struct Routes: Sendable {
 
     private func metrics() async throws -> Response {
         let workspace = await state.current()
-        let alerts = try await workspace.alerts(includeResolved: false)
+        let alerts = try await workspace.alerts(includeResolved: false).filter { !$0.isDrill }
         let health = try await workspace.atCurrentTime().health()
         // Incidents acknowledged since the start: those opened at most 7 days before it, or in the last 14 days.
         let since = max(state.metrics.startedAt, workspace.now.addingTimeInterval(-7 * 86400)).addingTimeInterval(-7 * 86400)

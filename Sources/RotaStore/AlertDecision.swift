@@ -9,8 +9,12 @@ public struct AlertDecision: Sendable {
     public var log: [AuditEntry]
     /// A new definition to keep with the alert (nil: keep the one it has).
     public var definition: Data?
+    /// Set when the decision ends the alert (a drill after its answer window): when, and by whom.
+    public var resolved: (at: Date, by: String)?
 
-    public init(progress: EscalationProgress, wakeAt: Date?, pages: [OutboxEntry], log: [AuditEntry], definition: Data? = nil) {
+    public init(progress: EscalationProgress, wakeAt: Date?, pages: [OutboxEntry], resolved: (at: Date, by: String)? = nil,
+                log: [AuditEntry], definition: Data? = nil) {
+        self.resolved = resolved
         self.progress = progress
         self.wakeAt = wakeAt
         self.pages = pages

@@ -79,6 +79,10 @@ public enum AlertRules {
         return (claim, cancel)
     }
 
+    /// The alerts that are not drills' (DESIGN §12: a drill never counts as an incident), as SQL,
+    /// the same in both dialects.
+    public static let notDrillSQL = "service NOT LIKE 'drill:%'"
+
     /// How long a notice that failed for good stays a problem (`rota status`, admins' alarm): a day.
     public static let failedNoticeWindow: TimeInterval = 86_400
 }

@@ -32,6 +32,9 @@ public enum AuditKind: String, Sendable, CaseIterable {
     case incidentRole = "incident.role"
     case incidentUpdate = "incident.update"
     case incidentReminder = "incident.reminder"
+    /// A person's answer to a drill, recorded without changing it (DESIGN §12).
+    case drillAnswered = "drill.answered"
+    case drillEnded = "drill.ended"
 }
 
 /// A line to add to the audit log.

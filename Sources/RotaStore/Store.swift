@@ -218,8 +218,15 @@ public protocol HeartbeatStore: Sendable {
 public protocol AuditLog: Sendable {
     /// Lines from `since` on, oldest first.
     func events(since: Date?) async throws(StoreError) -> [AuditEvent]
-    /// Adds one line (what a person did that no other write records, e.g. a test page).
-    func append(_ entry: AuditEntry, actor: String, now: Date) async throws(StoreError)
+    /// Adds one line (what a person did that no other write records, e.g. a test page, an
+    /// answer to a drill), on an alert's log when `alert` is given.
+    func append(_ entry: AuditEntry, actor: String, now: Date, alert: Int?) async throws(StoreError)
+}
+
+extension AuditLog {
+    public func append(_ entry: AuditEntry, actor: String, now: Date) async throws(StoreError) {
+        try await append(entry, actor: actor, now: now, alert: nil)
+    }
 }
 
 /// Everything rota keeps.

@@ -68,6 +68,8 @@ public struct StoredAlert: Hashable, Sendable {
 
     /// True when this row carries a live incident's escalation (it opened one, not merged away).
     public var opensIncident: Bool { incidentID == id && mergedInto == nil }
+    /// A drill's alert (DESIGN §12): never a real incident.
+    public var isDrill: Bool { Drill.isDrill(service: service) }
     /// The alert's own status: an opening alert resolved on its own is resolved, whatever its incident does.
     public var ownStatus: AlertStatus { closedAt != nil ? .resolved : status }
     /// The incident's status, read on the row that opened it: `merged` once merged into another.

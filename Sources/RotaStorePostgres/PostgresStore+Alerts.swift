@@ -169,7 +169,8 @@ extension PostgresStore {
                 let p = decision.progress
                 updates.append([.int(Int64(alert.id)), .text(p.status.rawValue), .int(Int64(p.round)), .int(Int64(p.cycleFirstRound)),
                                 TransferValue(p.nextLevel), TransferValue(p.nextDueAt), TransferValue(p.acknowledgedAt),
-                                TransferValue(decision.wakeAt), TransferValue(decision.definition)])
+                                TransferValue(decision.wakeAt), TransferValue(decision.definition),
+                                TransferValue(decision.resolved?.at), TransferValue(decision.resolved?.by)])
                 if p.status != alert.status { following.append([.int(Int64(alert.id)), .text(p.status.rawValue)]) }
                 pages += decision.pages.map { OutboxRow(entry: $0, alertID: alert.id) }
                 events += decision.log.map { Self.eventRow(at: now, actor: actor, $0, alertID: alert.id) }
@@ -178,10 +179,11 @@ extension PostgresStore {
                 UPDATE alert SET status = v.status, round = v.round, cycle_first_round = v.cycle, next_level = v.next_level,
                        next_due_at = v.next_due_at, acknowledged_at = v.acknowledged_at,
                        acknowledged_by = CASE WHEN v.acknowledged_at IS NULL THEN NULL ELSE alert.acknowledged_by END,
-                       wake_at = v.wake_at, definition = COALESCE(v.definition, alert.definition)
-                FROM (VALUES_LIST) AS v(id, status, round, cycle, next_level, next_due_at, acknowledged_at, wake_at, definition)
+                       wake_at = v.wake_at, definition = COALESCE(v.definition, alert.definition),
+                       resolved_at = COALESCE(v.resolved_at, alert.resolved_at), resolved_by = COALESCE(v.resolved_by, alert.resolved_by)
+                FROM (VALUES_LIST) AS v(id, status, round, cycle, next_level, next_due_at, acknowledged_at, wake_at, definition, resolved_at, resolved_by)
                 WHERE alert.id = v.id
-                """, rows: updates, types: ["BIGINT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BYTEA"],
+                """, rows: updates, types: ["BIGINT", "TEXT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BYTEA", "BIGINT", "TEXT"],
                 logger: self.logger)
             // Alerts follow their incident (an ack_timeout's re-trigger).
             try await db.batched("""
@@ -286,8 +288,8 @@ extension PostgresStore {
         [.int(at.millis), .text(actor), .text(entry.kind.rawValue), .text(entry.detail), TransferValue(alertID)]
     }
 
-    public func append(_ entry: AuditEntry, actor: String, now: Date) async throws(StoreError) {
-        try await transaction { db in try await self.log(db, at: now, actor: actor, entry) }
+    public func append(_ entry: AuditEntry, actor: String, now: Date, alert: Int?) async throws(StoreError) {
+        try await transaction { db in try await self.log(db, at: now, actor: actor, entry, alertID: alert) }
     }
 
     public func events(since: Date?) async throws(StoreError) -> [AuditEvent] {

@@ -116,10 +116,11 @@ extension SQLiteStore {
                 try db.execute(sql: """
                     UPDATE alert SET status = ?, round = ?, cycle_first_round = ?, next_level = ?, next_due_at = ?,
                            acknowledged_at = ?, acknowledged_by = CASE WHEN ? IS NULL THEN NULL ELSE acknowledged_by END, wake_at = ?,
-                           definition = COALESCE(?, definition)
+                           definition = COALESCE(?, definition), resolved_at = COALESCE(?, resolved_at), resolved_by = COALESCE(?, resolved_by)
                     WHERE id = ?
                     """, arguments: [p.status.rawValue, p.round, p.cycleFirstRound, p.nextLevel, p.nextDueAt?.millis,
-                                     p.acknowledgedAt?.millis, p.acknowledgedAt?.millis, decision.wakeAt?.millis, decision.definition, alert.id])
+                                     p.acknowledgedAt?.millis, p.acknowledgedAt?.millis, decision.wakeAt?.millis, decision.definition,
+                                     decision.resolved?.at.millis, decision.resolved?.by, alert.id])
                 if p.status != alert.status {
                     // Its alerts follow the incident (an ack_timeout's re-trigger).
                     try db.execute(sql: "UPDATE alert SET status = ? WHERE incident_id = ? AND status != 'resolved'",

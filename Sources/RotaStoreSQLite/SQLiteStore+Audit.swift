@@ -8,8 +8,8 @@ extension SQLiteStore {
                        [at.millis, actor, entry.kind.rawValue, entry.detail, alertID])
     }
 
-    public func append(_ entry: AuditEntry, actor: String, now: Date) async throws(StoreError) {
-        try write { db in try Self.log(db, at: now, actor: actor, entry) }
+    public func append(_ entry: AuditEntry, actor: String, now: Date, alert: Int?) async throws(StoreError) {
+        try write { db in try Self.log(db, at: now, actor: actor, entry, alertID: alert) }
     }
 
     public func events(since: Date?) async throws(StoreError) -> [AuditEvent] {

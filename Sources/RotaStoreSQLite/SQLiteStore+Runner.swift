@@ -25,7 +25,7 @@ extension SQLiteStore {
         try read { db in
             let runner = try Row.fetchOne(db, sql: "SELECT last_tick_at, host FROM runner WHERE id = 1")
             let last: Int64? = runner?["last_tick_at"]
-            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alert WHERE status != 'resolved'") ?? 0
+            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alert WHERE status != 'resolved' AND \(AlertRules.notDrillSQL)") ?? 0
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending', 'failed') AND status != 'failed'") ?? 0
             let failed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending', 'failed') AND status = 'failed'") ?? 0
             let forGood = try Int.fetchOne(db, sql: """

@@ -93,9 +93,15 @@ struct CodecRoundTripTests {
                 Surge(id: m.id("surge"), services: m.list(1...3) { $0.text("w") }, alerts: m.int(2...500), within: m.int(60...7200), service: m.text("s"),
                       absorb: m.bool())
             }
-            return Rota(settings: settings, holidays: list(0...4) { LocalDate(dayNumber: $0.int(0...40000)) }, people: people,
-                        schedules: schedules, escalations: escalations, services: services, integrations: integrations,
-                        heartbeats: heartbeats, surges: surges)
+            var rota = Rota(settings: settings, holidays: list(0...4) { LocalDate(dayNumber: $0.int(0...40000)) }, people: people,
+                            schedules: schedules, escalations: escalations, services: services, integrations: integrations,
+                            heartbeats: heartbeats, surges: surges)
+            rota.drills = list(0...3) { m in
+                Drill(id: m.id("drill"), escalation: m.text("e"), everyDays: m.int(1...120),
+                      weekday: m.maybe { Weekday(rawValue: $0.int(0...6)) ?? .monday }, time: LocalTime(minutes: m.int(0...1439)),
+                      start: m.maybe { LocalDate(dayNumber: $0.int(0...40000)) })
+            }
+            return rota
         }
     }
 
@@ -125,7 +131,7 @@ struct CodecRoundTripTests {
             ("people", written.people == read.people), ("schedules", written.schedules == read.schedules),
             ("escalations", written.escalations == read.escalations), ("services", written.services == read.services),
             ("integrations", written.integrations == read.integrations), ("heartbeats", written.heartbeats == read.heartbeats),
-            ("surges", written.surges == read.surges),
+            ("surges", written.surges == read.surges), ("drills", written.drills == read.drills),
         ]
         var said = parts.filter { !$0.1 }.map(\.0)
         if written.settings != read.settings { said.append("settings written \(written.settings) read \(read.settings)") }

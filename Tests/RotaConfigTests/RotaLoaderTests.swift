@@ -94,6 +94,21 @@ struct RotaLoaderTests {
         #expect(try load(["team.yaml": minimal]).get().rota.settings.executives.isEmpty)
     }
 
+    @Test("drills: every in days or weeks, at with or without a weekday, start; none by default")
+    func drills() throws {
+        let text = minimal + """
+            drills:
+              - {id: sunday, escalation: ops, every: 4w, at: "sun 10:00", start: 2027-01-03}
+              - {id: daily, escalation: ops, every: 1d, at: "09:30"}
+
+            """
+        let drills = try load(["team.yaml": text]).get().rota.drills
+        #expect(drills == [Drill(id: "sunday", escalation: "ops", everyDays: 28, weekday: .sunday, time: LocalTime(hour: 10, minute: 0),
+                                 start: LocalDate(year: 2027, month: 1, day: 3)),
+                           Drill(id: "daily", escalation: "ops", everyDays: 1, weekday: nil, time: LocalTime(hour: 9, minute: 30))])
+        #expect(try load(["team.yaml": minimal]).get().rota.drills.isEmpty)
+    }
+
     @Test("the example rotas in the repository validate")
     func exampleRotasValidate() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -206,6 +221,11 @@ struct RotaFileErrorTests {
         Case(name: "updates_every that is not a duration", find: "      - notify: [person:bob]\n", replace: "      - notify: [person:bob]\n    updates_every: often\n", at: "21:20", says: "not a duration"),
         Case(name: "an executive naming an unknown person", find: "  timezone: Europe/Paris\n", replace: "  timezone: Europe/Paris\n  executives: [person:zoe]\n", at: "3:16", says: "'zoe'"),
         Case(name: "an executive that is not a target", find: "  timezone: Europe/Paris\n", replace: "  timezone: Europe/Paris\n  executives: [ceo]\n", at: "3:16", says: "must be person:ID or schedule:ID"),
+        Case(name: "a drill at with no weekday", find: "services:\n", replace: "drills:\n  - {id: practice, escalation: ops, every: 1w, at: \"tuesday 10:00\"}\nservices:\n", at: "22:52", says: "names no weekday"),
+        Case(name: "a drill at that is not a time", find: "services:\n", replace: "drills:\n  - {id: practice, escalation: ops, every: 1w, at: \"tue 25:00\"}\nservices:\n", at: "22:52", says: "is not a time"),
+        Case(name: "a drill every few days on a weekday", find: "services:\n", replace: "drills:\n  - {id: practice, escalation: ops, every: 3d, at: \"tue 10:00\"}\nservices:\n", at: "22:44", says: "whole weeks"),
+        Case(name: "a drill every few hours", find: "services:\n", replace: "drills:\n  - {id: practice, escalation: ops, every: 12h, at: \"10:00\"}\nservices:\n", at: "22:44", says: "not a duration"),
+        Case(name: "a drill of an unknown escalation", find: "services:\n", replace: "drills:\n  - {id: practice, escalation: opz, every: 1w, at: \"tue 10:00\"}\nservices:\n", at: "22:32", says: "'opz' is not a known escalation"),
         Case(name: "runbook outside the rotas directory", find: "    escalation: ops\n", replace: "    escalation: ops\n    runbook: ../../etc/passwd\n", at: "24:14", says: "no leading '/', no '..'"),
     ]
 

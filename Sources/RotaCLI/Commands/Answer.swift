@@ -19,6 +19,10 @@ struct AnswerOptions: ParsableArguments {
             global.print(Documents.answered(id: id, incident: alert))
             return
         }
+        if alert.isDrill, alert.status != .resolved {
+            Console.out("Drill #\(alert.id): your answer is recorded (\(verb)); a drill goes on through every level and ends by itself.")
+            return
+        }
         // A second answer says who answered first, and when.
         guard before.status == alert.status, alert.status != .triggered else {
             if alert.alertCount > 1 || alert.id != id {

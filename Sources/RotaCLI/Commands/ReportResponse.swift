@@ -63,7 +63,10 @@ extension RotaCommand.Report {
             out += "Escalation reach:     " + (now.reach.isEmpty ? "nobody was paged" : now.reach.enumerated().map { "level \($0.offset + 1): \($0.element)" }.joined(separator: ", ")) + "\n"
             let reasons = ResponseIncident.ExecutiveReason.allCases.map { "\(now.executiveByReason[$0] ?? 0) \($0 == .surge ? "surge" : "nobody answered below")" }
             out += "Executives paged:     \(now.executiveIncidents) incidents (\(before.executiveIncidents)), \(now.executivePages) pages: \(reasons.joined(separator: ", "))\n"
-            if report.drills.incidents > 0 { out += "Drills (apart):       \(report.drills.incidents), acknowledged \(report.drills.acknowledged)\n" }
+            let drills = report.drills
+            if !drills.runs.isEmpty {
+                out += "Drills (apart):       \(drills.runs.count), answered \(drills.answered); first answer \(summary(drills.firstAnswer))\n"
+            }
             if !now.byService.isEmpty {
                 var table = Table("SERVICE", "INCIDENTS", "UNACKED", "TTA P50", "TTA P90", "TTR P50")
                 for group in now.byService {
@@ -78,6 +81,20 @@ extension RotaCommand.Report {
                               row.pagesPer100Hours.map { "\($0)" } ?? "—", "\(row.acks)", spoken(row.tta?.p50))
                 }
                 out += "\n" + table.rendered() + "\n"
+            }
+            if !drills.rows.isEmpty {
+                var table = Table("DRILL LEVEL", "PERSON", "PAGED", "ANSWERED", "ANSWER P50", "ANSWER P90")
+                for row in drills.rows {
+                    table.add("\(row.level)", row.person, "\(row.paged)", "\(row.answered)", spoken(row.answerTime?.p50), spoken(row.answerTime?.p90))
+                }
+                out += "\nDrills, per level and person (answer times from when their level was due):\n" + table.rendered() + "\n"
+            }
+            if !drills.failed.isEmpty {
+                out += "\nContacts that failed in drills (fix them before a real incident):\n"
+                for item in drills.failed {
+                    out += "- drill #\(item.incident), level \(item.contact.level), \(item.contact.person)'s \(item.contact.contact)"
+                        + (item.contact.forGood ? " failed for good" : " failed") + ": \(TerminalText.escaped(item.contact.error))\n"
+                }
             }
             return out
         }

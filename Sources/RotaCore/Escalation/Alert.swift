@@ -80,4 +80,10 @@ public enum EscalationEvent: Hashable, Sendable {
     case levelSkipped(LevelDue)
     /// The last level of the last round has been paged; the alert stays triggered.
     case exhausted(at: Date)
+
+    /// When the chain ran out, for `exhausted`.
+    public var exhaustedAt: Date? {
+        if case .exhausted(let at) = self { return at }
+        return nil
+    }
 }

@@ -39,7 +39,7 @@ extension PageMessage: OutboundMessage {
          "summary": summary, "details": details ?? "", "severity": severity, "round": round, "level": level,
          "person": person, "due_at": TimeText.utc(dueAt), "runbook": runbook ?? "", "ack": acknowledge, "late": late,
          "incident": alertID, "alert_count": alertCount, "latest_summaries": latestSummaries,
-         "commander": commander ?? "", "comms": comms ?? ""]
+         "commander": commander ?? "", "comms": comms ?? "", "drill": drill]
     }
 }
 

@@ -30,6 +30,8 @@ public struct PageMessage: Hashable, Sendable {
     /// Crisis mode (DESIGN §11): who holds the incident's roles, when its chain names them.
     public var commander: String?
     public var comms: String?
+    /// A drill (DESIGN §12): the subject says DRILL, a command gets `ROTA_DRILL=1`, a webhook `"drill": true`.
+    public var drill = false
 
     public init(pageID: String, alertID: Int, service: String, serviceName: String, summary: String, details: String?,
                 severity: String, round: Int, level: Int, person: String, dueAt: Date, runbook: String?,
@@ -58,7 +60,7 @@ public struct PageMessage: Hashable, Sendable {
         "rota-\(alert)-r\(round)-l\(level)-\(person)-" + contact.replacingOccurrences(of: ":", with: "-")
     }
 
-    public var subject: String { "[\(severity.uppercased())] \(serviceName): \(summary)" }
+    public var subject: String { (drill ? "[DRILL] " : "") + "[\(severity.uppercased())] \(serviceName): \(summary)" }
 
     /// The plain text of the page.
     public var text: String {
@@ -70,6 +72,10 @@ public struct PageMessage: Hashable, Sendable {
                 : "Alert #\(alertID) on \(serviceName) (\(service)), severity \(severity).",
             "Round \(round), level \(level): paging \(person)\(late ? " (late: the runner was behind)" : "").",
         ]
+        if drill {
+            lines += ["", "This is a DRILL, not a real incident: answer as you would (your acknowledgement is recorded and timed);",
+                      "every level of the chain is paged whatever the answers, and the drill ends by itself."]
+        }
         if let details, !details.isEmpty { lines += ["", details] }
         if alertCount > 1, !latestSummaries.isEmpty {
             lines += ["", "Latest alerts:"] + latestSummaries.map { "- " + $0 }
@@ -86,12 +92,14 @@ public struct PageMessage: Hashable, Sendable {
 
     /// The environment a `command` contact gets (DESIGN.md §4.1).
     public var environment: [String: String] {
-        [
+        var environment = [
             "ROTA_ALERT_ID": String(alertID), "ROTA_SERVICE": service, "ROTA_SUMMARY": summary,
             "ROTA_SEVERITY": severity, "ROTA_ROUND": String(round), "ROTA_LEVEL": String(level),
             "ROTA_PERSON": person, "ROTA_DUE_AT": TimeText.utc(dueAt), "ROTA_RUNBOOK": runbook ?? "",
             "ROTA_PAGE_ID": pageID, "ROTA_ALERT_COUNT": String(alertCount),
             "ROTA_COMMANDER": commander ?? "", "ROTA_COMMS": comms ?? "",
         ]
+        if drill { environment["ROTA_DRILL"] = "1" }
+        return environment
     }
 }

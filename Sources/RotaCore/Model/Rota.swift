@@ -58,6 +58,8 @@ public struct Rota: Hashable, Sendable {
     public var integrations: [Integration]
     public var heartbeats: [Heartbeat]
     public var surges: [Surge]
+    /// Scheduled drills (DESIGN §12).
+    public var drills: [Drill] = []
 
     public init(settings: Settings = Settings(), holidays: [LocalDate] = [], people: [Person] = [],
                 schedules: [Schedule] = [], escalations: [EscalationPolicy] = [], services: [Service] = [],
