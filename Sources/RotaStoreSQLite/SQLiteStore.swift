@@ -36,8 +36,7 @@ public final class SQLiteStore: Store {
             configuration.busyMode = .timeout(15)
             configuration.prepareDatabase { db in
                 // WAL lets readers go on while a tick writes.
-                let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
-                guard mode == "wal" else { throw DatabaseError(message: "could not switch to WAL mode") }
+                try Self.switchToWAL(db)
                 // FULL: a committed "sent" mark survives power loss (NORMAL can lose the last commit).
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 try db.execute(sql: "PRAGMA foreign_keys = ON")
@@ -51,6 +50,25 @@ public final class SQLiteStore: Store {
             throw error
         } catch {
             throw .cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// WAL mode, kept in the file once set. Switching a new database needs a lock SQLite's busy
+    /// handler does not wait for: two processes opening the same new file at once (the first cron
+    /// ticks) would see "database is locked". The switch is tried again for up to 15 seconds.
+    static func switchToWAL(_ db: Database) throws {
+        if try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal" { return }
+        let deadline = Date().addingTimeInterval(15)
+        var pause: UInt32 = 2_000
+        while true {
+            do {
+                let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                guard mode == "wal" else { throw DatabaseError(message: "could not switch to WAL mode") }
+                return
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(pause)
+                pause = min(pause * 2, 100_000)
+            }
         }
     }
 

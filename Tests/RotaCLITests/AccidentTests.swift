@@ -362,6 +362,20 @@ struct AccidentTests {
         #expect((list.json["alerts"] as? [Any])?.count == 20)
     }
 
+    @Test("the first ticks of cron on several hosts at once, without the runner lock, on a new database: none fails to switch it to WAL (five new databases)")
+    func concurrentFirstTicks() async throws {
+        for round in 0..<5 {
+            let rota = try RotaRunner(files: ["a.yaml": officeRota])
+            try await withThrowingTaskGroup(of: RotaRunner.Result.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try rota.run(["tick", "--now", "2026-03-03T09:00:00Z"], environment: ["ROTA_TICK_LOCK": "off"]) }
+                }
+                for try await result in group { #expect(result.status == 0, "round \(round): \(result.stderr)") }
+            }
+            #expect(try rota.run(["status", "--json", "--now", "2026-03-03T09:00:30Z"]).json["last_tick"] as? String == "2026-03-03T09:00:00Z")
+        }
+    }
+
     @Test("a webhook secret file behind a symbolic link (a Kubernetes secret) is judged by its target and signs")
     func linkedSecretFile() throws {
         let rota = try RotaRunner(files: [:])
