@@ -138,7 +138,7 @@ extension PostgresStore {
         try await read { db in
             let runner = try await db.rows("SELECT last_tick_at, host FROM runner WHERE id = 1", logger: self.logger).first
             let counts = try await db.rows("""
-                SELECT (SELECT COUNT(*) FROM alert WHERE status <> 'resolved' AND \(AlertRules.notDrillSQL)) AS open,
+                SELECT (SELECT COUNT(*) FROM alert WHERE status <> 'resolved' AND \(unescaped: AlertRules.notDrillSQL)) AS open,
                        (SELECT COUNT(*) FROM page WHERE status IN ('pending', 'sending')) AS pending,
                        (SELECT COUNT(*) FROM page WHERE status = 'failed') AS failed,
                        (SELECT COUNT(*) FROM page LEFT JOIN alert ON alert.id = page.alert_id

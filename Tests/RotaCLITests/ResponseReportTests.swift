@@ -67,9 +67,12 @@ private struct History {
         var moment = Self.start.addingTimeInterval(-Double(Self.days) * 86400 + 600)
         let end = Self.start.addingTimeInterval(Double(Self.days) * 86400 - 3 * 3600)
         var surged = false
+        var drills = 0
         var kinds: [String] = []
         while moment < end {
             let kind: String
+            // A drill in each period: the previous one must not show in the drill section.
+            if drills == 0 || (drills == 1 && moment > Self.start.addingTimeInterval(12 * 3600)) { kind = "drill"; drills += 1 } else
             if !surged && moment > Self.start.addingTimeInterval(86400) { kind = "surge"; surged = true } else {
                 kind = ["ack", "ack", "ack", "resolve", "silent", "held"].randomElement(using: &random) ?? "ack"
             }
@@ -85,6 +88,16 @@ private struct History {
                 _ = try run(["tick"], at: minutes(3))
                 _ = try run(["ack", String(storm), "--as", "lead"], at: minutes(4))
                 _ = try run(["resolve", String(storm), "--as", "lead"], at: minutes(30))
+            case "drill":
+                // Every level paged whatever the answers (ghost's pager fails at level 2); it ends an hour later.
+                let opened = try run(["drill", "--escalation", "std", "--json"], at: moment)
+                let id = String(try #require(opened.json["incident"] as? Int, "\(opened.stdout)"))
+                let first = Int.random(in: 1...14, using: &random)
+                let who = ["ann", "bob", "chen", "lead"].randomElement(using: &random) ?? "ann"
+                for (m, action) in ([(6, ["tick"]), (16, ["tick"]), (first, ["ack", id, "--as", who]), (18, ["ack", id, "--as", "boss"]),
+                                     (61, ["tick"])] as [(Int, [String])]).sorted(by: { $0.0 < $1.0 }) {
+                    _ = try run(action, at: minutes(m))
+                }
             case "held":
                 // In maintenance: level 1 is due at the window's end, where the clocks start.
                 _ = try run(["maintenance", "add", "--service", service, "--from", Self.at(minutes(-5)), "--to", Self.at(minutes(20))], at: minutes(-5))
@@ -109,7 +122,8 @@ private struct History {
             moment = moment.addingTimeInterval(Double(Int.random(in: 3...9, using: &random)) * 3600 + Double(Int.random(in: 0...59, using: &random)) * 60)
         }
         print("response report history, seed \(seed): \(kinds.joined(separator: " "))")
-        #expect(kinds.contains("silent") && kinds.contains("resolve") && kinds.contains("held") && kinds.contains("surge"), "every kind drawn: \(kinds)")
+        #expect(kinds.contains("silent") && kinds.contains("resolve") && kinds.contains("held") && kinds.contains("surge") && drills == 2,
+                "every kind drawn: \(kinds)")
     }
 
     // MARK: the figures again, from incident show
@@ -135,6 +149,8 @@ private struct History {
             let opened = try #require(iso.date(from: entry["created_at"] as? String ?? ""))
             guard opened >= from, opened < to, entry["status"] as? String != "merged", let id = entry["id"] as? Int else { continue }
             let shown = try rota.run(["incident", "show", String(id), "--json", "--now", Self.at(now)]).json
+            // A drill never counts as an incident (checked apart, in `drillSection`).
+            if shown["drill"] as? Bool == true { continue }
             let pages = (shown["pages"] as? [[String: Any]] ?? []).filter { $0["status"] as? String != "cancelled" }
             let timeline = shown["timeline"] as? [[String: Any]] ?? []
             // Its own pages say when the clocks start and how high it climbed; the pages of incidents
@@ -167,6 +183,49 @@ private struct History {
 
     static func person(_ actor: String) -> String { actor.components(separatedBy: " (").first ?? actor }
 
+    /// The report's drill section computed again from `incident show` of the drills opened in
+    /// [from, to): per level and person, paged and answered (each person's first answer, timed from
+    /// their own lowest level), each drill's first answer from level 1, contacts that failed.
+    func drillSection(from: Date, to: Date, now: Date) throws -> [String: Any] {
+        let iso = ISO8601DateFormatter()
+        let list = try rota.run(["incident", "list", "--all", "--json", "--now", Self.at(now)]).json["incidents"] as? [[String: Any]] ?? []
+        var paged: [String: Int] = [:], times: [String: [Int]] = [:], firsts: [Int] = [], failed: [String] = []
+        var count = 0
+        for entry in list {
+            let opened = try #require(iso.date(from: entry["created_at"] as? String ?? ""))
+            guard opened >= from, opened < to, let id = entry["id"] as? Int else { continue }
+            let shown = try rota.run(["incident", "show", String(id), "--json", "--now", Self.at(now)]).json
+            guard shown["drill"] as? Bool == true else { continue }
+            count += 1
+            let pages = shown["pages"] as? [[String: Any]] ?? []
+            var lowest: [String: (level: Int, due: Date)] = [:]
+            for page in pages {
+                let person = page["person"] as? String ?? "", level = page["level"] as? Int ?? 0
+                let due = try #require(iso.date(from: page["due_at"] as? String ?? ""))
+                if lowest[person].map({ level < $0.level || (level == $0.level && due < $0.due) }) ?? true { lowest[person] = (level, due) }
+                if page["status"] as? String != "sent", let error = page["error"] as? String { failed.append("\(id) \(person) \(level) \(page["contact"] ?? "") \(error)") }
+            }
+            var levels: Set<String> = []
+            for page in pages { levels.insert("\(page["level"] as? Int ?? 0) \(page["person"] as? String ?? "")") }
+            for key in levels { paged[key, default: 0] += 1 }
+            var answered: Set<String> = []
+            var first: Date?
+            for line in (shown["timeline"] as? [[String: Any]] ?? []) where line["event"] as? String == "drill_answered" {
+                let person = Self.person(line["actor"] as? String ?? "")
+                guard let mine = lowest[person], answered.insert(person).inserted else { continue }
+                let at = try #require(iso.date(from: line["at"] as? String ?? ""))
+                times["\(mine.level) \(person)", default: []].append(Self.seconds(mine.due, at))
+                first = first ?? at
+            }
+            let start = pages.filter { $0["level"] as? Int == 1 }.compactMap { iso.date(from: $0["due_at"] as? String ?? "") }.min()
+            if let first, let start { firsts.append(Self.seconds(start, first)) }
+        }
+        return ["incidents": count, "answered": firsts.count, "first_answer": Self.summary(firsts) as Any,
+                "rows": paged.keys.sorted { (Int($0.split(separator: " ")[0]) ?? 0, $0) < (Int($1.split(separator: " ")[0]) ?? 0, $1) }.map { key in
+                    "\(key) \(paged[key] ?? 0) \(times[key]?.count ?? 0) \(Self.summary(times[key] ?? [])?["p50_s"].map(String.init) ?? "-")"
+                }, "failed": failed.sorted()]
+    }
+
     static func summary(_ values: [Int]) -> [String: Int]? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
@@ -188,6 +247,13 @@ private struct History {
         return !weekend && hour < 18 ? "business" : "off_hours"
     }
 
+    /// A summary shown in the JSON equals the one computed (nil: every figure null).
+    static func same(_ shown: Any?, _ expected: [String: Int]?) -> Bool {
+        let object = shown as? [String: Any] ?? [:]
+        guard let expected else { return object.values.allSatisfy { $0 is NSNull } }
+        return expected.allSatisfy { object[$0.key] as? Int == $0.value }
+    }
+
     /// The report's period figures checked against the incidents.
     func check(_ figures: [String: Any], _ incidents: [Incident], onCallHours: [String: Double], label: String) {
         let acked = incidents.filter { $0.ackAt != nil }
@@ -195,19 +261,14 @@ private struct History {
         #expect(figures["acknowledged"] as? Int == acked.count && figures["unacknowledged"] as? Int == incidents.count - acked.count, "\(label) acknowledged")
         func tta(_ list: [Incident]) -> [String: Int]? { Self.summary(list.compactMap { i in i.ackAt.map { Self.seconds(i.dueAt, $0) } }) }
         func ttr(_ list: [Incident]) -> [String: Int]? { Self.summary(list.compactMap { i in i.resolvedAt.map { Self.seconds(i.dueAt, $0) } }) }
-        func same(_ shown: Any?, _ expected: [String: Int]?) -> Bool {
-            let object = shown as? [String: Any] ?? [:]
-            guard let expected else { return object.values.allSatisfy { $0 is NSNull } }
-            return expected.allSatisfy { object[$0.key] as? Int == $0.value }
-        }
-        #expect(same(figures["tta"], tta(incidents)), "\(label) tta: \(figures["tta"] ?? "") vs \(tta(incidents) ?? [:])")
-        #expect(same(figures["ttr"], ttr(incidents)), "\(label) ttr: \(figures["ttr"] ?? "") vs \(ttr(incidents) ?? [:])")
+        #expect(Self.same(figures["tta"], tta(incidents)), "\(label) tta: \(figures["tta"] ?? "") vs \(tta(incidents) ?? [:])")
+        #expect(Self.same(figures["ttr"], ttr(incidents)), "\(label) ttr: \(figures["ttr"] ?? "") vs \(ttr(incidents) ?? [:])")
         let services = Dictionary(grouping: incidents, by: \.service)
         let byService = figures["by_service"] as? [[String: Any]] ?? []
         #expect(byService.compactMap { $0["service"] as? String } == services.keys.sorted(), "\(label) services")
         for row in byService {
             let group = services[row["service"] as? String ?? ""] ?? []
-            #expect(row["incidents"] as? Int == group.count && same(row["tta"], tta(group)) && same(row["ttr"], ttr(group)), "\(label) \(row)")
+            #expect(row["incidents"] as? Int == group.count && Self.same(row["tta"], tta(group)) && Self.same(row["ttr"], ttr(group)), "\(label) \(row)")
         }
         let levels = Dictionary(grouping: incidents, by: \.level)
         let byLevel = figures["by_level"] as? [[String: Any]] ?? []
@@ -274,6 +335,18 @@ private struct History {
         let csv = try rota.run(["report", "response", "--from", Self.at(Self.start), "--to", Self.at(end), "--csv", "--now", Self.at(end)])
         let overall = csv.stdout.split(separator: "\n").first { $0.hasPrefix("current,overall,") }.map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(overall.map { Int($0[3]) == current.count && Int($0[6]) == (figures["tta"] as? [String: Any])?["p50_s"] as? Int } == true, "\(csv.stdout)")
+        // The drill section: the current period's drill only, equal to a computation from incident show.
+        let drills = try #require(figures["drills"] as? [String: Any])
+        let expected = try drillSection(from: Self.start, to: end, now: end)
+        #expect(drills["incidents"] as? Int == 1 && expected["incidents"] as? Int == 1, "one drill in the period: \(drills)")
+        #expect(drills["answered"] as? Int == expected["answered"] as? Int)
+        #expect(Self.same(drills["first_answer"], expected["first_answer"] as? [String: Int]), "\(drills["first_answer"] ?? "") vs \(expected["first_answer"] ?? "")")
+        let rows = (drills["by_person"] as? [[String: Any]] ?? []).map { row in
+            "\(row["level"] as? Int ?? 0) \(row["person"] as? String ?? "") \(row["paged"] as? Int ?? -1) \(row["answered"] as? Int ?? -1) \((row["answer_p50_s"] as? Int).map(String.init) ?? "-")"
+        }
+        #expect(rows == expected["rows"] as? [String], "\(rows) vs \(expected["rows"] ?? "")")
+        let failures = (drills["failed_contacts"] as? [[String: Any]] ?? []).map { "\($0["incident"] ?? 0) \($0["person"] ?? "") \($0["level"] ?? 0) \($0["contact"] ?? "") \($0["error"] ?? "")" }
+        #expect(failures.sorted() == expected["failed"] as? [String] && !failures.isEmpty, "ghost's pager failed: \(failures)")
         // One service: only its incidents.
         let web = try rota.run(["report", "response", "--from", Self.at(Self.start), "--to", Self.at(end), "--service", "web", "--json", "--now", Self.at(end)]).json
         #expect(web["incidents"] as? Int == current.filter { $0.service == "web" }.count && web["service"] as? String == "web", "\(web)")
@@ -327,7 +400,11 @@ struct ResponseReportTests {
             var node: Any? = document
             for part in path.split(separator: ".").map(String.init) {
                 if let object = node as? [String: Any] { node = object[part] } else if let list = node as? [[String: Any]] {
-                    node = list.first { ($0["service"] as? String ?? $0["person"] as? String ?? ($0["level"] as? Int).map(String.init)) == part }
+                    node = list.first { row in
+                        let person = row["person"] as? String, level = (row["level"] as? Int).map(String.init)
+                        let names = [row["service"] as? String, person, level, person.flatMap { p in level.map { "\(p)@\($0)" } }]
+                        return (row["service"] as? String ?? person ?? level) == part || (person != nil && level != nil && names[3] == part)
+                    }
                 } else { return "?" }
             }
             if let number = node as? Double, number != number.rounded() { return "\(number)" }

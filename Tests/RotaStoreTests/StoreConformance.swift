@@ -310,6 +310,35 @@ struct StoreConformance {
         try await store.append(AuditEntry(.testPage, "a test page to ann"), actor: "ops", now: at(5))
         let last = try #require(try await other.events(since: at(5)).last)
         #expect(last.event == "test.page" && last.actor == "ops" && last.detail == "a test page to ann" && last.at == at(5))
+        #expect(last.alertID == nil)
+        // On an alert's log when given one (a drill's answer), and only there.
+        let db = try #require(try await store.dueAlerts(now: at(10)).first)
+        try await other.append(AuditEntry(.drillAnswered, "drill answered by ann"), actor: "ann", now: at(6), alert: db.id)
+        #expect(try await store.events(alert: db.id).map(\.event).last == "drill.answered")
+        #expect(try await store.events(alert: open.id).allSatisfy { $0.event != "drill.answered" })
+    }
+
+    @Test("a decision that ends an alert (a drill's end) resolves it with when and by whom; one that does not keeps both empty", arguments: Backend.all)
+    func decisionEnds(_ backend: Backend) async throws {
+        let (store, another) = try await backend.fresh()
+        let ending = try await store.raise(newAlert("drill"), actor: "t", now: at(0)).alert
+        let going = try await store.raise(newAlert("real", dedup: "r"), actor: "t", now: at(0)).alert
+        _ = try await another().advanceAlerts(now: at(60), only: nil, actor: "rota") { alert in
+            var progress = alert.progress
+            progress.nextLevel = nil
+            progress.nextDueAt = nil
+            guard alert.id == ending.id else { return AlertDecision(progress: progress, wakeAt: nil, pages: [], log: []) }
+            progress.status = .resolved
+            return AlertDecision(progress: progress, wakeAt: nil, pages: [], resolved: (at(59), "drill"), log: [AuditEntry(.drillEnded, "ended")])
+        }
+        let ended = try await store.alert(id: ending.id)
+        #expect(ended.status == .resolved && ended.resolvedAt == at(59) && ended.resolvedBy == "drill", "\(ended)")
+        let kept = try await store.alert(id: going.id)
+        #expect(kept.status == .triggered && kept.resolvedAt == nil && kept.resolvedBy == nil, "\(kept)")
+        // The runner's count of open alerts leaves drills out (the real one counts: the control).
+        _ = try await store.raise(NewAlert(service: Drill.service("weekly"), escalation: "e", summary: "practice", details: nil, severity: "high",
+                                           dedupKey: "drill:weekly@x"), actor: "drill:weekly", now: at(61))
+        #expect(try await store.runnerStatus(now: at(62)).openAlerts == 1)
     }
 }
 
