@@ -168,6 +168,13 @@ struct RoutesInProcessTests {
                         && lines.contains(#"rota_time_to_acknowledge_seconds_count{service="web"} 1"#), "\(lines)")
             #expect(lines.filter { $0.contains("_bucket{") }.count == 9, "60, 120, 300, 600, 900, 1800, 3600, 7200 and +Inf")
             #expect(try await scrape() == lines, "a second scrape counts nothing twice")
+            // A drill, acknowledged, counts nowhere: no observation, not an open alert (the real one above did count).
+            let drill = try await rig.workspace.atCurrentTime().startDrill(escalation: "e", as: "ann")
+            _ = try await rig.workspace.atCurrentTime().acknowledge(drill.alert.id, as: "ann")
+            #expect(try await scrape() == lines, "a drill is not observed")
+            let open = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+                .split(separator: "\n").filter { $0.hasPrefix("rota_alerts_open") }
+            #expect(open == [#"rota_alerts_open{status="triggered"} 0"#, #"rota_alerts_open{status="acknowledged"} 1"#], "the drill is not an open alert: \(open)")
             let report = try await client.execute(uri: "/report", method: .get) { ($0.status.code, String(buffer: $0.body)) }
             #expect(report.0 == 200 && report.1.contains(#"data-key="incidents" data-value="1""#) && report.1.contains("<svg"), "\(report.1.prefix(400))")
             let bad = try await client.execute(uri: "/report?from=someday", method: .get) { $0.status.code }
