@@ -118,6 +118,21 @@ extension Workspace {
         try await storeCall { try await store.covers(kind, endingAfter: all ? nil : now) }
     }
 
+    /// After a new revision of the rota files (DESIGN §14, §16): when settings.shift_notices.changes
+    /// is on, everyone whose shifts in the next 7 days differ from the previous revision's is told
+    /// once (the outbox key names the revision). The first revision stored tells nobody.
+    func queueRevisionNotices(_ revision: StoredRevision) async throws {
+        guard rota.settings.noticeChanges, try await storeCall({ try await store.revisions() }).contains(where: { $0.id < revision.id }) else { return }
+        let horizon = now.addingTimeInterval(7 * 86400)
+        let before = try await timetable(from: now, to: horizon, before: revision.id)
+        let after = try await timetable(from: now, to: horizon)
+        let notices = ShiftNotices.changed(before: before, after: after, rota: rota, now: now,
+                                           what: "the rota files changed: revision \(revision.id)", key: "revision-\(revision.id)")
+        guard !notices.isEmpty else { return }
+        _ = try await storeCall { try await store.enqueue(Engine.entries(notices, rota: rota, now: now)) }
+        logger.info("revision \(revision.id) of the rota files moved the shifts of \(notices.map(\.person).joined(separator: ", ")): each is told once")
+    }
+
     /// Runs a change (override, leave, swap, removal) and, when settings.shift_notices.changes is
     /// on, queues "your next 7 days changed" for everyone whose next 7 days it altered. `key`
     /// names the change (stable, unique) from the ids it produced.

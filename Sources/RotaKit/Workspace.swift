@@ -160,6 +160,7 @@ public struct Workspace: Sendable {
         } else {
             now = clock
         }
+        var recorded: StoredRevision?
         if case .success(let files) = loaded, recording {
             // Full addresses first, so that a revision stored is always one whose webhooks can be reached.
             do {
@@ -170,7 +171,7 @@ public struct Workspace: Sendable {
             // A preview of the future answers from the files and records nothing: a revision
             // effective at a future `now` would hold every later edit back until then.
             if now <= clock, !stale {
-                _ = try await storeCall {
+                recorded = try await storeCall {
                     try await store.recordRevision(model: RotaModelCodec.encode(files.rota.reducingAddresses()), files: files.sources.map(\.name),
                                                    fingerprint: fingerprint, now: now, actor: unixUser(options.environment))
                 }
@@ -179,6 +180,15 @@ public struct Workspace: Sendable {
         var view = Workspace(options: options, store: store, rota: rota, now: now, clock: clock, inputZone: inputZone,
                              addressBook: addressBook, standIn: standIn, fingerprint: fingerprint, logger: logger)
         if case .failure = loaded { view.invalidFiles = true }
+        if let recorded {
+            // The new revision was recorded by this process alone (a second writer finds it stored):
+            // its notices are queued once. A failure here never fails the command that loaded the files.
+            do {
+                try await view.queueRevisionNotices(recorded)
+            } catch {
+                logger.warning("the 'your shifts changed' notices of revision \(recorded.id) could not be queued: \(error)")
+            }
+        }
         return view
     }
 
@@ -199,12 +209,14 @@ public struct Workspace: Sendable {
     }
 
     /// The revisions in force somewhere in `[from, to)` (to nil: open-ended), with the leave and
-    /// command-line overrides that reach past `from`.
-    public func timetable(from: Date, to: Date?) async throws -> Timetable {
+    /// command-line overrides that reach past `from`. `before`: only the stored revisions older
+    /// than that one (the timetable as it stood before it was recorded).
+    public func timetable(from: Date, to: Date?, before revision: Int? = nil) async throws -> Timetable {
         var stored = try await storeCall { try await store.revisions() }.map { (at: $0.effectiveAt, id: $0.id, fingerprint: $0.fingerprint) }
+        if let revision { stored = stored.filter { $0.id < revision } }
         // Files read but not recorded (a read-only command, a preview of the future) answer for
         // instants from `now` on; stored revisions answer before it (DESIGN §16).
-        if standIn == nil, stored.last?.fingerprint != fingerprint {
+        if revision == nil, standIn == nil, stored.last?.fingerprint != fingerprint {
             stored = stored.filter { $0.at < now } + [(at: now, id: 0, fingerprint: fingerprint)]
         }
         var revisions: [Timetable.Revision] = []
