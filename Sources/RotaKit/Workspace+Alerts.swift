@@ -62,12 +62,7 @@ extension Workspace {
                 alert = try await storeCall { try await store.alert(id: raised.alert.id) }
             }
             if !raised.deduplicated && alert.opensIncident && pageNow {
-                let engine = engine()
-                let snapshot = try await snapshot()
-                try await storeCall { try await engine.plan(snapshot, now: now, only: raised.alert.id) }
-                failures = try await storeCall { try await engine.deliver(snapshot, now: now, only: raised.alert.id, shouldStop: shouldStop) }.failed
-                // After paging, the alert's state may have moved on (an escalation with nobody on call).
-                alert = try await storeCall { try await store.alert(id: raised.alert.id) }
+                (alert, failures) = try await pageAtOnce(raised.alert.id, shouldStop: shouldStop)
             }
         } catch {
             // A sender over HTTP (or the runner) tries again, and keys make that safe; a person at a shell would not.
@@ -75,6 +70,16 @@ extension Workspace {
             deferred = "\(error)"
         }
         return RaiseOutcome(alert: alert, deduplicated: raised.deduplicated, failures: failures, deferred: deferred, absorbed: absorbed)
+    }
+
+    /// Plans and delivers one new alert's level 1 at once, as a tick would for it alone; the alert
+    /// as it stands after (its state may have moved on: an escalation with nobody on call).
+    func pageAtOnce(_ id: Int, shouldStop: @escaping @Sendable () -> Bool) async throws -> (StoredAlert, [DeliveryReport.Item]) {
+        let engine = engine()
+        let snapshot = try await snapshot()
+        try await storeCall { try await engine.plan(snapshot, now: now, only: id) }
+        let failures = try await storeCall { try await engine.deliver(snapshot, now: now, only: id, shouldStop: shouldStop) }.failed
+        return (try await storeCall { try await store.alert(id: id) }, failures)
     }
 
     /// Where a new alert on `service` may join an open incident (DESIGN §10): the open surge

@@ -22,12 +22,9 @@ extension Workspace {
         var failures: [DeliveryReport.Item] = []
         var deferred: String?
         do {
-            let engine = engine()
-            let snapshot = try await snapshot()
-            try await storeCall { try await engine.plan(snapshot, now: now, only: alert.id) }
-            failures = try await storeCall { try await engine.deliver(snapshot, now: now, only: alert.id, shouldStop: shouldStop) }.failed
-            alert = try await storeCall { try await store.alert(id: alert.id) }
+            (alert, failures) = try await pageAtOnce(alert.id, shouldStop: shouldStop)
         } catch {
+            // The drill is recorded: the next tick pages it.
             deferred = "\(error)"
         }
         return RaiseOutcome(alert: alert, deduplicated: raised.deduplicated, failures: failures, deferred: deferred)

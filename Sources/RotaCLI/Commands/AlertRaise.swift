@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RotaCore
 import RotaFormats
+import RotaKit
 
 extension RotaCommand.AlertGroup {
     struct Raise: AsyncParsableCommand {
@@ -26,6 +27,17 @@ extension RotaCommand.AlertGroup {
         @Option(name: .customLong("as"), help: ArgumentHelp("Who raises it, for the log.", valueName: "person")) var actor: String?
         @Option(name: .customLong("label"), help: ArgumentHelp("A label the service's group.by may read (repeatable).", valueName: "key=value"))
         var labels: [String] = []
+
+        /// What went wrong paging a raised alert (or drill) at once, on stderr: the raise itself stood.
+        static func tellPaging(_ raised: RaiseOutcome, what: String) {
+            if let deferred = raised.deferred {
+                Console.error("rota: \(what) #\(raised.alert.id) is recorded, but paging it now failed (\(deferred)); the next 'rota tick' pages it")
+            }
+            for item in raised.failures {
+                Console.error("rota: page to \(item.page.person) (\(item.page.contactKind)) failed"
+                    + (item.forGood ? " for good (not retried): \(item.error ?? "")" : ": \(item.error ?? ""); 'rota tick' will retry it"))
+            }
+        }
 
         /// The --label pairs, checked.
         func labelPairs() throws -> [String: String] {
@@ -56,13 +68,7 @@ extension RotaCommand.AlertGroup {
             defer { stop.uninstall() }
             let raised = try await workspace.raise(service: service, summary: summary, details: details, severity: severity,
                                                    dedupKey: dedupKey, labels: try labelPairs(), as: actor) { stop.isRequested }
-            if let deferred = raised.deferred {
-                Console.error("rota: alert #\(raised.alert.id) is recorded, but paging it now failed (\(deferred)); the next 'rota tick' pages it")
-            }
-            for item in raised.failures {
-                Console.error("rota: page to \(item.page.person) (\(item.page.contactKind)) failed"
-                    + (item.forGood ? " for good (not retried): \(item.error ?? "")" : ": \(item.error ?? ""); 'rota tick' will retry it"))
-            }
+            Self.tellPaging(raised, what: "alert")
             if global.json {
                 global.print(Documents.raised(raised.alert, status: raised.alert.status, deduplicated: raised.deduplicated))
             } else if raised.deduplicated {

@@ -30,13 +30,7 @@ extension RotaCommand {
             let stop = StopRequest()
             defer { stop.uninstall() }
             let raised = try await workspace.startDrill(escalation: escalation, as: actor) { stop.isRequested }
-            if let deferred = raised.deferred {
-                Console.error("rota: drill #\(raised.alert.id) is recorded, but paging it now failed (\(deferred)); the next 'rota tick' pages it")
-            }
-            for item in raised.failures {
-                Console.error("rota: page to \(item.page.person) (\(item.page.contactKind)) failed"
-                    + (item.forGood ? " for good (not retried): \(item.error ?? "")" : ": \(item.error ?? ""); 'rota tick' will retry it"))
-            }
+            RotaCommand.AlertGroup.Raise.tellPaging(raised, what: "drill")
             if global.json {
                 global.print(Documents.raised(raised.alert, status: raised.alert.status, deduplicated: raised.deduplicated))
             } else {
