@@ -68,6 +68,11 @@ struct DiffTests {
         // Nothing written: no revision recorded, the files unchanged in git's eyes but for the edit.
         let log = try rota.run(["log", "--json"] + Self.now)
         #expect(((log.json["events"] as? [[String: Any]]) ?? []).isEmpty, "\(log.stdout)")
+        // Positive control of that check: a command that changes state (the runner) records the revision it reads.
+        let ticked = try rota.run(["tick"] + Self.now)
+        #expect(ticked.status == 0, "\(ticked.stderr)")
+        let recorded = try rota.run(["log", "--json"] + Self.now).json["events"] as? [[String: Any]] ?? []
+        #expect(recorded.contains { $0["event"] as? String == "revision" }, "the log can show a revision: \(recorded)")
         // Positive control: against itself (a copy of the edited files), nothing changes.
         try FileManager.default.copyItem(atPath: rota.rotas, toPath: rota.directory.path + "/same")
         let same = try rota.run(["diff", "--base", rota.directory.path + "/same", "--json"] + Self.now).json
