@@ -126,11 +126,17 @@ extension Workspace {
         let horizon = now.addingTimeInterval(7 * 86400)
         let before = try await timetable(from: now, to: horizon, before: revision.id)
         let after = try await timetable(from: now, to: horizon)
-        let notices = ShiftNotices.changed(before: before, after: after, rota: rota, now: now,
-                                           what: "the rota files changed: revision \(revision.id)", key: "revision-\(revision.id)")
-        guard !notices.isEmpty else { return }
-        _ = try await storeCall { try await store.enqueue(Engine.entries(notices, rota: rota, now: now)) }
-        logger.info("revision \(revision.id) of the rota files moved the shifts of \(notices.map(\.person).joined(separator: ", ")): each is told once")
+        let told = try await queueChanged(before: before, after: after, what: "the rota files changed: revision \(revision.id)",
+                                          key: "revision-\(revision.id)")
+        if !told.isEmpty { logger.info("revision \(revision.id) of the rota files moved the shifts of \(told.joined(separator: ", ")): each is told once") }
+    }
+
+    /// Queues "your next 7 days changed" for everyone whose shifts differ between two timetables
+    /// (once per `key` and person: the outbox keeps keys); who was told.
+    private func queueChanged(before: Timetable, after: Timetable, what: String, key: String) async throws -> [String] {
+        let notices = ShiftNotices.changed(before: before, after: after, rota: rota, now: now, what: what, key: key)
+        if !notices.isEmpty { _ = try await storeCall { try await store.enqueue(Engine.entries(notices, rota: rota, now: now)) } }
+        return notices.map(\.person)
     }
 
     /// Runs a change (override, leave, swap, removal) and, when settings.shift_notices.changes is
@@ -142,8 +148,7 @@ extension Workspace {
         let before = try await timetable(from: now, to: horizon)
         let ids = try await storeCall(change)
         let after = try await timetable(from: now, to: horizon)
-        let notices = ShiftNotices.changed(before: before, after: after, rota: rota, now: now, what: what, key: key(ids))
-        _ = try await storeCall { try await store.enqueue(Engine.entries(notices, rota: rota, now: now)) }
+        _ = try await queueChanged(before: before, after: after, what: what, key: key(ids))
         return ids
     }
 }

@@ -47,10 +47,9 @@ extension Workspace {
     }
 
     static func drillAlert(id: String, escalation: String, rota: Rota, dedupKey: String) -> NewAlert {
-        let drill = Drill(id: id, escalation: escalation, everyDays: 1, weekday: nil, time: LocalTime(minutes: 0))
-        return NewAlert(service: Drill.service(id), escalation: escalation, summary: drill.summary,
-                        details: "A drill: nothing is broken. Acknowledge this page as you would a real one; how fast you answer is recorded for the drill report ('rota report response').",
-                        severity: Severity.high.rawValue, dedupKey: dedupKey, definition: Engine.definition(escalation: escalation, in: rota))
+        NewAlert(service: Drill.service(id), escalation: escalation, summary: Drill.summary(id: id, escalation: escalation),
+                 details: "A drill: nothing is broken. Acknowledge this page as you would a real one; how fast you answer is recorded for the drill report ('rota report response').",
+                 severity: Severity.high.rawValue, dedupKey: dedupKey, definition: Engine.definition(escalation: escalation, in: rota))
     }
 
     /// An answer to a drill: recorded on its log (who, how), nothing else changes (DESIGN §16).

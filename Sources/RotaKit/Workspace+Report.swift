@@ -37,7 +37,7 @@ extension Workspace {
             let pages = try await storeCall { try await store.pages(alert: record.id) }
             let events = try await storeCall { try await store.events(alert: record.id) }
             runs.append(DrillRun(
-                incident: record.id, drill: String(record.service.dropFirst("drill:".count)), escalation: record.escalation, openedAt: record.createdAt,
+                incident: record.id, drill: Drill.id(ofService: record.service), escalation: record.escalation, openedAt: record.createdAt,
                 paged: pages.map { DrillRun.Paged(person: $0.person, level: $0.level, dueAt: $0.levelDueAt) },
                 answers: events.filter { $0.event == AuditKind.drillAnswered.rawValue }.map { DrillRun.Answer(person: ActorName.person($0.actor), at: $0.at) },
                 failed: pages.filter { $0.status != .sent && $0.lastError != nil }.map {

@@ -81,7 +81,7 @@ public enum AlertRules {
 
     /// The alerts that are not drills' (DESIGN §12: a drill never counts as an incident), as SQL,
     /// the same in both dialects.
-    public static let notDrillSQL = "service NOT LIKE 'drill:%'"
+    public static let notDrillSQL = "service NOT LIKE '\(Drill.servicePrefix)%'"
 
     /// How long a notice that failed for good stays a problem (`rota status`, admins' alarm): a day.
     public static let failedNoticeWindow: TimeInterval = 86_400

@@ -140,6 +140,24 @@ struct DrillTests {
         #expect(csv.contains("drills,person_level,ann@1,1,1,0,120,120,120"), "\(csv)")
     }
 
+    @Test("on the system clock (no --now): a drill opened and answered a moment ago is timed in seconds; its output cut by head -1 ends cleanly")
+    func systemClock() throws {
+        let team = try DrillTeam()
+        let opened = try team.rota.run(["drill", "--escalation", "chain", "--json"])
+        let id = try #require(opened.json["incident"] as? Int, "\(opened.stderr)")
+        #expect(team.pages() == ["ann 1.1 alert=\(id) drill=1"])
+        #expect(try team.rota.run(["ack", String(id), "--as", "ann"]).status == 0)
+        let report = try team.rota.run(["report", "response", "--json"])
+        let drills = report.json["drills"] as? [String: Any] ?? [:]
+        let seconds = (drills["first_answer"] as? [String: Any])?["p50_s"] as? Int
+        #expect(drills["answered"] as? Int == 1 && seconds.map { (0..<30).contains($0) } == true, "\(report.stdout) \(report.stderr)")
+        // Piped into head -1: the drill is opened and the command ends with its own status, nothing on stderr.
+        let piped = try team.rota.shell(#""$ROTA" drill --escalation chain --as lead 2>err.txt | head -1 >/dev/null; echo "${PIPESTATUS[0]}""#)
+        #expect(piped.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(piped.stdout)")
+        #expect(try String(contentsOfFile: team.rota.directory.path + "/err.txt", encoding: .utf8).isEmpty)
+        #expect(team.pages().count == 2, "the second drill paged too: \(team.pages())")
+    }
+
     @Test("an unknown escalation is refused with the known ones named, and nothing is raised")
     func refusals() throws {
         let team = try DrillTeam()
@@ -148,6 +166,10 @@ struct DrillTests {
         #expect(try team.drillIncidents(at: Self.t0).isEmpty && team.pages().isEmpty)
         // Positive control: the right name opens one.
         try team.run(["drill", "--escalation", "chain"], at: Self.t0)
+        #expect(try team.drillIncidents(at: Self.t0).count == 1)
+        // The same instant again (a fixed --now, a double run): the same drill, said so, nobody paged twice.
+        let again = try team.run(["drill", "--escalation", "chain"], at: Self.t0)
+        #expect(again.stdout.contains("already opened") && team.pages().count == 1, "\(again.stdout) \(team.pages())")
         #expect(try team.drillIncidents(at: Self.t0).count == 1)
     }
 

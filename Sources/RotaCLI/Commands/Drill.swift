@@ -33,6 +33,8 @@ extension RotaCommand {
             RotaCommand.AlertGroup.Raise.tellPaging(raised, what: "drill")
             if global.json {
                 global.print(Documents.raised(raised.alert, status: raised.alert.status, deduplicated: raised.deduplicated))
+            } else if raised.deduplicated {
+                Console.out("Drill #\(raised.alert.id) on escalation \(escalation) was already opened at this instant; nobody was paged again.")
             } else {
                 Console.out("Drill #\(raised.alert.id) opened on escalation \(escalation): every level will be paged, marked DRILL. "
                             + "Answers are recorded ('rota ack \(raised.alert.id)') and shown by 'rota report response'.")

@@ -26,16 +26,25 @@ public struct Drill: Hashable, Sendable {
     /// The dedup key of one occurrence: an occurrence fires once, whoever ticks.
     public func dedupKey(at occurrence: Date) -> String { "drill:\(id)@\(TimeText.utc(occurrence))" }
 
-    /// The dedup key of a drill started by hand at `instant`.
-    public static func manualKey(escalation: String, at instant: Date) -> String { "drill:manual:\(escalation)@\(TimeText.utc(instant))" }
+    /// The dedup key of a drill started by hand at `instant`, to the millisecond: two `rota drill`
+    /// in the same second are two drills; the same instant twice (a fixed `--now`) is one.
+    public static func manualKey(escalation: String, at instant: Date) -> String {
+        "drill:manual:\(escalation)@\(Int64((instant.timeIntervalSince1970 * 1000).rounded(.down)))"
+    }
+
+    /// What begins the service of a drill's alert.
+    public static let servicePrefix = "drill:"
 
     /// True for an alert raised as a drill: its service is a drill's (no service id has a colon,
     /// so no sender can make a real alert one).
-    public static func isDrill(service: String) -> Bool { service.hasPrefix("drill:") }
+    public static func isDrill(service: String) -> Bool { service.hasPrefix(servicePrefix) }
 
     /// The service an alert of a drill is raised on: never a service's id (ids have no colon),
     /// so no rule that matches services (groups, surges, maintenance) ever touches a drill.
-    public static func service(_ id: String) -> String { "drill:\(id)" }
+    public static func service(_ id: String) -> String { servicePrefix + id }
+
+    /// The drill's id (`manual` for `rota drill`) from its alert's service.
+    public static func id(ofService service: String) -> String { String(service.dropFirst(servicePrefix.count)) }
 
     /// The first day of the cycle: `start` (moved to its weekday), else the epoch's first such day.
     var anchor: LocalDate {
@@ -84,5 +93,10 @@ public struct Drill: Hashable, Sendable {
         max(exhausted.addingTimeInterval(max(answerWindow, Double(lastWait ?? 0))), start.addingTimeInterval(openAtLeast))
     }
 
-    public var summary: String { "Practise answering a page on the \(escalation) chain (drill \(id), no real incident)" }
+    public var summary: String { Self.summary(id: id, escalation: escalation) }
+
+    /// What a drill's alert says (`id` is `manual` for one started with `rota drill`).
+    public static func summary(id: String, escalation: String) -> String {
+        "Practise answering a page on the \(escalation) chain (drill \(id), no real incident)"
+    }
 }
