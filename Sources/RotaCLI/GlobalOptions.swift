@@ -27,7 +27,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// The workspace these options name, loaded (and its revision recorded, unless `recording` is false).
     func workspace(recording: Bool = true) async throws -> Workspace {
-        try await Workspace.open(workspaceOptions, recording: recording)
+        try await WorkspaceLoader.open(workspaceOptions, recording: recording)
     }
 
     /// Prints a JSON document on stdout, on one line.

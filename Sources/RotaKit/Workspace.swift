@@ -38,9 +38,10 @@ public struct WorkspaceOptions: Sendable {
     }
 }
 
-/// The application's view of one rotas directory and its state at one `now`: the rota files
-/// loaded (or, when they are invalid, the last valid revision), the revision recorded, the store
-/// open. Use cases are its methods; both doors (CLI, server) call them in one line.
+/// The shared context of the use cases: one rotas directory and its state at one `now`, as
+/// `WorkspaceLoader` made it (the rota files loaded, or the last valid revision; the store open),
+/// with the lookups every use case needs (names, typed times, the timetable, the engine). The use
+/// cases themselves are one small type per noun (`workspace.alerts`, `workspace.schedules`, …).
 public struct Workspace: Sendable {
     public let options: WorkspaceOptions
     public let store: any Store
@@ -64,6 +65,23 @@ public struct Workspace: Sendable {
     /// The engine and its notifier, made once per loading of the files (secrets read once), shared
     /// by every view of the same files (`atCurrentTime`).
     private let engines = Lazily<Engine>()
+    /// The secrets the files point at, read once per loading of the files.
+    public let secrets: Secrets
+
+    init(options: WorkspaceOptions, store: any Store, rota: Rota, now: Date, clock: Date, inputZone: Zone, addressBook: AddressBook,
+         standIn: String?, fingerprint: String, logger: Logger) {
+        self.options = options
+        self.store = store
+        self.rota = rota
+        self.now = now
+        self.clock = clock
+        self.inputZone = inputZone
+        self.addressBook = addressBook
+        self.standIn = standIn
+        self.fingerprint = fingerprint
+        self.logger = logger
+        secrets = Secrets(options: options, rota: rota, logger: logger)
+    }
 
     /// The zone human output shows a time in: `--tz` when given, else the schedule's own zone,
     /// else the person's, else `settings.timezone`. (JSON is always UTC.)
@@ -79,20 +97,6 @@ public struct Workspace: Sendable {
     public var rotasDirectory: String { options.directory }
     public var environment: [String: String] { options.environment }
 
-    /// Opens the store and loads the files. `recording` false (dry runs) records nothing.
-    public static func open(_ options: WorkspaceOptions, recording: Bool = true, logger: Logger = Logger(label: "rota")) async throws -> Workspace {
-        let store = try await StoreOpening.open(options.database, environment: options.environment)
-        return try await load(options, store: store, recording: recording, logger: logger)
-    }
-
-    /// The same workspace at another `now` (a server's next tick): the files are read again, so
-    /// an edit is picked up (through the compiled-rota cache, cheaply when nothing changed).
-    public func refreshed(now text: String? = nil) async throws -> Workspace {
-        var options = self.options
-        options.now = text
-        return try await Self.load(options, store: store, recording: true, logger: logger)
-    }
-
     /// The same workspace at the current system clock (a server's requests), the files not read
     /// again; with `--now` given, its clock stays fixed there.
     public func atCurrentTime() -> Workspace {
@@ -101,111 +105,6 @@ public struct Workspace: Sendable {
         view.clock = Date().wholeMilliseconds
         view.now = view.clock
         return view
-    }
-
-    private static func load(_ options: WorkspaceOptions, store: any Store, recording: Bool, logger: Logger) async throws -> Workspace {
-        var addressBook = AddressBook(databasePath: store.localPath, mode: StateFiles.mode(forFileAt: store.localPath))
-        let loaded = RotaLoader.load(directory: options.directory, cache: RotaCache(path: store.localPath + ".rota-cache",
-                                                                                         mode: Int(StateFiles.mode(forFileAt: store.localPath))))
-        var rota: Rota
-        var fingerprint: String
-        var stale = false
-        var standIn: String?
-        switch loaded {
-        case .success(let files):
-            rota = files.rota
-            fingerprint = files.fingerprint
-            // Hosts sharing a database run the same files: a host whose copy is an earlier
-            // revision's (not yet updated) goes by the newest one and records nothing, so two
-            // hosts never take turns recording their copies.
-            if store.isShared {
-                let stored = try await storeCall { try await store.revisions() }
-                if let newest = stored.last, newest.fingerprint != fingerprint, stored.dropLast().contains(where: { $0.fingerprint == fingerprint }) {
-                    rota = try await decode(revision: newest.id, store: store)
-                    standIn = "the rota files in \(options.directory) are an earlier revision than the newest stored (revision \(newest.id), in force since \(HumanTime.format(newest.effectiveAt, in: rota.settings.zone, year: true))); going by revision \(newest.id) — update this host's rota files"
-                    logger.warning("\(standIn ?? "")")
-                    fingerprint = newest.fingerprint
-                    stale = true
-                }
-            }
-        case .failure(let failure):
-            // A half-edited file must never stop rota: warn, and go on with the last valid revision.
-            guard let last = try await storeCall({ try await store.revisions() }).last else {
-                for item in failure.diagnostics { logger.error("\(item)") }
-                throw RotaError.invalidData("the rota files are invalid (\(failure.diagnostics.count) problem(s)) and no valid revision is stored; run 'rota validate'")
-            }
-            for item in failure.diagnostics { logger.warning("\(item)") }
-            rota = try await decode(revision: last.id, store: store)
-            standIn = "the rota files are invalid (\(failure.diagnostics.count) problem(s): run 'rota validate'); using the last valid revision (\(last.id), in force since \(HumanTime.format(last.effectiveAt, in: rota.settings.zone, year: true)))"
-            logger.warning("\(standIn ?? "")")
-            fingerprint = last.fingerprint
-        }
-
-        let inputZone: Zone
-        if let name = options.zone {
-            guard let zone = Zone(identifier: name) else {
-                throw RotaError.usage("--tz '\(name)' is not an IANA time zone (e.g. Europe/Paris, UTC; fixed offsets such as Etc/GMT+1 ignore DST and are refused)")
-            }
-            inputZone = zone
-        } else {
-            inputZone = rota.settings.zone
-        }
-        let clock = Date().wholeMilliseconds
-        let now: Date
-        if let text = options.now ?? options.environment["ROTA_NOW"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            guard let parsed = TimeText.parse(text) else {
-                throw RotaError.usage("--now '\(text)' is not a time; write e.g. 2026-03-29T02:30:00Z or 2026-03-29T02:30 (years \(TimeText.years.lowerBound)–\(TimeText.years.upperBound))")
-            }
-            now = parsed.instant(in: inputZone).wholeMilliseconds
-        } else {
-            now = clock
-        }
-        var recorded: StoredRevision?
-        if case .success(let files) = loaded, recording {
-            // Full addresses first, so that a revision stored is always one whose webhooks can be reached.
-            do {
-                try addressBook.remember(files.rota)
-            } catch {
-                logger.warning("\(error); if the rota files break, webhooks added since the last write cannot be paged")
-            }
-            // A preview of the future answers from the files and records nothing: a revision
-            // effective at a future `now` would hold every later edit back until then.
-            if now <= clock, !stale {
-                recorded = try await storeCall {
-                    try await store.recordRevision(model: RotaModelCodec.encode(files.rota.reducingAddresses()), files: files.sources.map(\.name),
-                                                   fingerprint: fingerprint, now: now, actor: unixUser(options.environment))
-                }
-            }
-        }
-        var view = Workspace(options: options, store: store, rota: rota, now: now, clock: clock, inputZone: inputZone,
-                             addressBook: addressBook, standIn: standIn, fingerprint: fingerprint, logger: logger)
-        if case .failure = loaded { view.invalidFiles = true }
-        if let recorded {
-            // The new revision was recorded by this process alone (a second writer finds it stored):
-            // its notices are queued once. A failure here never fails the command that loaded the files.
-            do {
-                try await view.queueRevisionNotices(recorded)
-            } catch {
-                logger.warning("the 'your shifts changed' notices of revision \(recorded.id) could not be queued: \(error)")
-            }
-        }
-        return view
-    }
-
-    /// A stored revision's rota; its webhooks are reduced (the store never holds them whole).
-    static func decode(revision id: Int, store: any Store) async throws -> Rota {
-        switch try await storeCall({ try await store.content(ofRevision: id) }) {
-        case .model(let data):
-            guard let rota = RotaModelCodec.decode(data) else {
-                throw RotaError.invalidData("stored revision \(id) no longer decodes (written by another rota version?)")
-            }
-            return rota
-        case .sources(let sources):
-            switch RotaLoader.decode(sources: sources, label: "revision \(id)") {
-            case .success(let rota): return rota.reducingAddresses()
-            case .failure(let failure): throw RotaError.invalidData("stored revision \(id) no longer decodes: \(failure)")
-            }
-        }
     }
 
     /// The revisions in force somewhere in `[from, to)` (to nil: open-ended), with the leave and
@@ -227,7 +126,7 @@ public struct Workspace: Sendable {
             let ends = index + 1 < stored.count ? stored[index + 1].at : Date.distantFuture
             guard ends > from, to.map({ begins < $0 }) ?? true else { continue }
             let rota: Rota
-            if let known = decoded[revision.fingerprint] { rota = known } else { rota = try await Self.decode(revision: revision.id, store: store) }
+            if let known = decoded[revision.fingerprint] { rota = known } else { rota = try await WorkspaceLoader.decode(revision: revision.id, store: store) }
             decoded[revision.fingerprint] = rota
             revisions.append(Timetable.Revision(from: revision.at, rota: rota))
         }
@@ -261,11 +160,11 @@ public struct Workspace: Sendable {
                                 webhookConnectTimeout: min(5, webhookTimeout), webhookTotalTimeout: webhookTimeout,
                                 hiddenVariables: [settings.webhookSecretEnv, settings.webhookSecretEnv + "_PREVIOUS"])
         if let gateway = settings.twilio {
-            notifier.twilio = twilioAccess(gateway)
+            notifier.twilio = TwilioUseCases.access(gateway, environment: environment)
             notifier.hiddenVariables.formUnion([gateway.accountSIDEnv, gateway.authTokenEnv])
         }
         if let gateway = settings.slack {
-            notifier.slack = slackAccess(gateway)
+            notifier.slack = SlackUseCases.access(gateway, environment: environment)
             notifier.hiddenVariables.formUnion([gateway.botTokenEnv, gateway.signingSecretEnv])
         }
         return Engine(store: store, deliverer: notifier)
@@ -278,7 +177,7 @@ public struct Workspace: Sendable {
         let runbooks = Dictionary(uniqueKeysWithValues: rota.services.compactMap { service in
             service.runbook.map { (service.id, Self.runbookText($0, directory: directory)) }
         })
-        let links = linkMaker()
+        let links = self.links.linkMaker()
         return RotaSnapshot(rota: rota, timetable: try await timetable(from: now.addingTimeInterval(-30 * 86400), to: nil),
                             runbooks: runbooks, addressBook: addressBook) { id, person in
             // With a public URL and a server secret, pages carry a link; else the CLI hint.
@@ -398,6 +297,39 @@ func storeCall<T>(_ body: () async throws -> T) async throws -> T {
         return try await body()
     } catch let error as StoreError {
         throw RotaError.store(error)
+    }
+}
+
+/// One noun's use cases (alerts, schedules, covers, …) over the shared context: each is made in one
+/// line (`workspace.alerts`), holds nothing but the context, and reads the loaded view's store, rota,
+/// clock and names through it. Both doors (CLI, server) call them.
+public protocol UseCase: Sendable {
+    var context: Workspace { get }
+}
+
+/// What every use case reads of its context, by the context's own names.
+extension UseCase {
+    var store: any Store { context.store }
+    var rota: Rota { context.rota }
+    var now: Date { context.now }
+    var inputZone: Zone { context.inputZone }
+    var logger: Logger { context.logger }
+    var options: WorkspaceOptions { context.options }
+    var environment: [String: String] { context.environment }
+    var rotasDirectory: String { context.rotasDirectory }
+    var addressBook: AddressBook { context.addressBook }
+    var secrets: Secrets { context.secrets }
+
+    var clock: Date { context.clock }
+
+    func engine() -> Engine { context.engine() }
+    func person(_ id: String) throws -> Person { try context.person(id) }
+    func schedule(_ id: String) throws -> Schedule { try context.schedule(id) }
+    func service(_ id: String) throws -> Service { try context.service(id) }
+    func actor(as person: String?) throws -> String { try context.actor(as: person) }
+    func shownZone(schedule id: String? = nil, person: String? = nil) -> Zone { context.shownZone(schedule: id, person: person) }
+    func timetable(from: Date, to: Date?, before revision: Int? = nil) async throws -> Timetable {
+        try await context.timetable(from: from, to: to, before: revision)
     }
 }
 

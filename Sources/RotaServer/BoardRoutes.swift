@@ -50,7 +50,7 @@ struct BoardRoutes: Sendable {
         let workspace = await state.current()
         let zone = workspace.inputZone
         if !workspace.rota.settings.server.boardPublic {
-            guard let cookie = request.cookies[Self.cookieName]?.value, workspace.boardSessionValid(cookie) else {
+            guard let cookie = request.cookies[Self.cookieName]?.value, workspace.board.boardSessionValid(cookie) else {
                 return Self.page(.unauthorized, Board.message("Sign in to see the board", [
                     "The board shows names and alerts, so it is for the team only.",
                     "Ask a team lead for a sign-in link: on the rota host, rota board url prints one (it works for 7 days, and signs this browser in for 30).",
@@ -104,7 +104,7 @@ struct BoardRoutes: Sendable {
             state.logger.notice("sign-in link not sent: too many for one id this hour")
         case .admitted:
             do {
-                _ = try await workspace.sendSignIn(person: id)
+                _ = try await workspace.board.sendSignIn(person: id)
             } catch {
                 state.logger.error("sign-in link not queued: \(error)")
             }
@@ -114,7 +114,7 @@ struct BoardRoutes: Sendable {
 
     private func signIn(_ token: String, next: String? = nil) async throws -> Response {
         let workspace = await state.current()
-        guard let session = try workspace.boardSession(signIn: token) else {
+        guard let session = try workspace.board.boardSession(signIn: token) else {
             return Self.page(.forbidden, Board.message("This sign-in link is not valid", [
                 "It was forged, damaged or has expired (sign-in links last 7 days).", "Ask for a new one: rota board url.",
             ], now: workspace.now, zone: workspace.inputZone))
@@ -123,7 +123,7 @@ struct BoardRoutes: Sendable {
         // A self-service link goes on to the person's own page (only there: never an open redirect).
         let target = next.flatMap { $0.hasPrefix("me/") && $0.dropFirst(3).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) ? "/" + $0 : nil } ?? "/"
         var response = Response(status: .seeOther, headers: [.location: target, .cacheControl: "no-store", .init("Referrer-Policy")!: "no-referrer"])
-        response.setCookie(Cookie(name: Self.cookieName, value: session, maxAge: Int(Workspace.boardSessionLifetime), path: "/",
+        response.setCookie(Cookie(name: Self.cookieName, value: session, maxAge: Int(BoardUseCases.boardSessionLifetime), path: "/",
                                   secure: secure, httpOnly: true, sameSite: .lax))
         return response
     }
@@ -132,33 +132,33 @@ struct BoardRoutes: Sendable {
 
     private func overview(_ workspace: Workspace) async throws -> Response {
         let now = workspace.now, zone = workspace.inputZone
-        let key = try await workspace.scheduleStateKey()
+        let key = try await workspace.board.scheduleStateKey()
         let schedules: String
         if let kept = state.boardCache.value(key: key, now: now) {
             schedules = kept
         } else {
-            let rows = try await workspace.boardRows(days: Board.boardDays)
+            let rows = try await workspace.board.boardRows(days: Board.boardDays)
             schedules = Board.schedules(rows, now: now, zone: zone)
             // Kept a minute at most, and never past a handoff: who is on call is always right.
             let handoff = rows.compactMap(\.until).filter { $0 > now }.min() ?? .distantFuture
             state.boardCache.keep(schedules, key: key, until: min(now.addingTimeInterval(60), handoff))
         }
-        let alerts = try await workspace.alertStandings()
+        let alerts = try await workspace.board.alertStandings()
         return Self.page(.ok, Board.overview(schedules: schedules, alerts: alerts, now: now, zone: zone, warning: workspace.standIn))
     }
 
     private func schedule(_ workspace: Workspace, id: String) async throws -> Response {
-        guard let row = try await workspace.boardRows(schedules: [id], days: Board.scheduleDays, whole: true).first else {
+        guard let row = try await workspace.board.boardRows(schedules: [id], days: Board.scheduleDays, whole: true).first else {
             throw RotaError.notFound("no schedule '\(id)'")
         }
-        let weeks = try await workspace.timelines(schedule: id, windows: Board.weeks(of: row, now: workspace.now))
-        return Self.page(.ok, Board.schedule(row, weeks: weeks, pagers: workspace.pagers(of: id), now: workspace.now,
+        let weeks = try await workspace.board.timelines(schedule: id, windows: Board.weeks(of: row, now: workspace.now))
+        return Self.page(.ok, Board.schedule(row, weeks: weeks, pagers: workspace.board.pagers(of: id), now: workspace.now,
                                                   warning: workspace.standIn))
     }
 
     private func incident(_ workspace: Workspace, id: String) async throws -> Response {
         guard let number = Int(id), number > 0 else { throw RotaError.notFound("no incident '\(id)'") }
-        let detail = try await workspace.incidentDetail(number)
+        let detail = try await workspace.incidents.detail(number)
         let incident = detail.view.incident
         let standing = AlertStanding(incident, pages: detail.pages, rota: workspace.rota, now: workspace.now, zone: workspace.inputZone)
         let timeline = IncidentTimeline.build(incident: incident.id, events: detail.events)
@@ -176,14 +176,14 @@ struct BoardRoutes: Sendable {
         } catch RotaError.usage(let message) {
             return Self.page(.badRequest, Board.message("Not a period", [message], now: workspace.now, zone: workspace.inputZone))
         }
-        let figures = try await workspace.responseReport(window: window, service: service.flatMap { $0.isEmpty ? nil : $0 })
+        let figures = try await workspace.reports.responseReport(window: window, service: service.flatMap { $0.isEmpty ? nil : $0 })
         return Self.page(.ok, Board.report(figures, now: workspace.now, zone: workspace.inputZone, warning: workspace.standIn))
     }
 
     private func person(_ token: String) async throws -> Response {
         let workspace = await state.current()
         return await rendering(workspace) {
-            guard let board = try await workspace.personBoard(token: token) else {
+            guard let board = try await workspace.board.personBoard(token: token) else {
                 return Self.page(.notFound, Board.message("No such page", ["This link was revoked or is not valid. Ask for a new one: rota feed url --person YOU."],
                                                           now: workspace.now, zone: workspace.inputZone))
             }
@@ -205,7 +205,7 @@ struct BoardRoutes: Sendable {
             return Routes.text(.badRequest, "action must be ack or resolve, with the answer token of the page\n")
         }
         return await rendering(workspace) {
-            guard try await workspace.answer(personToken: token, answer: answer, action: action) else {
+            guard try await workspace.board.answer(personToken: token, answer: answer, action: action) else {
                 return Self.page(.forbidden, Board.message("This button is not valid", ["It was forged, is for someone else, or is older than 7 days. Reload the page."],
                                                            now: workspace.now, zone: workspace.inputZone))
             }
@@ -220,7 +220,7 @@ struct BoardRoutes: Sendable {
         }
         return await rendering(workspace) {
             do {
-                guard try await workspace.postUpdate(personToken: token, answer: answer, text: text) else {
+                guard try await workspace.board.postUpdate(personToken: token, answer: answer, text: text) else {
                     return Self.page(.forbidden, Board.message("This form is not valid", ["It was forged, is for someone else, or is older than 7 days. Reload the page."],
                                                                now: workspace.now, zone: workspace.inputZone))
                 }

@@ -26,7 +26,7 @@ public struct RotaServer: Sendable {
         guard let (host, port) = ServerSettings.hostAndPort(address, anyPort: true) else {
             throw RotaError.usage("--listen '\(address)' must be HOST:PORT, e.g. 127.0.0.1:8080")
         }
-        _ = try workspace.tokenSigner()
+        _ = try workspace.secrets.tokenSigner()
         self.host = host
         self.port = port
         self.logger = logger
@@ -84,7 +84,7 @@ actor ServerState {
 
     /// Reads the files again (a tick does, so an edit is picked up; invalid files fall back as everywhere).
     func refreshed() async throws -> Workspace {
-        workspace = try await workspace.refreshed(now: workspace.options.now)
+        workspace = try await WorkspaceLoader.reload(workspace, now: workspace.options.now)
         return workspace
     }
 
@@ -119,7 +119,7 @@ struct RunnerService: ServiceLifecycle.Service {
         // cron's `rota tick` does, at the workspace's time (`--now` holds here too).
         let loop = EngineLoop(interval: interval, plan: {
             let started = ContinuousClock.now
-            let planned = try await state.refreshed().atCurrentTime().planTick(watching: true)
+            let planned = try await state.refreshed().atCurrentTime().runner.planTick(watching: true)
             if planned != nil { metrics.noteTickStart(started) }
             return planned
         }, onError: { error in logger.error("tick failed: \(error)") }, onTick: { metrics.noteTickEnd() })
@@ -145,7 +145,7 @@ struct WatcherService: ServiceLifecycle.Service {
                 let workspace = try await state.refreshed().atCurrentTime()
                 let engine = workspace.engine()
                 let snapshot = try await workspace.snapshot()
-                let alarms = try await workspace.queueAdminAlarms(snapshot, engine: engine, checkTick: true)
+                let alarms = try await workspace.runner.queueAdminAlarms(snapshot, engine: engine, checkTick: true)
                 if alarms.contains(where: { $0.key.hasPrefix(AdminAlarm.keyPrefix + "tick-stale|") }) {
                     _ = try await engine.deliver(snapshot, now: workspace.now) { Task.isShuttingDownGracefully }
                 }

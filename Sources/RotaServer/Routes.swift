@@ -80,7 +80,7 @@ struct Routes: Sendable {
             case .generic, .alertmanager:
                 token = Self.bearer(request)
             }
-            guard let token, let integration = workspace.integration(token: token), integration.kind == kind else {
+            guard let token, let integration = workspace.secrets.integration(token: token), integration.kind == kind else {
                 metrics.countIngest(route: route, integration: "-", status: 401)
                 return Self.json(.unauthorized, .object([("error", .string("a valid token for this endpoint is required"))]))
             }
@@ -99,7 +99,7 @@ struct Routes: Sendable {
             var outcomes: [(IngestEvent, IngestOutcome)] = []
             for event in events {
                 do {
-                    outcomes.append((event, try await workspace.ingest(event, from: integration)))
+                    outcomes.append((event, try await workspace.intake.ingest(event, from: integration)))
                 } catch RotaError.notFound(let what) where kind == .alertmanager {
                     // Judged alone: this alert is refused (said in the answer), the others of its group are kept.
                     state.logger.warning("integration \(integration.id), alert \(event.dedupKey ?? "?"): \(what)")
@@ -158,15 +158,15 @@ struct Routes: Sendable {
     private func link(_ token: String, action: IngestEvent.Action?) async throws -> Response {
         let workspace = await state.current()
         return await BoardRoutes.rendering(workspace, logger: state.logger) {
-            guard let (id, person) = try workspace.resolveLink(token) else {
+            guard let (id, person) = try workspace.links.resolveLink(token) else {
                 return BoardRoutes.page(.forbidden, AlertPage.forbidden(now: workspace.now, zone: workspace.inputZone))
             }
             if let action {
-                _ = try await workspace.answer(link: token, action: action)
+                _ = try await workspace.links.answer(link: token, action: action)
                 return Response(status: .seeOther, headers: [.location: "/a/\(token)"])
             }
             // The link answers the incident (one merged since goes on to the one it went into).
-            let detail = try await workspace.alertDetail(try await workspace.incident(of: id).id)
+            let detail = try await workspace.alerts.detail(try await workspace.incidents.incident(of: id).id)
             let standing = AlertStanding(detail.alert, pages: detail.pages, rota: workspace.rota, now: workspace.now, zone: workspace.inputZone)
             return BoardRoutes.page(.ok, AlertPage.render(standing, person: person, token: token, now: workspace.now, zone: workspace.inputZone))
         }
@@ -182,8 +182,8 @@ struct Routes: Sendable {
         let parameters = FormBody.pairs(form)
         let signature = request.headers[.init("X-Twilio-Signature")!]
         let target = request.uri.string
-        let answer = voice ? try await workspace.twilioVoice(target: target, parameters: parameters, signature: signature)
-                           : try await workspace.twilioSMS(target: target, parameters: parameters, signature: signature)
+        let answer = voice ? try await workspace.twilio.twilioVoice(target: target, parameters: parameters, signature: signature)
+                           : try await workspace.twilio.twilioSMS(target: target, parameters: parameters, signature: signature)
         switch answer {
         case .refused(let why):
             state.logger.notice("a Twilio request changed nothing: \(why)")
@@ -199,7 +199,7 @@ struct Routes: Sendable {
     /// message then updated through the API to say who answered.
     private func slack(_ body: Data, timestamp: String?, signature: String?) async throws -> Response {
         let workspace = await state.current()
-        switch try await workspace.slackClick(body: body, timestamp: timestamp, signature: signature) {
+        switch try await workspace.slack.slackClick(body: body, timestamp: timestamp, signature: signature) {
         case .unverified:
             return Self.text(.unauthorized, "not signed by the Slack app\n")
         case .unreadable(let why):
@@ -211,7 +211,7 @@ struct Routes: Sendable {
             if let channel, let ts {
                 let logger = state.logger
                 Task {
-                    if case let .permanent(why) = await workspace.slackSayAnswered(alert, channel: channel, ts: ts, token: token) {
+                    if case let .permanent(why) = await workspace.slack.slackSayAnswered(alert, channel: channel, ts: ts, token: token) {
                         logger.warning("could not update the Slack message: \(why)")
                     }
                 }
@@ -237,7 +237,7 @@ struct Routes: Sendable {
         case "resolve": action = .resolve
         default: return Self.json(.badRequest, .object([("ephemeral_text", .string("rota does not know this button"))]))
         }
-        guard let alert = try await workspace.answer(link: token, action: action, via: "mattermost") else {
+        guard let alert = try await workspace.links.answer(link: token, action: action, via: "mattermost") else {
             return Self.json(.forbidden, .object([("ephemeral_text", .string("This button is not valid (forged, or older than 7 days)."))]))
         }
         // Who answered first, as the store has it (a second click, or a click after another channel, says so).
@@ -252,10 +252,10 @@ struct Routes: Sendable {
 
     private func calendar(_ file: String) async throws -> Response {
         let workspace = await state.current()
-        guard file.hasSuffix(".ics"), let person = try await workspace.feedPerson(token: String(file.dropLast(4))) else {
+        guard file.hasSuffix(".ics"), let person = try await workspace.feeds.feedPerson(token: String(file.dropLast(4))) else {
             return Self.text(.notFound, "no such calendar\n")
         }
-        let shifts = try await workspace.feedShifts(of: person)
+        let shifts = try await workspace.feeds.feedShifts(of: person)
         let calendar = ICalendar.render(shifts, rota: workspace.rota, now: workspace.now, feed: true)
         return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: calendar)))
@@ -267,11 +267,11 @@ struct Routes: Sendable {
         let workspace = await state.current()
         // An unknown id and a wrong token get the same answer, so ids cannot be probed.
         guard let heartbeat = workspace.rota.heartbeat(id), let token = Self.bearer(request),
-              workspace.heartbeatAccepts(heartbeat, token: token) else {
+              workspace.secrets.heartbeatAccepts(heartbeat, token: token) else {
             return Self.json(.unauthorized, .object([("error", .string("a valid token for this heartbeat is required"))]))
         }
         do {
-            let at = try await workspace.ping(heartbeat: heartbeat.id)
+            let at = try await workspace.heartbeats.ping(heartbeat: heartbeat.id)
             return Self.json(.ok, Documents.pinged(heartbeat: heartbeat.id, at: at))
         } catch {
             return Self.json(.serviceUnavailable, .object([("error", .string("the ping could not be stored; retry"))]))
@@ -286,7 +286,7 @@ struct Routes: Sendable {
     private func health() async throws -> Response {
         let workspace = await state.current().atCurrentTime()
         do {
-            let health = try await workspace.health()
+            let health = try await workspace.runner.health()
             try await workspace.store.probeWrite()
             return Self.json(.ok, .object([("status", .string(health.problems.isEmpty ? "ok" : "problems")),
                                            ("last_tick", .instant(health.status.lastTick)),
@@ -300,11 +300,11 @@ struct Routes: Sendable {
 
     private func metrics() async throws -> Response {
         let workspace = await state.current()
-        let alerts = try await workspace.alerts(includeResolved: false).filter { !$0.isDrill }
-        let health = try await workspace.atCurrentTime().health()
+        let alerts = try await workspace.alerts.list(includeResolved: false).filter { !$0.isDrill }
+        let health = try await workspace.atCurrentTime().runner.health()
         // Incidents acknowledged since the start: those opened at most 7 days before it, or in the last 14 days.
         let since = max(state.metrics.startedAt, workspace.now.addingTimeInterval(-7 * 86400)).addingTimeInterval(-7 * 86400)
-        state.metrics.observe(try await workspace.responseIncidents(openedFrom: since, to: workspace.now.addingTimeInterval(1)))
+        state.metrics.observe(try await workspace.reports.responseIncidents(openedFrom: since, to: workspace.now.addingTimeInterval(1)))
         let text = state.metrics.exposition(open: Dictionary(grouping: alerts, by: \.status).mapValues(\.count), runner: health.status,
                                             problems: health.problems.count, filesValid: !workspace.invalidFiles)
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

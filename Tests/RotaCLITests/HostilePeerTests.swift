@@ -85,13 +85,16 @@ struct HostilePeerTests {
         let stuckStarted = Date().timeIntervalSince1970
         try stuck.run()
         defer { if stuck.isRunning { kill(stuck.processIdentifier, SIGKILL) }; stuck.waitUntilExit() }
-        #expect(try await eventually(20) { peer.requests.contains { $0["mode"] as? String == "trickle" } }, "the stuck delivery began")
+        // From here to bob's page the waits hold this test's thread (blocking polls): an await would
+        // give it back to the 2-thread pool, where a full parallel run can keep it for minutes, and
+        // the stuck tick would reach its webhook_timeout before the next tick was even started.
+        #expect(eventuallyBlocking(20) { peer.requests.contains { $0["mode"] as? String == "trickle" } }, "the stuck delivery began")
         // Cron's 09:15 tick, while the 09:01 one still waits: bob's level 2 goes at once.
         let started = Date()
         let next = rota.process(["tick", "--now", "2026-03-03T09:15:00Z"])
         try next.run()
         defer { if next.isRunning { kill(next.processIdentifier, SIGKILL) }; next.waitUntilExit() }
-        #expect(try await eventually(30) { bobPages(rota).count == 2 }, "bob's level 2 was paged by the next tick")
+        #expect(eventuallyBlocking(30) { bobPages(rota).count == 2 }, "bob's level 2 was paged by the next tick")
         let lag = (bobPages(rota).last?.at ?? .infinity) - started.timeIntervalSince1970
         #expect(lag < 5, "bob's level 2 went \(lag) s after the next tick started")
         // The test's premise: the first tick was still stuck when bob's level 2 went. The peer trickles

@@ -38,35 +38,35 @@ struct WorkspaceTests {
     func refreshPicksUpEdits() async throws {
         let folder = try Folder()
         try folder.write(rota("ann, bob"))
-        let first = try await Workspace.open(folder.options(now: "2026-03-03T10:00:00Z"))
-        #expect(try await first.onCall(at: first.now, schedules: []).first?.person == "ann")
+        let first = try await WorkspaceLoader.open(folder.options(now: "2026-03-03T10:00:00Z"))
+        #expect(try await first.schedules.onCall(at: first.now, schedules: []).first?.person == "ann")
         try folder.write(rota("bob, ann"))
-        let later = try await first.refreshed(now: "2026-03-04T10:00:00Z")
-        #expect(try await later.onCall(at: later.now, schedules: []).first?.person == "bob")
-        #expect(try await later.onCall(at: first.now, schedules: []).first?.person == "ann", "editing never rewrites the past")
-        #expect(try await later.log(since: nil).filter { $0.event == AuditKind.revision.rawValue }.count == 2)
+        let later = try await WorkspaceLoader.reload(first, now: "2026-03-04T10:00:00Z")
+        #expect(try await later.schedules.onCall(at: later.now, schedules: []).first?.person == "bob")
+        #expect(try await later.schedules.onCall(at: first.now, schedules: []).first?.person == "ann", "editing never rewrites the past")
+        #expect(try await later.schedules.log(since: nil).filter { $0.event == AuditKind.revision.rawValue }.count == 2)
     }
 
     @Test("with half-edited files it goes on with the last valid revision; with none stored it fails with 65")
     func fallsBack() async throws {
         let folder = try Folder()
         try folder.write("people: [\n")
-        await #expect(throws: RotaError.self) { try await Workspace.open(folder.options(now: "2026-03-03T10:00:00Z")) }
+        await #expect(throws: RotaError.self) { try await WorkspaceLoader.open(folder.options(now: "2026-03-03T10:00:00Z")) }
         try folder.write(rota("ann, bob"))
-        let valid = try await Workspace.open(folder.options(now: "2026-03-03T10:00:00Z"))
+        let valid = try await WorkspaceLoader.open(folder.options(now: "2026-03-03T10:00:00Z"))
         try folder.write(rota("ann, bob") + "\nbroken: [\n")
-        let fallen = try await valid.refreshed(now: "2026-03-03T11:00:00Z")
+        let fallen = try await WorkspaceLoader.reload(valid, now: "2026-03-03T11:00:00Z")
         #expect(fallen.rota.schedule("s") != nil)
-        #expect(try await fallen.onCall(at: fallen.now, schedules: ["s"]).first?.person == "ann")
+        #expect(try await fallen.schedules.onCall(at: fallen.now, schedules: ["s"]).first?.person == "ann")
     }
 
     @Test("a preview with a future now records nothing")
     func previewRecordsNothing() async throws {
         let folder = try Folder()
         try folder.write(rota("ann, bob"))
-        let preview = try await Workspace.open(folder.options(now: "2099-01-01T00:00:00Z"))
+        let preview = try await WorkspaceLoader.open(folder.options(now: "2099-01-01T00:00:00Z"))
         #expect(preview.isPreview)
-        #expect(try await preview.log(since: nil).isEmpty)
+        #expect(try await preview.schedules.log(since: nil).isEmpty)
     }
 }
 

@@ -33,7 +33,7 @@ struct RoutesInProcessTests {
                                            databasePath: directory.appendingPathComponent("rota.db").path,
                                            environment: ["ROTA_TOKEN_SCRIPTS": "tok-scripts", "ROTA_TOKEN_PROM": "tok-prom", "ROTA_SERVER_SECRET": String(repeating: "s", count: 32),
                                                          "PATH": "/usr/bin:/bin"])
-            workspace = try await Workspace.open(options)
+            workspace = try await WorkspaceLoader.open(options)
             server = try RotaServer(workspace: workspace, listen: "127.0.0.1:0")
         }
 
@@ -45,7 +45,7 @@ struct RoutesInProcessTests {
         }
 
         func alerts() async throws -> [(summary: String, count: Int)] {
-            try await workspace.atCurrentTime().alerts(includeResolved: true).map { ($0.summary, $0.count) }
+            try await workspace.atCurrentTime().alerts.list(includeResolved: true).map { ($0.summary, $0.count) }
         }
     }
 
@@ -96,7 +96,7 @@ struct RoutesInProcessTests {
             let fired = try await Self.post(client, "/v1/alertmanager", notification(["a": "firing", "b": "firing", "c": "firing"]), token: "tok-prom")
             #expect(fired.status == 200, "\(fired.body)")
             #expect(fired.body.components(separatedBy: #""incident":1"#).count == 4, "one groupKey, one incident: \(fired.body)")
-            let incidents = try await rig.workspace.atCurrentTime().incidents(all: false)
+            let incidents = try await rig.workspace.atCurrentTime().incidents.list(all: false)
             #expect(incidents.count == 1 && incidents.first?.incident.alertCount == 3 && incidents.first?.incident.peakSeverity == "critical")
             // The board lists the incident once, with its count and severity; its page lists its alerts.
             let board = try await client.execute(uri: "/", method: .get) { String(buffer: $0.body) }
@@ -107,14 +107,14 @@ struct RoutesInProcessTests {
             #expect(try await client.execute(uri: "/incidents/99", method: .get) { $0.status.code } == 404)
             // Alertmanager resolves one alert: it closes alone; the incident stays open for the others.
             _ = try await Self.post(client, "/v1/alertmanager", notification(["a": "resolved"]), token: "tok-prom")
-            let open = try await rig.workspace.atCurrentTime().incidents(all: false)
+            let open = try await rig.workspace.atCurrentTime().incidents.list(all: false)
             #expect(open.count == 1 && open.first?.incident.status == .triggered)
-            let own = try await rig.workspace.atCurrentTime().alert(1)
+            let own = try await rig.workspace.atCurrentTime().alerts.alert(1)
             #expect(own.ownStatus == .resolved, "the opening alert is resolved on its own")
             // The last ones resolve: so does the incident.
             _ = try await Self.post(client, "/v1/alertmanager", notification(["b": "resolved", "c": "resolved"]), token: "tok-prom")
-            #expect(try await rig.workspace.atCurrentTime().incidents(all: false).isEmpty)
-            #expect(try await rig.workspace.atCurrentTime().alert(1).status == .resolved)
+            #expect(try await rig.workspace.atCurrentTime().incidents.list(all: false).isEmpty)
+            #expect(try await rig.workspace.atCurrentTime().alerts.alert(1).status == .resolved)
         }
     }
 
@@ -125,11 +125,11 @@ struct RoutesInProcessTests {
         try await rig.test { client in
             #expect(try await Self.post(client, "/v1/heartbeats/nightly", "", token: "tok-scripts").status == 401)
             #expect(try await Self.post(client, "/v1/heartbeats/backup", "", token: "tok-wrong").status == 401)
-            #expect(try await rig.workspace.atCurrentTime().heartbeats().allSatisfy { $0.lastPing == nil })
+            #expect(try await rig.workspace.atCurrentTime().heartbeats.list().allSatisfy { $0.lastPing == nil })
             let ping = try await Self.post(client, "/v1/heartbeats/backup", "", token: "tok-scripts")
             #expect(ping.status == 200)
             #expect(ping.body.hasPrefix(#"{"heartbeat":"backup","last_ping":"20"#), "\(ping.body)")
-            #expect(try await rig.workspace.atCurrentTime().heartbeats().contains { $0.lastPing != nil })
+            #expect(try await rig.workspace.atCurrentTime().heartbeats.list().contains { $0.lastPing != nil })
         }
     }
 
@@ -160,8 +160,8 @@ struct RoutesInProcessTests {
             }
             #expect(try await Self.post(client, "/v1/alerts", #"{"summary":"disk full"}"#, token: "tok-scripts").status == 202)
             #expect(try await scrape().isEmpty, "nobody acknowledged yet: no observation")
-            let incident = try #require(try await rig.workspace.atCurrentTime().alerts(includeResolved: false).first)
-            _ = try await rig.workspace.atCurrentTime().acknowledge(incident.id, as: "ann")
+            let incident = try #require(try await rig.workspace.atCurrentTime().alerts.list(includeResolved: false).first)
+            _ = try await rig.workspace.atCurrentTime().alerts.acknowledge(incident.id, as: "ann")
             let lines = try await scrape()
             #expect(lines.contains(#"rota_time_to_acknowledge_seconds_bucket{service="web",le="60"} 1"#), "\(lines)")
             #expect(lines.contains(#"rota_time_to_acknowledge_seconds_bucket{service="web",le="+Inf"} 1"#)
@@ -169,8 +169,8 @@ struct RoutesInProcessTests {
             #expect(lines.filter { $0.contains("_bucket{") }.count == 9, "60, 120, 300, 600, 900, 1800, 3600, 7200 and +Inf")
             #expect(try await scrape() == lines, "a second scrape counts nothing twice")
             // A drill, acknowledged, counts nowhere: no observation, not an open alert (the real one above did count).
-            let drill = try await rig.workspace.atCurrentTime().startDrill(escalation: "e", as: "ann")
-            _ = try await rig.workspace.atCurrentTime().acknowledge(drill.alert.id, as: "ann")
+            let drill = try await rig.workspace.atCurrentTime().drills.start(escalation: "e", as: "ann")
+            _ = try await rig.workspace.atCurrentTime().alerts.acknowledge(drill.alert.id, as: "ann")
             #expect(try await scrape() == lines, "a drill is not observed")
             let open = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
                 .split(separator: "\n").filter { $0.hasPrefix("rota_alerts_open") }

@@ -11,7 +11,7 @@ extension RotaCommand {
         @OptionGroup var options: AnswerOptions
 
         func run() async throws {
-            try await options.answer(verb: "acknowledged") { try await $0.acknowledge(options.id, as: options.actor) }
+            try await options.answer(verb: "acknowledged") { try await $0.alerts.acknowledge(options.id, as: options.actor) }
         }
     }
 }

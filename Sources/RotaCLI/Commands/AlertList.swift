@@ -17,7 +17,7 @@ extension RotaCommand.AlertGroup {
 
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
-            let alerts = try await workspace.alerts(includeResolved: all)
+            let alerts = try await workspace.alerts.list(includeResolved: all)
             if global.json {
                 global.print(Documents.alerts(alerts))
                 return

@@ -66,7 +66,7 @@ extension RotaCommand.AlertGroup {
             let workspace = try await global.workspace()
             let stop = StopRequest()
             defer { stop.uninstall() }
-            let raised = try await workspace.raise(service: service, summary: summary, details: details, severity: severity,
+            let raised = try await workspace.alerts.raise(service: service, summary: summary, details: details, severity: severity,
                                                    dedupKey: dedupKey, labels: try labelPairs(), as: actor) { stop.isRequested }
             Self.tellPaging(raised, what: "alert")
             if global.json {

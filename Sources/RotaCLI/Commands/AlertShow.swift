@@ -16,7 +16,7 @@ extension RotaCommand.AlertGroup {
 
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
-            let (alert, pages, log) = try await workspace.alertDetail(id)
+            let (alert, pages, log) = try await workspace.alerts.detail(id)
             if global.json {
                 global.print(Documents.alert(alert, pages: pages, log: log))
                 return

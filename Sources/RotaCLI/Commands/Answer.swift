@@ -13,7 +13,7 @@ struct AnswerOptions: ParsableArguments {
 
     func answer(verb: String, _ change: (Workspace) async throws -> StoredAlert) async throws {
         let workspace = try await global.workspace()
-        let before = try await workspace.incident(of: id)
+        let before = try await workspace.incidents.incident(of: id)
         let alert = try await change(workspace)
         if global.json {
             global.print(Documents.answered(id: id, incident: alert))

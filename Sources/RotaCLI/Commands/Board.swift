@@ -32,7 +32,7 @@ extension RotaCommand {
             func run() async throws {
                 let workspace = try await global.workspace(recording: false)
                 if let person {
-                    let url = try await workspace.personPageURL(person: person)
+                    let url = try await workspace.feeds.personPageURL(person: person)
                     if global.json {
                         global.print(.object([("person", .string(person)), ("url", .string(url))]))
                     } else {
@@ -40,7 +40,7 @@ extension RotaCommand {
                     }
                     return
                 }
-                let link = try workspace.boardSignInURL()
+                let link = try workspace.board.boardSignInURL()
                 if global.json {
                     global.print(.object([("url", .string(link.url)), ("expires", .instant(link.expires))]))
                 } else {

@@ -40,7 +40,7 @@ extension RotaCommand {
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
             let window = try workspace.window(from: from, to: nil, days: days, defaultDays: days)
-            var report = try await workspace.check(window: window)
+            var report = try await workspace.schedules.check(window: window)
             if let schedule { report = report.only(schedule: try workspace.schedule(schedule).id) }
             if global.json {
                 global.print(Documents.check(report, zone: { workspace.shownZone(schedule: $0) }))

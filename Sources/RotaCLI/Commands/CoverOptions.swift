@@ -12,7 +12,7 @@ struct CoverListing {
 
     func run(all: Bool, filter: String?) async throws {
         let workspace = try await global.workspace(recording: false)
-        var rows = try await workspace.covers(kind, all: all)
+        var rows = try await workspace.covers.list(kind, all: all)
         if let filter {
             rows = rows.filter { (kind == .override ? $0.schedule : $0.person) == filter }
             // A typo must not read as "none".
@@ -51,7 +51,7 @@ struct RemovalOptions: ParsableArguments {
         var removed: [StoredCover] = [], missing: [Int] = []
         for id in ids.reduce(into: [Int](), { if !$0.contains($1) { $0.append($1) } }) {
             do {
-                removed.append(try await workspace.removeCover(kind, id: id, as: change.actor))
+                removed.append(try await workspace.covers.removeCover(kind, id: id, as: change.actor))
             } catch let error as RotaError where error.exitCode == ExitStatus.notFound.code {
                 if ids.count == 1 { throw error }
                 missing.append(id)

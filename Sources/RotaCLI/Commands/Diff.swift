@@ -36,7 +36,7 @@ extension RotaCommand {
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
             let window = try Window(from: workspace.now, to: workspace.now.addingTimeInterval(Double(weeks) * 7 * 86400), zone: workspace.inputZone)
-            let (name, diff) = try await workspace.diff(base: DiffBase.parse(base), window: window)
+            let (name, diff) = try await workspace.diffs.diff(base: DiffBase.parse(base), window: window)
             let zone = workspace.shownZone()
             if global.json {
                 global.print(DiffDocument.json(diff, base: name))

@@ -29,7 +29,7 @@ extension RotaCommand {
             let workspace = try await global.workspace()
             let stop = StopRequest()
             defer { stop.uninstall() }
-            let raised = try await workspace.startDrill(escalation: escalation, as: actor) { stop.isRequested }
+            let raised = try await workspace.drills.start(escalation: escalation, as: actor) { stop.isRequested }
             RotaCommand.AlertGroup.Raise.tellPaging(raised, what: "drill")
             if global.json {
                 global.print(Documents.raised(raised.alert, status: raised.alert.status, deduplicated: raised.deduplicated))

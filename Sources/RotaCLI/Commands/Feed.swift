@@ -22,7 +22,7 @@ extension RotaCommand {
 
             func run() async throws {
                 let workspace = try await global.workspace(recording: false)
-                let url = try await workspace.feedURL(person: person)
+                let url = try await workspace.feeds.feedURL(person: person)
                 if global.json {
                     global.print(.object([("person", .string(person)), ("url", .string(url))]))
                 } else {
@@ -44,7 +44,7 @@ extension RotaCommand {
 
             func run() async throws {
                 let workspace = try await global.workspace()
-                try await workspace.revokeFeeds(person: person, as: change.actor)
+                try await workspace.feeds.revokeFeeds(person: person, as: change.actor)
                 if global.json {
                     global.print(.object([("person", .string(person)), ("revoked", .bool(true))]))
                 } else {

@@ -24,7 +24,7 @@ extension RotaCommand {
 
             func run() async throws {
                 let workspace = try await global.workspace()
-                let at = try await workspace.ping(heartbeat: id)
+                let at = try await workspace.heartbeats.ping(heartbeat: id)
                 if global.json {
                     global.print(Documents.pinged(heartbeat: id, at: at))
                 } else {
@@ -44,7 +44,7 @@ extension RotaCommand {
 
             func run() async throws {
                 let workspace = try await global.workspace(recording: false)
-                let rows = try await workspace.heartbeats()
+                let rows = try await workspace.heartbeats.list()
                 func state(_ state: Heartbeat.State) -> (String, Date?) {
                     switch state {
                     case .inactive: ("inactive", nil)

@@ -40,7 +40,7 @@ extension RotaCommand.IncidentGroup {
 
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
-            let incidents = try await workspace.incidents(all: all)
+            let incidents = try await workspace.incidents.list(all: all)
             if global.json {
                 global.print(Documents.incidents(incidents.map { ($0.incident, $0.round, $0.level) }))
                 return
@@ -72,7 +72,7 @@ extension RotaCommand.IncidentGroup {
 
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
-            let detail = try await workspace.incidentDetail(id)
+            let detail = try await workspace.incidents.detail(id)
             let incident = detail.view.incident
             let timeline = IncidentTimeline.build(incident: incident.id, events: detail.events)
             if global.json {
@@ -127,7 +127,7 @@ extension RotaCommand.IncidentGroup {
 
         func run() async throws {
             let workspace = try await global.workspace()
-            let result = try await workspace.mergeIncidents(into: into, sources, as: actor)
+            let result = try await workspace.incidents.merge(into: into, sources, as: actor)
             if global.json {
                 global.print(.object([("incident", .int(result.incident.id)), ("alerts", .int(result.incident.alertCount)),
                                       ("merged", .array(result.merged.map { .int($0.id) })), ("status", .string(result.incident.incidentStatus))]))
@@ -156,7 +156,7 @@ extension RotaCommand.IncidentGroup {
 
         func run() async throws {
             let workspace = try await global.workspace()
-            let posted = try await workspace.postUpdate(incident: id, text: text, as: actor)
+            let posted = try await workspace.crisis.postUpdate(incident: id, text: text, as: actor)
             if global.json {
                 global.print(.object([("incident", .int(posted.incident.id)), ("updates", .int(posted.crisis.updates)),
                                       ("told", .array(posted.told.map { .string($0) }))]))
@@ -187,7 +187,7 @@ extension RotaCommand.IncidentGroup {
         func run() async throws {
             let workspace = try await global.workspace()
             let (role, person) = commander.map { (CrisisRole.commander, $0) } ?? (CrisisRole.comms, comms ?? "")
-            let result = try await workspace.assignRole(role, to: person, incident: id, as: actor)
+            let result = try await workspace.crisis.assignRole(role, to: person, incident: id, as: actor)
             if global.json {
                 global.print(.object([("incident", .int(result.incident.id)), ("roles", Documents.roles(result.crisis.roles))]))
                 return
@@ -218,7 +218,7 @@ extension RotaCommand.IncidentGroup {
 
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
-            let report = try await workspace.incidentReport(id)
+            let report = try await workspace.crisis.incidentReport(id)
             if global.json {
                 global.print(report.json())
                 return

@@ -24,7 +24,7 @@ extension RotaCommand.LeaveGroup {
         func run() async throws {
             let workspace = try await global.workspace()
             let window = try workspace.window(from: span.from, to: span.to, for: span.length, days: nil, defaultDays: 0)
-            let (id, warnings) = try await workspace.addLeave(person: person, window: window, reason: change.reason, as: change.actor)
+            let (id, warnings) = try await workspace.covers.addLeave(person: person, window: window, reason: change.reason, as: change.actor)
             // Shown before the answer, on stderr (JSON on stdout stays the contract's), and kept in the audit log.
             for warning in warnings { Console.error("warning: \(warning)") }
             if global.json {

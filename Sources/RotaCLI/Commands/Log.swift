@@ -20,7 +20,7 @@ extension RotaCommand {
 
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
-            let events = try await workspace.log(since: try since.map { try workspace.time($0, flag: "--since") })
+            let events = try await workspace.schedules.log(since: try since.map { try workspace.time($0, flag: "--since") })
             if global.json {
                 global.print(Documents.log(events))
                 return

@@ -27,7 +27,7 @@ extension RotaCommand {
             func run() async throws {
                 let workspace = try await global.workspace()
                 let window = try workspace.window(from: span.from, to: span.to, for: span.length, days: nil, defaultDays: 0)
-                let id = try await workspace.addMaintenance(service: service, window: window, reason: change.reason, as: change.actor)
+                let id = try await workspace.maintenance.add(service: service, window: window, reason: change.reason, as: change.actor)
                 if global.json {
                     global.print(Documents.id(id))
                 } else {
@@ -49,7 +49,7 @@ extension RotaCommand {
 
             func run() async throws {
                 let workspace = try await global.workspace(recording: false)
-                let windows = try await workspace.maintenanceWindows(all: all)
+                let windows = try await workspace.maintenance.list(all: all)
                 if global.json {
                     global.print(Documents.maintenance(windows))
                     return
@@ -77,7 +77,7 @@ extension RotaCommand {
 
             func run() async throws {
                 let workspace = try await global.workspace()
-                let removed = try await workspace.removeMaintenance(id: id, as: change.actor)
+                let removed = try await workspace.maintenance.remove(id: id, as: change.actor)
                 if global.json {
                     global.print(.object([("id", .int(id)), ("removed", .bool(true)), ("released", .int(removed.released))]))
                 } else {

@@ -27,7 +27,7 @@ extension RotaCommand {
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
             let who = try person.map { try workspace.person($0) } ?? workspace.me()
-            let found = try await workspace.nextShift(of: who)
+            let found = try await workspace.schedules.nextShift(of: who)
             if global.json {
                 global.print(Documents.next(person: who.id, found))
                 return

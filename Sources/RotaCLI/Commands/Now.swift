@@ -27,7 +27,7 @@ extension RotaCommand {
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
             let instant = try at.map { try workspace.time($0, flag: "--at") } ?? workspace.now
-            let answers = try await workspace.onCall(at: instant, schedules: schedules)
+            let answers = try await workspace.schedules.onCall(at: instant, schedules: schedules)
             if global.json {
                 global.print(Documents.onCall(at: instant, answers.map { ($0.schedule.id, $0.person, $0.until) }))
                 return

@@ -23,7 +23,7 @@ extension RotaCommand.Report {
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
             let window = try workspace.window(from: from, to: to, days: nil, defaultDays: 90)
-            let schedules = try await workspace.hours(window: window, layers: true).bySchedule
+            let schedules = try await workspace.schedules.hours(window: window, layers: true).bySchedule
             if global.json {
                 global.print(Documents.fairness(from: window.from, to: window.to, schedules))
                 return

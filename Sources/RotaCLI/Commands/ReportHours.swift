@@ -26,7 +26,7 @@ extension RotaCommand.Report {
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
             let window = try workspace.window(from: from, to: to, days: nil, defaultDays: 0)
-            let rows = try await workspace.hours(window: window).people
+            let rows = try await workspace.schedules.hours(window: window).people
             switch global.json ? .json : (format ?? .table) {
             case .json:
                 global.print(Documents.hoursReport(from: window.from, to: window.to, rows))

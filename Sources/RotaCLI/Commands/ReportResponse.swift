@@ -37,7 +37,7 @@ extension RotaCommand.Report {
             let end = try to.map { try workspace.time($0, flag: "--to") } ?? workspace.now
             let start = try from.map { try workspace.time($0, flag: "--from") } ?? end.addingTimeInterval(-30 * 86400)
             let window = try Window(from: start, to: end, zone: workspace.inputZone)
-            let report = try await workspace.responseReport(window: window, service: service)
+            let report = try await workspace.reports.responseReport(window: window, service: service)
             if global.json {
                 global.print(report.json())
             } else if csv {

@@ -11,7 +11,7 @@ extension RotaCommand {
         @OptionGroup var options: AnswerOptions
 
         func run() async throws {
-            try await options.answer(verb: "resolved") { try await $0.resolve(options.id, as: options.actor) }
+            try await options.answer(verb: "resolved") { try await $0.alerts.resolve(options.id, as: options.actor) }
         }
     }
 }

@@ -60,7 +60,7 @@ extension RotaCommand {
             let chosenFormat = global.json ? .json : (format ?? .table)
             // A calendar gets whole shifts (not clipped to the window), so each keeps its UID.
             func shifts() async throws -> [Shift] {
-                try await workspace.shifts(schedules: schedules, person: who, window: window, whole: chosenFormat == .ical)
+                try await workspace.schedules.shifts(schedules: schedules, person: who, window: window, whole: chosenFormat == .ical)
             }
             // A table row; a shift cut by the window is marked (… before: it began earlier; after: it goes on).
             var clipped = false
@@ -79,7 +79,7 @@ extension RotaCommand {
                 Console.out(CSV.shifts(try await shifts()))
             case .table where who == nil:
                 // Every schedule's shifts with its gaps as rows of their own.
-                let roster = try await workspace.roster(schedules: schedules, window: window)
+                let roster = try await workspace.schedules.roster(schedules: schedules, window: window)
                 guard roster.contains(where: { !$0.shifts.isEmpty || !$0.gaps.isEmpty }) else {
                     Console.out("No schedules.")
                     return
@@ -95,7 +95,7 @@ extension RotaCommand {
                 if clipped { Console.out(clipNote) }
             case .table:
                 // One person's whole shifts, marked where the window cuts them (as `rota next` tells them).
-                let shifts = try await workspace.shifts(schedules: schedules, person: who, window: window, whole: true)
+                let shifts = try await workspace.schedules.shifts(schedules: schedules, person: who, window: window, whole: true)
                 guard !shifts.isEmpty else {
                     Console.out("No shifts between \(HumanTime.format(window.from, in: workspace.inputZone)) and \(HumanTime.format(window.to, in: workspace.inputZone)).")
                     return

@@ -39,8 +39,8 @@ extension RotaCommand {
             } else {
                 serviceID = service ?? ""
             }
-            let (service, timeline) = try await workspace.simulate(service: serviceID, at: start, severity: severity)
-            let crisis = try await workspace.crisisOrganisation(service: service.id, at: start)
+            let (service, timeline) = try await workspace.alerts.simulate(service: serviceID, at: start, severity: severity)
+            let crisis = try await workspace.crisis.crisisOrganisation(service: service.id, at: start)
             if global.json {
                 global.print(Documents.simulation(service: service.id, timeline, crisis: crisis.map { ($0.roles, $0.stakeholders, $0.updatesEvery) }))
                 return

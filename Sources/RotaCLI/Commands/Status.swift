@@ -21,7 +21,7 @@ extension RotaCommand {
 
         func run() async throws {
             let workspace = try await global.workspace(recording: false)
-            let health = try await workspace.health()
+            let health = try await workspace.runner.health()
             let status = health.status
             if global.json {
                 global.print(Documents.status(status, problems: health.problems, held: health.held))

@@ -40,7 +40,7 @@ extension RotaCommand {
             func run() async throws {
                 let workspace = try await global.workspace()
                 let window = try workspace.window(from: span.from, to: span.to, for: span.length, days: nil, defaultDays: 0)
-                let swapped = try await workspace.swap(schedule: schedule, between: between[0], and: between[1], window: window,
+                let swapped = try await workspace.covers.swap(schedule: schedule, between: between[0], and: between[1], window: window,
                                                        reason: change.reason, as: change.actor)
                 if global.json {
                     global.print(.object([("swap", .int(swapped.swap)), ("ids", .array(swapped.ids.map { .int($0) }))]))
@@ -68,7 +68,7 @@ extension RotaCommand {
 
             func run() async throws {
                 let workspace = try await global.workspace(recording: false)
-                let swaps = try await workspace.swaps(all: all)
+                let swaps = try await workspace.covers.swaps(all: all)
                 if global.json {
                     global.print(.object([("swaps", .array(swaps.map { swap in
                         .object([("id", .int(swap.id)), ("schedule", .text(swap.schedule)), ("people", .array(swap.people.map { .string($0) })),
@@ -103,7 +103,7 @@ extension RotaCommand {
 
             func run() async throws {
                 let workspace = try await global.workspace()
-                let removed = try await workspace.removeSwap(id, as: change.actor)
+                let removed = try await workspace.covers.removeSwap(id, as: change.actor)
                 if global.json {
                     global.print(.object([("swap", .int(id)), ("removed", .array(removed.map { .int($0.id) }))]))
                 } else {

@@ -22,7 +22,7 @@ extension RotaCommand {
 
         func run() async throws {
             let workspace = try await global.workspace()
-            let outcomes = try await workspace.testPage(person: person, as: change.actor)
+            let outcomes = try await workspace.contacts.testPage(person: person, as: change.actor)
             func text(_ result: DeliveryResult) -> (status: String, error: String?) {
                 switch result {
                 case .delivered: ("delivered", nil)

@@ -34,7 +34,7 @@ extension RotaCommand {
             defer { stop.uninstall() }
             // ROTA_TICK_LOCK=off lets tests run ticks truly at once: the outbox alone keeps pages single.
             let useLock = workspace.environment["ROTA_TICK_LOCK"] != "off"
-            guard let report = try await workspace.tick(useLock: useLock, shouldStop: { stop.isRequested }) else {
+            guard let report = try await workspace.runner.tick(useLock: useLock, shouldStop: { stop.isRequested }) else {
                 if verbose { Console.error("rota: another tick is running; leaving it to finish") }
                 return
             }
@@ -59,7 +59,7 @@ extension RotaCommand {
         /// --dry-run: the pages a tick would send now, from a read-only look; nothing is recorded.
         private func preview() async throws {
             let workspace = try await global.workspace(recording: false)
-            let pages = try await workspace.dryRun()
+            let pages = try await workspace.runner.dryRun()
             if global.json {
                 global.print(Documents.tick(at: workspace.now, pages: pages.map { Documents.tickPage($0, status: "would_send", error: nil) },
                                             errors: [], dryRun: true))

@@ -3,7 +3,10 @@ import RotaCore
 import RotaEngine
 import RotaStore
 
-extension Workspace {
+/// Overrides, leave and swaps from the command line, and the notices of what they change.
+public struct CoverUseCases: UseCase {
+    public let context: Workspace
+
     /// Puts `person` on call for `schedule` in the window, beating every layer. The warnings
     /// (overlapping overrides, a change in the past) are logged with it and returned.
     public func addOverride(schedule id: String, person name: String, window: Window, reason: String?,
@@ -73,7 +76,7 @@ extension Workspace {
 
     /// The swaps whose overrides are current or to come (or all), each with its overrides.
     public func swaps(all: Bool) async throws -> [StoredSwap] {
-        let overrides = try await covers(.override, all: all).filter { $0.swap != nil }
+        let overrides = try await list(.override, all: all).filter { $0.swap != nil }
         return Dictionary(grouping: overrides, by: { $0.swap ?? 0 }).map { StoredSwap(id: $0.key, overrides: $0.value.sorted { $0.start < $1.start }) }
             .sorted { $0.id < $1.id }
     }
@@ -114,7 +117,7 @@ extension Workspace {
     }
 
     /// Covers of one kind: current and future ones, or all.
-    public func covers(_ kind: StoredCover.Kind, all: Bool) async throws -> [StoredCover] {
+    public func list(_ kind: StoredCover.Kind, all: Bool) async throws -> [StoredCover] {
         try await storeCall { try await store.covers(kind, endingAfter: all ? nil : now) }
     }
 
@@ -151,4 +154,8 @@ extension Workspace {
         _ = try await queueChanged(before: before, after: after, what: what, key: key(ids))
         return ids
     }
+}
+
+extension Workspace {
+    public var covers: CoverUseCases { CoverUseCases(context: self) }
 }

@@ -23,7 +23,10 @@ public enum DiffBase: Sendable {
     }
 }
 
-extension Workspace {
+/// `rota diff`: the rota files against a base revision.
+public struct DiffUseCases: UseCase {
+    public let context: Workspace
+
     /// `rota diff`: the rota files as they are now against `base`, over `window`, with today's
     /// leave and overrides on both sides. Reads only: the store is never written.
     public func diff(base: DiffBase?, window: Window) async throws -> (base: String, diff: RotaDiff) {
@@ -33,7 +36,7 @@ extension Workspace {
         case .failure(let failure): throw RotaError.invalidData("the rota files in \(options.directory) are invalid:\n\(failure)")
         }
         let (name, old) = try await baseRota(base)
-        let (leave, overrides) = try await recordedCovers(endingAfter: window.from)
+        let (leave, overrides) = try await context.recordedCovers(endingAfter: window.from)
         let diff = RotaDiff(before: Timetable(rota: old, leave: leave, overrides: overrides), after: Timetable(rota: files, leave: leave, overrides: overrides),
                             from: window.from, to: window.to)
         return (name, diff)
@@ -47,7 +50,7 @@ extension Workspace {
             case .failure(let failure): throw RotaError.invalidData("the base rota files in \(path) are invalid:\n\(failure)")
             }
         case .stored(let id):
-            return ("rev:\(id)", try await Self.decode(revision: id, store: store))
+            return ("rev:\(id)", try await WorkspaceLoader.decode(revision: id, store: store))
         case .git(let revision):
             let directory = try Self.checkout(revision, of: options.directory)
             defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -59,7 +62,7 @@ extension Workspace {
             guard let newest = try await storeCall({ try await store.revisions() }).last else {
                 throw RotaError.usage("nothing to compare with: the rotas directory is not in git and no revision is stored; give --base DIR")
             }
-            return ("rev:\(newest.id)", try await Self.decode(revision: newest.id, store: store))
+            return ("rev:\(newest.id)", try await WorkspaceLoader.decode(revision: newest.id, store: store))
         }
     }
 
@@ -117,4 +120,8 @@ extension Workspace {
         }
         return String(decoding: data, as: UTF8.self)
     }
+}
+
+extension Workspace {
+    public var diffs: DiffUseCases { DiffUseCases(context: self) }
 }

@@ -2,7 +2,10 @@ import Foundation
 import RotaCore
 import RotaStore
 
-extension Workspace {
+/// Schedules: who is on call, shifts, rosters, coverage, hours, and the audit log.
+public struct ScheduleUseCases: UseCase {
+    public let context: Workspace
+
     /// Who is on call at `instant` in each schedule (all, or the ones named), and until when.
     public func onCall(at instant: Date, schedules ids: [String]) async throws -> [(schedule: Schedule, person: String?, until: Date?)] {
         let chosen = ids.isEmpty ? rota.schedules : try ids.map { try schedule($0) }
@@ -64,7 +67,7 @@ extension Workspace {
             report.warnings.append(CoverageWarning(kind: .ruleReachesNobody, schedule: nil, at: nil,
                                                    message: "heartbeat \(heartbeat.id) raises alerts on \(heartbeat.service), whose escalation reaches nobody"))
         }
-        for item in try await alertsOnKeptDefinitions() {
+        for item in try await context.alerts.alertsOnKeptDefinitions() {
             report.warnings.append(CoverageWarning(kind: .alertOnKeptDefinition, schedule: nil, at: nil, message: "alert #\(item.id) \(item.why)"))
         }
         return report
@@ -88,4 +91,8 @@ extension Workspace {
     public func log(since: Date?) async throws -> [AuditEvent] {
         try await storeCall { try await store.events(since: since) }
     }
+}
+
+extension Workspace {
+    public var schedules: ScheduleUseCases { ScheduleUseCases(context: self) }
 }

@@ -7,9 +7,12 @@ import RotaStore
 /// service `drill:ID` (no real service has a colon in its id, so no group, surge or maintenance
 /// window ever matches it) whose dedup key begins `drill:`; every level is paged once, answers
 /// are recorded without changing it, and it ends by itself.
-extension Workspace {
+/// Drills (DESIGN §12): start one, raise the scheduled ones, record their answers.
+public struct DrillUseCases: UseCase {
+    public let context: Workspace
+
     /// `rota drill --escalation E [--as P]`: opens a drill on E's chain and pages its level 1 at once.
-    public func startDrill(escalation id: String, as person: String?,
+    public func start(escalation id: String, as person: String?,
                            shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
         guard let policy = rota.escalation(id) else {
             throw RotaError.notFound("no escalation '\(id)'; the rota files have: \(rota.escalations.map(\.id).joined(separator: ", "))")
@@ -22,7 +25,7 @@ extension Workspace {
         var failures: [DeliveryReport.Item] = []
         var deferred: String?
         do {
-            (alert, failures) = try await pageAtOnce(alert.id, shouldStop: shouldStop)
+            (alert, failures) = try await context.alerts.pageAtOnce(alert.id, shouldStop: shouldStop)
         } catch {
             // The drill is recorded: the next tick pages it.
             deferred = "\(error)"
@@ -53,7 +56,7 @@ extension Workspace {
     }
 
     /// An answer to a drill: recorded on its log (who, how), nothing else changes (DESIGN §16).
-    func answerDrill(_ drill: StoredAlert, verb: String, actor: String) async throws -> StoredAlert {
+    func answer(_ drill: StoredAlert, verb: String, actor: String) async throws -> StoredAlert {
         guard drill.status != .resolved else { return drill }
         try await storeCall {
             try await store.append(AuditEntry(.drillAnswered, "drill #\(drill.id) \(verb) by \(actor) (recorded; the drill goes on)"),
@@ -61,4 +64,8 @@ extension Workspace {
         }
         return drill
     }
+}
+
+extension Workspace {
+    public var drills: DrillUseCases { DrillUseCases(context: self) }
 }

@@ -1,9 +1,11 @@
 import Foundation
 import RotaCore
-import RotaNotify
 import RotaStore
 
-extension Workspace {
+/// Heartbeats (DESIGN §10): pings, their state, the alerts of missed ones.
+public struct HeartbeatUseCases: UseCase {
+    public let context: Workspace
+
     public func heartbeat(_ id: String) throws -> Heartbeat {
         guard let heartbeat = rota.heartbeat(id) else {
             throw RotaError.notFound("no heartbeat '\(id)'; known: \(rota.heartbeats.map(\.id).joined(separator: ", "))")
@@ -16,13 +18,13 @@ extension Workspace {
         let heartbeat = try heartbeat(id)
         _ = try await storeCall { try await store.ping(heartbeat: heartbeat.id, now: now) }
         if let open = try await storeCall({ try await store.openAlert(service: heartbeat.service, dedupKey: heartbeat.dedupKey) }) {
-            _ = try await resolveAlone(open.id, actorID: "heartbeat")
+            _ = try await context.alerts.resolveAlone(open.id, actorID: "heartbeat")
         }
         return now
     }
 
     /// Every heartbeat with its last ping and its state at `now`.
-    public func heartbeats() async throws -> [(heartbeat: Heartbeat, lastPing: Date?, state: Heartbeat.State)] {
+    public func list() async throws -> [(heartbeat: Heartbeat, lastPing: Date?, state: Heartbeat.State)] {
         let pings = try await storeCall { try await store.lastPings() }
         return rota.heartbeats.map { ($0, pings[$0.id], $0.state(lastPing: pings[$0.id], now: now)) }
     }
@@ -30,20 +32,16 @@ extension Workspace {
     /// Raises the "missed" alert of every heartbeat overdue at `now` that has none open (a tick,
     /// cron's or the server's, does this first).
     public func raiseMissedHeartbeats() async throws {
-        for (heartbeat, lastPing, state) in try await heartbeats() {
+        for (heartbeat, lastPing, state) in try await list() {
             guard case .missed = state, let lastPing, rota.service(heartbeat.service) != nil,
                   try await storeCall({ try await store.openAlert(service: heartbeat.service, dedupKey: heartbeat.dedupKey) }) == nil else { continue }
-            _ = try await raise(service: heartbeat.service, summary: "Heartbeat \(heartbeat.id) missed: last ping \(HumanTime.format(lastPing, in: inputZone))",
+            _ = try await context.alerts.raise(service: heartbeat.service, summary: "Heartbeat \(heartbeat.id) missed: last ping \(HumanTime.format(lastPing, in: inputZone))",
                                 details: "Expected every \(heartbeat.every / 60) min, with \(heartbeat.grace / 60) min of grace.",
                                 severity: .high, dedupKey: heartbeat.dedupKey, actorID: "heartbeat", pageNow: false)
         }
     }
+}
 
-    /// Whether `token` is this heartbeat's (compared in constant time).
-    public func heartbeatAccepts(_ heartbeat: Heartbeat, token: String) -> Bool {
-        let tokens = SecretSource.lines(variable: heartbeat.tokenEnv, file: heartbeat.tokenFile, environment: environment,
-                                        directory: rotasDirectory, what: "the token file of heartbeat \(heartbeat.id)")
-        if let warning = tokens.warning { logger.warning("\(warning)") }
-        return tokens.lines.contains { constantTimeEqual($0, token) }
-    }
+extension Workspace {
+    public var heartbeats: HeartbeatUseCases { HeartbeatUseCases(context: self) }
 }

@@ -11,9 +11,12 @@ public enum TwilioAnswer: Sendable, Equatable {
     case refused(String)
 }
 
-extension Workspace {
+/// Replies by text message and keys pressed in calls through a Twilio-compatible gateway (DESIGN §13).
+public struct TwilioUseCases: UseCase {
+    public let context: Workspace
+
     /// The account's access: its SID and token read from their variables now.
-    func twilioAccess(_ gateway: TwilioGateway) -> TwilioAccess {
+    static func access(_ gateway: TwilioGateway, environment: [String: String]) -> TwilioAccess {
         TwilioAccess(accountSID: environment[gateway.accountSIDEnv].flatMap { $0.isEmpty ? nil : $0 },
                      authToken: environment[gateway.authTokenEnv].flatMap { $0.isEmpty ? nil : $0 },
                      from: gateway.from, apiBase: gateway.apiBase)
@@ -47,7 +50,7 @@ extension Workspace {
         }
         let incident: Int
         if words.count > 1 {
-            guard let id = Int(words[1]), let found = try? await self.incident(of: id),
+            guard let id = Int(words[1]), let found = try? await context.incidents.incident(of: id),
                   try await storeCall({ try await store.pagedPeople(alert: found.id) }).contains(person.id) else {
                 return .refused("incident \(words[1]) was not paged to \(person.id)")
             }
@@ -59,7 +62,7 @@ extension Workspace {
             incident = latest
         }
         let actor = "\(person.id) (sms)"
-        let alert = action == .acknowledge ? try await acknowledge(incident, actorID: actor) : try await resolve(incident, actorID: actor)
+        let alert = action == .acknowledge ? try await context.alerts.acknowledge(incident, actorID: actor) : try await context.alerts.resolve(incident, actorID: actor)
         return .twiml(Self.smsReply("rota: " + alert.answeredSentence))
     }
 
@@ -71,20 +74,20 @@ extension Workspace {
         }
         let value = { (name: String) in FormBody.value(parameters, name) }
         guard let token = URLComponents(string: target)?.queryItems?.first(where: { $0.name == "token" })?.value,
-              let (id, personID) = try resolveLink(token), let person = rota.person(personID),
+              let (id, personID) = try context.links.resolveLink(token), let person = rota.person(personID),
               let called = value("To"), person.contacts.contains(where: { $0.channel == .voice(called) }) else {
             return .refused("the call's page or number is not one rota sent")
         }
         guard value("Digits") == "1" else {
             return .twiml("<Response><Say>Not acknowledged. The page stands.</Say></Response>")
         }
-        let alert = try await acknowledge(id, actorID: "\(person.id) (voice)")
+        let alert = try await context.alerts.acknowledge(id, actorID: "\(person.id) (voice)")
         return .twiml("<Response><Say>\(TwilioContact.xml(alert.answeredSentence)) Goodbye.</Say></Response>")
     }
 
     /// The newest open incident whose pages reached `person`.
     func latestIncidentPaged(to person: String) async throws -> Int? {
-        for alert in try await alerts(includeResolved: false).filter({ $0.id == $0.incidentID && $0.status.isOpen }).sorted(by: { $0.id > $1.id }) {
+        for alert in try await context.alerts.list(includeResolved: false).filter({ $0.id == $0.incidentID && $0.status.isOpen }).sorted(by: { $0.id > $1.id }) {
             if try await storeCall({ try await store.pagedPeople(alert: alert.id) }).contains(person) { return alert.id }
         }
         return nil
@@ -93,4 +96,8 @@ extension Workspace {
     static func smsReply(_ text: String) -> String {
         "<Response><Message>\(TwilioContact.xml(text))</Message></Response>"
     }
+}
+
+extension Workspace {
+    public var twilio: TwilioUseCases { TwilioUseCases(context: self) }
 }

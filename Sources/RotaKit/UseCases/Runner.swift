@@ -11,13 +11,16 @@ public struct RunnerHealth: Sendable {
     public var held: [(id: Int, reason: String)]
 }
 
-extension Workspace {
+/// The runner (DESIGN §8): one tick for cron and serve alike, its dry run and its health.
+public struct RunnerUseCases: UseCase {
+    public let context: Workspace
+
     /// One tick: planning under the runner lock (nil when another runner holds it), then
     /// delivery outside it, so a delivery stuck on a slow peer never keeps the next tick (cron's,
     /// or another host's) from planning and paging; claims with leases keep each page to one
     /// runner. `useLock` false lets ticks run truly at once (tests of the outbox).
     public func tick(useLock: Bool = true, shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> DeliveryReport? {
-        if isPreview {
+        if context.isPreview {
             logger.warning("--now \(HumanTime.format(now, in: inputZone, year: true)) is ahead of the system clock: real pages go out for everything due until then, and no revision of the rota files is recorded (use --dry-run to only look)")
         }
         guard let planned = try await planTick(useLock: useLock, watching: false) else { return nil }
@@ -32,11 +35,11 @@ extension Workspace {
         let engine = engine()
         return try await storeCall {
             try await engine.planTick(now: now, clock: clock, useLock: useLock) {
-                try await raiseMissedHeartbeats()
-                try await raiseDueDrills()
-                let snapshot = try await self.snapshot()
+                try await context.heartbeats.raiseMissedHeartbeats()
+                try await context.drills.raiseDueDrills()
+                let snapshot = try await context.snapshot()
                 try await queueAdminAlarms(snapshot, engine: engine, checkTick: watching)
-                try await queueCrisisReminders(snapshot)
+                try await context.crisis.queueCrisisReminders(snapshot)
                 return snapshot
             }
         }
@@ -49,7 +52,7 @@ extension Workspace {
         guard !rota.settings.admins.isEmpty else { return [] }
         let failing = try await storeCall { try await store.failingPages(now: now) }
         let lastTick = checkTick ? try await storeCall { try await store.runnerStatus(now: now) }.lastTick : nil
-        let alarms = AdminAlarm.alarms(failing: failing, invalidSince: invalidFiles ? filesChangedAt() : nil, lastTick: lastTick,
+        let alarms = AdminAlarm.alarms(failing: failing, invalidSince: context.invalidFiles ? filesChangedAt() : nil, lastTick: lastTick,
                                        now: now, clock: clock, zone: inputZone)
         try await storeCall { try await engine.queueAdminAlarms(alarms, snapshot: snapshot, now: now) }
         return alarms
@@ -66,7 +69,7 @@ extension Workspace {
 
     /// What a tick would page now; changes nothing.
     public func dryRun() async throws -> [StoredPage] {
-        let snapshot = try await snapshot()
+        let snapshot = try await context.snapshot()
         return try await storeCall { try await engine().preview(snapshot, now: now) }
     }
 
@@ -91,14 +94,18 @@ extension Workspace {
             problems.append("the page to \(page.person) for alert #\(page.alertID ?? 0) (\(page.contactKind)) has failed since "
                 + "\(HumanTime.format(page.dueAt, in: inputZone)) and is retried: \(page.lastError ?? "no reason recorded")")
         }
-        if let standIn { problems.append(standIn) }
-        if let problem = Self.linkProblem(rota, options: options) { problems.append(problem) }
-        for item in try await alertsOnKeptDefinitions() { problems.append("alert #\(item.id) \(item.why)") }
-        let held = try await alerts(includeResolved: false).compactMap { alert -> (Int, String)? in
+        if let standIn = context.standIn { problems.append(standIn) }
+        if let problem = secrets.linkProblem { problems.append(problem) }
+        for item in try await context.alerts.alertsOnKeptDefinitions() { problems.append("alert #\(item.id) \(item.why)") }
+        let held = try await context.alerts.list(includeResolved: false).compactMap { alert -> (Int, String)? in
             guard alert.status == .triggered, alert.progress.round == 1, alert.progress.nextLevel == 1,
                   let due = alert.progress.nextDueAt, due > now, let reason = alert.held else { return nil }
             return (alert.id, reason)
         }
         return RunnerHealth(status: status, problems: problems, held: held)
     }
+}
+
+extension Workspace {
+    public var runner: RunnerUseCases { RunnerUseCases(context: self) }
 }

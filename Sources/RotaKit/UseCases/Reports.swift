@@ -3,7 +3,10 @@ import RotaCore
 import RotaFormats
 import RotaStore
 
-extension Workspace {
+/// `rota report response` and the figures `/metrics` observes.
+public struct ReportUseCases: UseCase {
+    public let context: Workspace
+
     /// `rota report response` (DESIGN §12): the incidents opened in `window` (on `service` when
     /// given) and in the period of equal length before it, with everyone's time on call in each.
     public func responseReport(window: Window, service: String?) async throws -> ResponseReport {
@@ -53,4 +56,8 @@ extension Workspace {
         let records = try await storeCall { try await store.responseRecords(openedFrom: from, to: to, service: nil) }
         return ResponseReport.incidents(records.filter { !Drill.isDrill(service: $0.service) }, timetable: Timetable(rota: rota))
     }
+}
+
+extension Workspace {
+    public var reports: ReportUseCases { ReportUseCases(context: self) }
 }

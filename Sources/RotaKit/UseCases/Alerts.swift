@@ -1,4 +1,5 @@
 import Foundation
+import RotaNotify
 import RotaConfig
 import RotaCore
 import RotaEngine
@@ -18,7 +19,10 @@ public struct RaiseOutcome: Sendable {
     public var joined: Bool { !alert.opensIncident }
 }
 
-extension Workspace {
+/// Alerts: raise, answer, look up (DESIGN §5, §8), and the rules a raise applies.
+public struct AlertUseCases: UseCase {
+    public let context: Workspace
+
     /// Raises an alert and pages its level 1 at once (as a tick would, for that alert only).
     public func raise(service id: String, summary: String, details: String?, severity: Severity, dedupKey: String?,
                       labels: [String: String] = [:], as person: String?,
@@ -33,7 +37,7 @@ extension Workspace {
                groupKey: String? = nil, actorID actor: String, pageNow: Bool, absorbing surge: Surge? = nil,
                shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> RaiseOutcome {
         let service = try service(id)
-        let roles = try await rolesForNewIncident(on: service)
+        let roles = try await context.crisis.rolesForNewIncident(on: service)
         let raised = try await storeCall {
             try await store.raise(NewAlert(service: service.id, escalation: service.escalation, summary: summary, details: details,
                                            severity: severity.rawValue, dedupKey: dedupKey,
@@ -76,7 +80,7 @@ extension Workspace {
     /// as it stands after (its state may have moved on: an escalation with nobody on call).
     func pageAtOnce(_ id: Int, shouldStop: @escaping @Sendable () -> Bool) async throws -> (StoredAlert, [DeliveryReport.Item]) {
         let engine = engine()
-        let snapshot = try await snapshot()
+        let snapshot = try await context.snapshot()
         try await storeCall { try await engine.plan(snapshot, now: now, only: id) }
         let failures = try await storeCall { try await engine.deliver(snapshot, now: now, only: id, shouldStop: shouldStop) }.failed
         return (try await storeCall { try await store.alert(id: id) }, failures)
@@ -99,8 +103,8 @@ extension Workspace {
     }
 
     func acknowledge(_ id: Int, actorID actor: String) async throws -> StoredAlert {
-        let incident = try await incident(of: id)
-        if incident.isDrill { return try await answerDrill(incident, verb: "acknowledged", actor: actor) }
+        let incident = try await context.incidents.incident(of: id)
+        if incident.isDrill { return try await context.drills.answer(incident, verb: "acknowledged", actor: actor) }
         let ackTimeout = rota.service(incident.service)?.ackTimeout
         let wake = EscalationProgress.acknowledged(at: now).wakeUp(ackTimeout: ackTimeout)
         let notices = try await answerNotices(incident, verb: "acknowledged", actor: actor)
@@ -114,16 +118,16 @@ extension Workspace {
     }
 
     func resolve(_ id: Int, actorID actor: String) async throws -> StoredAlert {
-        let incident = try await incident(of: id)
-        if incident.isDrill { return try await answerDrill(incident, verb: "resolved", actor: actor) }
+        let incident = try await context.incidents.incident(of: id)
+        if incident.isDrill { return try await context.drills.answer(incident, verb: "resolved", actor: actor) }
         let notices = try await answerNotices(incident, verb: "resolved", actor: actor)
         return try await storeCall { try await store.resolve(id: incident.id, actor: actor, now: now, notices: notices) }
     }
 
     /// An integration's resolve: its own alert resolves; the incident does when that was its last open alert.
     func resolveAlone(_ id: Int, actorID actor: String) async throws -> StoredAlert {
-        let incident = try await incident(of: id)
-        if incident.isDrill { return try await answerDrill(incident, verb: "resolved", actor: actor) }
+        let incident = try await context.incidents.incident(of: id)
+        if incident.isDrill { return try await context.drills.answer(incident, verb: "resolved", actor: actor) }
         let notices = try await answerNotices(incident, verb: "resolved", actor: actor)
         return try await storeCall { try await store.resolveAlone(id: id, actor: actor, now: now, notices: notices) }.alert
     }
@@ -138,19 +142,19 @@ extension Workspace {
         }
     }
 
-    public func alerts(includeResolved: Bool) async throws -> [StoredAlert] {
+    public func list(includeResolved: Bool) async throws -> [StoredAlert] {
         try await storeCall { try await store.alerts(includeResolved: includeResolved) }
     }
 
     /// One alert with every page and its log.
-    public func alertDetail(_ id: Int) async throws -> (alert: StoredAlert, pages: [StoredPage], log: [AuditEvent]) {
+    public func detail(_ id: Int) async throws -> (alert: StoredAlert, pages: [StoredPage], log: [AuditEvent]) {
         let alert = try await alert(id)
         return (alert, try await storeCall { try await store.pages(alert: id) }, try await storeCall { try await store.events(alert: id) })
     }
 
     /// Open alerts that escalate by a definition the rota files no longer hold (`status`, `check`).
     public func alertsOnKeptDefinitions() async throws -> [(id: Int, why: String)] {
-        try await alerts(includeResolved: false).compactMap { alert in
+        try await list(includeResolved: false).compactMap { alert in
             let kept = alert.definition.flatMap(RotaModelCodec.decode)?.escalations.first
             let current = rota.escalation(alert.escalation)
             guard let note = AlertDefinition.choose(current: current, kept: kept, id: alert.escalation).note else {
@@ -171,4 +175,80 @@ extension Workspace {
         let timetable = try await timetable(from: start, to: nil)
         return (service, EscalationPlanner.timeline(policy: policy, from: start) { timetable.person(schedule: $0, at: $1) })
     }
+
+    // MARK: the rules a raise applies
+
+    /// What decides a new alert's first page on `service` besides its maintenance windows (which the
+    /// store reads in the raise's transaction): low severity waits for daytime, in the zone of the
+    /// escalation's first schedule, else the settings zone.
+    func firstPageRule(for service: Service) -> FirstPage.Rule {
+        let policy = rota.escalation(service.escalation)
+        let firstSchedule = policy?.levels.flatMap(\.targets).compactMap { target -> Schedule? in
+            if case .schedule(let id) = target { return rota.schedule(id) }
+            return nil
+        }.first
+        let daytime = FirstPage.Daytime(zone: firstSchedule?.zone ?? rota.settings.zone, from: rota.settings.daytimeFrom, to: rota.settings.daytimeTo)
+        return FirstPage.Rule(lowWaitsForDaytime: service.lowSeverityDaytime, daytime: daytime)
+    }
+
+    /// "Alert #7 acknowledged by hugo at …" for everyone already paged for it, once each (the
+    /// outbox keys them), through their contacts (or those the alert kept).
+    func answerNotices(_ alert: StoredAlert, verb: String, actor: String) async throws -> [OutboxEntry] {
+        guard alert.status != .resolved, verb == "resolved" || alert.status == .triggered else { return [] }
+        let paged = try await storeCall { try await store.pagedPeople(alert: alert.id) }
+        let kept = alert.definition.flatMap(RotaModelCodec.decode)
+        let subject = alert.alertCount > 1 ? "Incident #\(alert.id) (\(alert.alertCount) alerts) \(verb) by \(actor)" : "Alert #\(alert.id) \(verb) by \(actor)"
+        let text = "\(subject) at \(HumanTime.format(now, in: inputZone)): \(alert.summary)\nNothing more is paged for it\(verb == "acknowledged" ? " while it stays acknowledged" : "").\n"
+        // Whoever answered knows already, whatever the door ("ann", "ann (link)", "ann (slack)", "ann (sms)").
+        let answerer = ActorName.person(actor)
+        return paged.filter { $0 != answerer }.flatMap { person in
+            AlertDefinition.contacts(of: person, in: rota, kept: kept).contacts.enumerated().map { index, contact in
+                OutboxEntry(delivery: .notice(key: "answer|\(alert.id)|\(verb)|\(person)", subject: subject, text: text), person: person,
+                            contact: index, contactKind: contact.channel.kind, contactKey: contact.key, dueAt: now)
+            }
+        }
+    }
+
+    /// After an arrival on `service`: every surge watching it that now has enough arrivals
+    /// within its window raises its own alert (deduplicated by `surge:ID`, so many raisers at
+    /// once still make one; while it is open, more arrivals only raise its count).
+    /// With `absorb`, a surge that fires takes in the open, unacknowledged incidents of its
+    /// services from its window (DESIGN §10); true when it did.
+    func checkSurges(after service: Service, pageNow: Bool) async throws -> Bool {
+        var absorbed = false
+        for surge in rota.surges where surge.services.contains(service.id) {
+            let since = now.addingTimeInterval(-TimeInterval(surge.within))
+            let count = try await storeCall { try await store.arrivals(services: surge.services, since: since) }
+            guard count >= surge.alerts, rota.service(surge.service) != nil else { continue }
+            let raised = try await raise(service: surge.service, summary: surge.summary(count: count),
+                                         details: "Raised by the surge \(surge.id): \(surge.alerts) or more arrivals within \(surge.within / 60) min.",
+                                         severity: .critical, dedupKey: surge.dedupKey, actorID: "surge:\(surge.id)", pageNow: pageNow,
+                                         absorbing: surge)
+            absorbed = absorbed || raised.absorbed
+        }
+        return absorbed
+    }
+
+    /// "Incident #3 merged into incident #9" for everyone already paged for a merged incident,
+    /// once per person and merge however many incidents it took (a storm's desk gets one notice,
+    /// not one per complaint), through their contacts (`ROTA_NOTICE=merged`).
+    func queueMergeNotices(_ merged: [MergedIncident], into target: Int) async throws {
+        var people: [String] = []
+        for incident in merged { for person in incident.paged where !people.contains(person) { people.append(person) } }
+        let notices = people.map { person in
+            let theirs = merged.filter { $0.paged.contains(person) }
+            let names = theirs.count == 1 ? "Incident #\(theirs[0].id)" : "Incidents " + theirs.map { "#\($0.id)" }.joined(separator: ", ")
+            let alerts = theirs.reduce(0) { $0 + $1.alerts }
+            return ShiftNotices.Notice(person: person, key: "merged|\(target)|\(theirs.map { String($0.id) }.joined(separator: ","))|\(person)",
+                                       subject: "\(names) merged into incident #\(target)",
+                                       text: "\(names) (\(alerts) alert(s)), for which you were paged, \(theirs.count == 1 ? "was" : "were") merged into incident #\(target) at \(HumanTime.format(now, in: inputZone)).\nPages not yet sent for \(theirs.count == 1 ? "it" : "them") are cancelled; incident #\(target) escalates for them from now on.\n")
+        }
+        guard !notices.isEmpty else { return }
+        _ = try await storeCall { try await store.enqueue(Engine.entries(notices, rota: rota, now: now)) }
+    }
+
+}
+
+extension Workspace {
+    public var alerts: AlertUseCases { AlertUseCases(context: self) }
 }

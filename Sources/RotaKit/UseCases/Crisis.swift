@@ -11,7 +11,18 @@ public struct PostedUpdate: Sendable {
     public var told: [String]
 }
 
-extension Workspace {
+
+/// A chain's crisis organisation as it would stand for an incident opening at one instant.
+public struct CrisisOrganisation: Sendable {
+    public var roles: IncidentRoles
+    public var stakeholders: [String]
+    public var updatesEvery: Int?
+}
+
+/// The crisis organisation (DESIGN §11): roles, updates, reminders, the postmortem draft.
+public struct CrisisUseCases: UseCase {
+    public let context: Workspace
+
     /// Who holds the roles of an incident opening now on `service`'s chain (DESIGN §11): nobody
     /// when the chain names no roles (and then no timetable is built).
     func rolesForNewIncident(on service: Service) async throws -> IncidentRoles {
@@ -23,7 +34,7 @@ extension Workspace {
     public func assignRole(_ role: CrisisRole, to personID: String, incident id: Int, as actorName: String?) async throws -> (incident: StoredAlert, crisis: StoredCrisis) {
         let person = try person(personID).id
         let actor = try actor(as: actorName)
-        let incident = try await incident(of: id)
+        let incident = try await context.incidents.incident(of: id)
         let crisis = try await storeCall { try await store.assignRole(role, to: person, incident: incident.id, actor: actor, now: now) }
         if ActorName.person(actor) != person {
             let notice = ShiftNotices.Notice(
@@ -48,7 +59,7 @@ extension Workspace {
         guard text.count <= AlertText.summaryLimit * 4 else {
             throw RotaError.usage("an update is at most \(AlertText.summaryLimit * 4) characters (this one has \(text.count)); link to a document for more")
         }
-        let incident = try await incident(of: id)
+        let incident = try await context.incidents.incident(of: id)
         guard incident.mergedInto == nil else { throw RotaError.usage("incident #\(incident.id) was merged into #\(incident.mergedInto ?? 0); post the update there") }
         let before = try await storeCall { try await store.crisis(incident: incident.id) }
         let paged = try await storeCall { try await store.pagedPeople(alert: incident.id) }
@@ -90,7 +101,7 @@ extension Workspace {
         for incident in open {
             guard let policy = rota.escalation(incident.escalation) else { continue }
             let crisis = try await storeCall { try await store.crisis(incident: incident.id) }
-            let level = Self.view(incident, pages: pages[incident.id] ?? []).level
+            let level = IncidentUseCases.view(incident, pages: pages[incident.id] ?? []).level
             for reminder in Crisis.reminders(incident: incident, crisis: crisis, policy: policy, levelReached: level,
                                              timetable: snapshot.timetable, now: now, zone: inputZone) {
                 let entries = Engine.entries(reminder.notices, rota: rota, now: now)
@@ -98,16 +109,7 @@ extension Workspace {
             }
         }
     }
-}
 
-/// A chain's crisis organisation as it would stand for an incident opening at one instant.
-public struct CrisisOrganisation: Sendable {
-    public var roles: IncidentRoles
-    public var stakeholders: [String]
-    public var updatesEvery: Int?
-}
-
-extension Workspace {
     /// `rota simulate`: who would hold the roles and be told of updates for an incident opening on
     /// `service` at `instant`; nil when its chain names no crisis organisation.
     public func crisisOrganisation(service id: String, at instant: Date) async throws -> CrisisOrganisation? {
@@ -120,8 +122,12 @@ extension Workspace {
 
     /// `rota incident report N`: the postmortem draft of the incident alert `id` belongs to.
     public func incidentReport(_ id: Int) async throws -> IncidentReport {
-        let detail = try await incidentDetail(id)
+        let detail = try await context.incidents.detail(id)
         return IncidentReport(incident: detail.view.incident, alerts: detail.alerts, pages: detail.pages, events: detail.events,
                               crisis: detail.crisis, people: Set(rota.people.map(\.id)))
     }
+}
+
+extension Workspace {
+    public var crisis: CrisisUseCases { CrisisUseCases(context: self) }
 }

@@ -29,7 +29,10 @@ public struct PersonBoard: Sendable {
     public var calendarURL: String?
 }
 
-extension Workspace {
+/// The board (DESIGN §6): its rows and timelines, a person's page, sign-in.
+public struct BoardUseCases: UseCase {
+    public let context: Workspace
+
     /// The board is for the team: sign-in links last this long, the cookie they set 30 days.
     public static let boardLinkLifetime: TimeInterval = 7 * 86400
     public static let boardSessionLifetime: TimeInterval = 30 * 86400
@@ -60,14 +63,14 @@ extension Workspace {
     private typealias TimelineSources = (timetable: Timetable, overrides: [StoredCover])
 
     private func timelineSources(_ window: Window) async throws -> TimelineSources {
-        let margin = Self.wholeShiftMargin
+        let margin = ScheduleUseCases.wholeShiftMargin
         let timetable = try await timetable(from: window.from.addingTimeInterval(-margin), to: window.to.addingTimeInterval(margin))
         return (timetable, try await storeCall { try await store.covers(.override, endingAfter: window.from) })
     }
 
     /// Whole shifts touching the window (as `rota shifts` lists them), gaps inside it, and the marks.
     private func timeline(_ schedule: Schedule, window: Window, sources: TimelineSources, whole: Bool) -> Timeline {
-        let margin = whole ? Self.wholeShiftMargin : 0
+        let margin = whole ? ScheduleUseCases.wholeShiftMargin : 0
         let shifts = sources.timetable.shifts(schedule: schedule.id, from: window.from.addingTimeInterval(-margin), to: window.to.addingTimeInterval(margin))
             .filter { $0.end > window.from && $0.start < window.to }
         let members = Set(schedule.layers.flatMap(\.members))
@@ -83,7 +86,7 @@ extension Workspace {
     /// so a long-running server may keep what it computed from them.
     public func scheduleStateKey() async throws -> Int {
         var hasher = Hasher()
-        hasher.combine(fingerprint)
+        hasher.combine(context.fingerprint)
         for revision in try await storeCall({ try await store.revisions() }) {
             hasher.combine(revision.id)
             hasher.combine(revision.fingerprint)
@@ -122,16 +125,16 @@ extension Workspace {
 
     /// A person's page behind their feed token; nil when the token is forged or revoked.
     public func personBoard(token: String, days: Int = 28) async throws -> PersonBoard? {
-        guard let person = try await feedPerson(token: token) else { return nil }
+        guard let person = try await context.feeds.feedPerson(token: token) else { return nil }
         let window = try Window(from: now, to: now.addingTimeInterval(Double(days) * 86400))
-        let shifts = try await shifts(schedules: [], person: person, window: window, whole: true)
-        let signer = try tokenSigner()
+        let shifts = try await context.schedules.shifts(schedules: [], person: person, window: window, whole: true)
+        let signer = try secrets.tokenSigner()
         var alerts: [(standing: AlertStanding, answer: String, roles: IncidentRoles)] = []
         for standing in try await alertStandings(zone: person.timezone ?? inputZone) {
             let crisisChain = rota.escalation(standing.alert.escalation)?.roles.isEmpty == false
             let roles = crisisChain ? try await storeCall { try await store.crisis(incident: standing.alert.id) }.roles : IncidentRoles()
             guard standing.paged.contains(person.id) || roles.commander == person.id || roles.comms == person.id else { continue }
-            alerts.append((standing, linkToken(.pageButton, alert: standing.alert.id, person: person.id, signer: signer), roles))
+            alerts.append((standing, context.links.linkToken(.pageButton, alert: standing.alert.id, person: person.id, signer: signer), roles))
         }
         let base = rota.settings.server.publicURL
         return PersonBoard(person: person, shifts: shifts, alerts: alerts,
@@ -142,18 +145,18 @@ extension Workspace {
     /// page's own token must still stand (a revoked feed revokes its buttons too). A button's
     /// token is no ack link: `/a/TOKEN` refuses it.
     public func answer(personToken: String, answer token: String, action: IngestEvent.Action) async throws -> Bool {
-        guard let person = try await feedPerson(token: personToken), let link = try resolveLink(token, purpose: .pageButton),
+        guard let person = try await context.feeds.feedPerson(token: personToken), let link = try context.links.resolveLink(token, purpose: .pageButton),
               link.person == person.id else { return false }
-        _ = try await answer(link: token, action: action, purpose: .pageButton)
+        _ = try await context.links.answer(link: token, action: action, purpose: .pageButton)
         return true
     }
 
     /// Posts a status update from a person's page (DESIGN §11): the form's token must name this
     /// person and the incident, as a button's does; logged as `P (board)`.
     public func postUpdate(personToken: String, answer token: String, text: String) async throws -> Bool {
-        guard let person = try await feedPerson(token: personToken), let link = try resolveLink(token, purpose: .pageButton),
+        guard let person = try await context.feeds.feedPerson(token: personToken), let link = try context.links.resolveLink(token, purpose: .pageButton),
               link.person == person.id else { return false }
-        _ = try await postUpdate(incident: link.alertID, text: text, actorID: "\(person.id) (board)")
+        _ = try await context.crisis.postUpdate(incident: link.alertID, text: text, actorID: "\(person.id) (board)")
         return true
     }
 
@@ -163,7 +166,7 @@ extension Workspace {
     public func sendSignIn(person id: String) async throws -> Bool {
         guard let person = rota.person(id), let base = rota.settings.server.publicURL,
               let index = person.contacts.firstIndex(where: { if case .voice = $0.channel { false } else { true } }) else { return false }
-        let page = try await personPageURL(person: person.id)
+        let page = try await context.feeds.personPageURL(person: person.id)
         let link = try boardSignInURL().url + "?next=" + String(page.dropFirst(base.count + 1))
         let contact = person.contacts[index]
         let text = "Your rota sign-in link: it opens your own page and signs this browser in to the board (it works for 7 days).\n\(link)\nIf you did not ask for it, ignore this message.\n"
@@ -179,19 +182,19 @@ extension Workspace {
             throw RotaError.usage("settings.server.public_url is not set: a sign-in link needs to say where rota serve is reached")
         }
         let expires = now.addingTimeInterval(Self.boardLinkLifetime)
-        return ("\(base)/board/signin/" + (try boardToken("signin", expires: expires, signer: tokenSigner())), expires)
+        return ("\(base)/board/signin/" + (try boardToken("signin", expires: expires, signer: secrets.tokenSigner())), expires)
     }
 
     /// The cookie value a valid sign-in token earns, or nil when it is forged or expired.
     public func boardSession(signIn token: String) throws -> String? {
-        let signer = try tokenSigner()
+        let signer = try secrets.tokenSigner()
         guard boardToken(token, is: "signin", signer: signer) else { return nil }
         return boardToken("session", expires: now.addingTimeInterval(Self.boardSessionLifetime), signer: signer)
     }
 
     /// Whether a board cookie is one this server signed and still valid.
     public func boardSessionValid(_ cookie: String) -> Bool {
-        guard let signer = try? tokenSigner() else { return false }
+        guard let signer = try? secrets.tokenSigner() else { return false }
         return boardToken(cookie, is: "session", signer: signer)
     }
 
@@ -205,4 +208,8 @@ extension Workspace {
         guard let fields = signer.verify(.board, token), fields.count == 2, fields[0] == kind, let expires = Double(fields[1]) else { return false }
         return now.timeIntervalSince1970 < expires
     }
+}
+
+extension Workspace {
+    public var board: BoardUseCases { BoardUseCases(context: self) }
 }

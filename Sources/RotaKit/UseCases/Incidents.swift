@@ -21,15 +21,18 @@ public struct IncidentDetail: Sendable {
     public var crisis: StoredCrisis
 }
 
-extension Workspace {
+/// Incidents: list, show, merge.
+public struct IncidentUseCases: UseCase {
+    public let context: Workspace
+
     /// The incident alert `id` belongs to (its own, or the one it joined or was merged into).
     public func incident(of id: Int) async throws -> StoredAlert {
-        let alert = try await alert(id)
-        return alert.incidentID == alert.id ? alert : try await self.alert(alert.incidentID)
+        let alert = try await context.alerts.alert(id)
+        return alert.incidentID == alert.id ? alert : try await context.alerts.alert(alert.incidentID)
     }
 
     /// Open incidents (or every one), most severe first, then oldest.
-    public func incidents(all: Bool) async throws -> [IncidentView] {
+    public func list(all: Bool) async throws -> [IncidentView] {
         let incidents = try await storeCall { try await store.incidents(includeClosed: all) }
         let open = Dictionary(grouping: try await storeCall { try await store.openAlertPages() }, by: { $0.alertID ?? 0 })
         var views: [IncidentView] = []
@@ -54,7 +57,7 @@ extension Workspace {
     }
 
     /// One incident (named by any of its alerts) with its alerts, pages and log.
-    public func incidentDetail(_ id: Int) async throws -> IncidentDetail {
+    public func detail(_ id: Int) async throws -> IncidentDetail {
         let incident = try await incident(of: id)
         let alerts = try await storeCall { try await store.incidentAlerts(id: incident.id, latest: nil) }
         var pages: [StoredPage] = []
@@ -69,12 +72,16 @@ extension Workspace {
 
     /// `rota incident merge N M…`: M's alerts move into N (a person's decision, logged); those
     /// paged for M are told once. Returns the incident they went into and what was merged.
-    public func mergeIncidents(into target: Int, _ sources: [Int], as person: String?) async throws -> (incident: StoredAlert, merged: [MergedIncident]) {
+    public func merge(into target: Int, _ sources: [Int], as person: String?) async throws -> (incident: StoredAlert, merged: [MergedIncident]) {
         let actor = try actor(as: person)
         let into = try await incident(of: target)
-        for source in sources { _ = try await alert(source) }
+        for source in sources { _ = try await context.alerts.alert(source) }
         let merged = try await storeCall { try await store.mergeIncidents(into: into.id, .incidents(sources), actor: actor, now: now) }
-        try await queueMergeNotices(merged, into: into.id)
-        return (try await alert(into.id), merged)
+        try await context.alerts.queueMergeNotices(merged, into: into.id)
+        return (try await context.alerts.alert(into.id), merged)
     }
+}
+
+extension Workspace {
+    public var incidents: IncidentUseCases { IncidentUseCases(context: self) }
 }

@@ -15,9 +15,12 @@ public enum SlackClick: Sendable {
     case refused(String)
 }
 
-extension Workspace {
+/// Slack's buttons (DESIGN §13).
+public struct SlackUseCases: UseCase {
+    public let context: Workspace
+
     /// The Slack app's access: its bot token read from its variable now.
-    func slackAccess(_ gateway: SlackGateway) -> SlackAccess {
+    static func access(_ gateway: SlackGateway, environment: [String: String]) -> SlackAccess {
         SlackAccess(token: environment[gateway.botTokenEnv].flatMap { $0.isEmpty ? nil : $0 }, tokenVariable: gateway.botTokenEnv,
                     apiBase: gateway.apiBase)
     }
@@ -44,9 +47,9 @@ extension Workspace {
         guard let person = rota.people.first(where: { $0.contacts.contains { $0.channel == .slack(user) } }) else {
             return .refused("Slack member \(user) is nobody's slack contact in the rota files")
         }
-        guard let (id, _) = try resolveLink(token) else { return .refused("the button's token is forged or expired") }
+        guard let (id, _) = try context.links.resolveLink(token) else { return .refused("the button's token is forged or expired") }
         let actor = "\(person.id) (slack)"
-        let alert = answer == .acknowledge ? try await acknowledge(id, actorID: actor) : try await resolve(id, actorID: actor)
+        let alert = answer == .acknowledge ? try await context.alerts.acknowledge(id, actorID: actor) : try await context.alerts.resolve(id, actorID: actor)
         let container = payload["container"] as? [String: Any]
         let channel = container?["channel_id"] as? String ?? (payload["channel"] as? [String: Any])?["id"] as? String
         let ts = container?["message_ts"] as? String ?? (payload["message"] as? [String: Any])?["ts"] as? String
@@ -57,7 +60,11 @@ extension Workspace {
     public func slackSayAnswered(_ alert: StoredAlert, channel: String, ts: String, token: String) async -> DeliveryResult {
         guard let gateway = rota.settings.slack else { return .permanent("settings.gateways.slack is not set") }
         let text = "\(alert.summary): \(alert.answeredSentence)"
-        return await SlackContact(access: slackAccess(gateway)).update(channel: channel, ts: ts, text: text,
+        return await SlackContact(access: Self.access(gateway, environment: environment)).update(channel: channel, ts: ts, text: text,
                                                                        resolveToken: alert.status == .resolved ? nil : token)
     }
+}
+
+extension Workspace {
+    public var slack: SlackUseCases { SlackUseCases(context: self) }
 }
