@@ -40,7 +40,7 @@ let package = Package(
                           linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(configuration: .release))]),
         // ArgumentParser commands and terminal rendering only: flags → one call → render.
         .target(name: "RotaCLI", dependencies: [
-            "RotaKit", "RotaFormats", .target(name: "RotaServer", condition: .when(traits: ["Server"])), "RotaCore", "RotaStore", "RotaEngine", "RotaConfig", "RotaNotify",
+            "RotaKit", "RotaFormats", .target(name: "RotaServer", condition: .when(traits: ["Server"])), "RotaCore", "RotaStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -119,7 +119,7 @@ extension Metrics {
 
 /// One log line per request: method, path with tokens cut, status, duration.
 struct RequestLog: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = RotaRequestContext
     let logger: Logger
     let metrics: Metrics
 

@@ -9,7 +9,7 @@ import RotaStore
 import ServiceLifecycle
 import Synchronization
 
-/// `rota serve`: the HTTP front door. Routes decode a request, make one call into the Kit and
+/// `rota serve`: the HTTP front door. Controllers decode a request, make one call into the Kit and
 /// encode its answer; the engine runs beside them (a tick every `tick_every`, and at once after
 /// an alert arrives), under the same runner lock as cron's `rota tick`.
 public struct RotaServer: Sendable {
@@ -42,10 +42,18 @@ public struct RotaServer: Sendable {
     /// The application `run` serves: its routes, middleware and services (the runner or the
     /// watcher). Tests drive it in-process (HummingbirdTesting) without a socket.
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: RotaRequestContext.self)
         router.add(middleware: RequestLog(logger: logger, metrics: state.metrics))
-        Routes(state: state).add(to: router)
-        BoardRoutes(state: state).add(to: router)
+        // Small controllers, one per door; authentication is middleware on the routes it guards
+        // (integration and heartbeat tokens, the board's session), or the signature each sender
+        // puts on its request (links, chat buttons, Twilio), checked in the Kit.
+        IntakeController(state: state).add(to: router)
+        LinkController(state: state).add(to: router)
+        ChatController(state: state).add(to: router)
+        FeedController(state: state).add(to: router)
+        HeartbeatController(state: state).add(to: router)
+        HealthController(state: state).add(to: router)
+        BoardController(state: state).add(to: router)
         var services: [any ServiceLifecycle.Service] = []
         let interval = await state.current().rota.settings.server.tickEvery
         if interval > 0 {

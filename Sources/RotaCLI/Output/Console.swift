@@ -1,6 +1,6 @@
 import Foundation
 import RotaCore
-import RotaNotify
+import RotaKit
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -34,7 +34,7 @@ enum Console {
     }
 
     static func error(_ text: String) {
-        _ = writeAll(2, Array((TerminalText.escaped(text, keepNewlines: true) + "\n").utf8))
+        _ = Descriptor.write(2, Array((TerminalText.escaped(text, keepNewlines: true) + "\n").utf8))
     }
 
     /// Why stdout could not be written (not a closed pipe), if it could not.
@@ -42,7 +42,7 @@ enum Console {
 
     private static func writeOut(_ bytes: [UInt8]) {
         guard state.withLock({ !$0.stdoutClosed }) else { return }
-        let error = writeAll(1, bytes)
+        let error = Descriptor.write(1, bytes)
         guard error != 0 else { return }
         state.withLock { state in
             state.stdoutClosed = true

@@ -6,27 +6,27 @@ import RotaFormats
 import RotaKit
 import Synchronization
 
-/// The board's routes (DESIGN §6.1): `/`, `/schedules/ID` behind the sign-in cookie (unless
-/// `settings.server.board: public`), `/me/TOKEN` behind the person's own token, and the
+/// The board's routes (DESIGN §6.1): `/`, `/schedules/ID`, `/incidents/N`, `/report` behind the
+/// sign-in cookie (`BoardSession`, unless `settings.server.board: public`), `/me/TOKEN` behind the person's own token, and the
 /// sign-in link that sets the cookie. Each reads the Kit once and renders a page.
-struct BoardRoutes: Sendable {
+struct BoardController: Sendable {
     let state: ServerState
-    static let cookieName = "rota_board"
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.get("/") { request, context in try await signedIn(request) { workspace in try await overview(workspace) } }
-        router.get("schedules/:id") { request, context in
-            try await signedIn(request) { workspace in try await schedule(workspace, id: context.parameters.get("id") ?? "") }
-        }
-        router.get("incidents/:id") { request, context in
-            try await signedIn(request) { workspace in try await incident(workspace, id: context.parameters.get("id") ?? "") }
-        }
-        router.get("report") { request, context in
-            try await signedIn(request) { workspace in
-                try await report(workspace, from: request.uri.queryParameters["from"].map(String.init),
-                                 to: request.uri.queryParameters["to"].map(String.init), service: request.uri.queryParameters["service"].map(String.init))
+    func add(to router: Router<RotaRequestContext>) {
+        router.group().add(middleware: BoardSession(state: state))
+            .get("/") { request, context in try await signedIn { workspace in try await overview(workspace) } }
+            .get("schedules/:id") { request, context in
+                try await signedIn { workspace in try await schedule(workspace, id: context.parameters.get("id") ?? "") }
             }
-        }
+            .get("incidents/:id") { request, context in
+                try await signedIn { workspace in try await incident(workspace, id: context.parameters.get("id") ?? "") }
+            }
+            .get("report") { request, context in
+                try await signedIn { workspace in
+                    try await report(workspace, from: request.uri.queryParameters["from"].map(String.init),
+                                     to: request.uri.queryParameters["to"].map(String.init), service: request.uri.queryParameters["service"].map(String.init))
+                }
+            }
         router.get("board/signin/:token") { request, context in
             try await signIn(context.parameters.get("token") ?? "", next: request.uri.queryParameters["next"].map(String.init))
         }
@@ -43,20 +43,9 @@ struct BoardRoutes: Sendable {
         }
     }
 
-    // MARK: access
-
-    /// Runs `page` when the board is public or the request carries a valid sign-in cookie; else 401.
-    private func signedIn(_ request: Request, _ page: (Workspace) async throws -> Response) async throws -> Response {
+    /// A page behind `BoardSession`, rendered from the workspace at the current time.
+    private func signedIn(_ page: (Workspace) async throws -> Response) async throws -> Response {
         let workspace = await state.current()
-        let zone = workspace.inputZone
-        if !workspace.rota.settings.server.boardPublic {
-            guard let cookie = request.cookies[Self.cookieName]?.value, workspace.board.boardSessionValid(cookie) else {
-                return Self.page(.unauthorized, Board.message("Sign in to see the board", [
-                    "The board shows names and alerts, so it is for the team only.",
-                    "Ask a team lead for a sign-in link: on the rota host, rota board url prints one (it works for 7 days, and signs this browser in for 30).",
-                ], now: workspace.now, zone: zone))
-            }
-        }
         return await rendering(workspace) { try await page(workspace) }
     }
 
@@ -71,10 +60,10 @@ struct BoardRoutes: Sendable {
         do {
             return try await page()
         } catch RotaError.notFound(let what) {
-            return Self.page(.notFound, Board.message("Not found", [what], now: workspace.now, zone: workspace.inputZone))
+            return Answer.page(.notFound, Board.message("Not found", [what], now: workspace.now, zone: workspace.inputZone))
         } catch {
             logger.error("page failed: \(error)")
-            return Self.page(.serviceUnavailable, Board.message("rota is unavailable", ["The database did not answer; try again in a moment."],
+            return Answer.page(.serviceUnavailable, Board.message("rota is unavailable", ["The database did not answer; try again in a moment."],
                                                                 now: workspace.now, zone: workspace.inputZone))
         }
     }
@@ -83,7 +72,7 @@ struct BoardRoutes: Sendable {
     /// not the id exists.
     private func signInForm(sent id: String?) async -> Response {
         let workspace = await state.current()
-        return Self.page(.ok, Board.page("signin", title: "Sign in", values: ["sent": id != nil, "id": Board.shown(id ?? "")],
+        return Answer.page(.ok, Board.page("signin", title: "Sign in", values: ["sent": id != nil, "id": Board.shown(id ?? "")],
                                          now: workspace.now, zone: workspace.inputZone))
     }
 
@@ -98,7 +87,7 @@ struct BoardRoutes: Sendable {
         let address = forwardedFor?.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "direct"
         switch state.signIns.admit(id: id, address: address, now: workspace.now) {
         case .address:
-            return Self.page(.tooManyRequests, Board.message("Too many sign-in requests", ["Try again in an hour."],
+            return Answer.page(.tooManyRequests, Board.message("Too many sign-in requests", ["Try again in an hour."],
                                                              now: workspace.now, zone: workspace.inputZone))
         case .id:
             state.logger.notice("sign-in link not sent: too many for one id this hour")
@@ -115,7 +104,7 @@ struct BoardRoutes: Sendable {
     private func signIn(_ token: String, next: String? = nil) async throws -> Response {
         let workspace = await state.current()
         guard let session = try workspace.board.boardSession(signIn: token) else {
-            return Self.page(.forbidden, Board.message("This sign-in link is not valid", [
+            return Answer.page(.forbidden, Board.message("This sign-in link is not valid", [
                 "It was forged, damaged or has expired (sign-in links last 7 days).", "Ask for a new one: rota board url.",
             ], now: workspace.now, zone: workspace.inputZone))
         }
@@ -123,7 +112,7 @@ struct BoardRoutes: Sendable {
         // A self-service link goes on to the person's own page (only there: never an open redirect).
         let target = next.flatMap { $0.hasPrefix("me/") && $0.dropFirst(3).allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) ? "/" + $0 : nil } ?? "/"
         var response = Response(status: .seeOther, headers: [.location: target, .cacheControl: "no-store", .init("Referrer-Policy")!: "no-referrer"])
-        response.setCookie(Cookie(name: Self.cookieName, value: session, maxAge: Int(BoardUseCases.boardSessionLifetime), path: "/",
+        response.setCookie(Cookie(name: BoardSession.cookieName, value: session, maxAge: Int(BoardUseCases.boardSessionLifetime), path: "/",
                                   secure: secure, httpOnly: true, sameSite: .lax))
         return response
     }
@@ -144,7 +133,7 @@ struct BoardRoutes: Sendable {
             state.boardCache.keep(schedules, key: key, until: min(now.addingTimeInterval(60), handoff))
         }
         let alerts = try await workspace.board.alertStandings()
-        return Self.page(.ok, Board.overview(schedules: schedules, alerts: alerts, now: now, zone: zone, warning: workspace.standIn))
+        return Answer.page(.ok, Board.overview(schedules: schedules, alerts: alerts, now: now, zone: zone, warning: workspace.standIn))
     }
 
     private func schedule(_ workspace: Workspace, id: String) async throws -> Response {
@@ -152,7 +141,7 @@ struct BoardRoutes: Sendable {
             throw RotaError.notFound("no schedule '\(id)'")
         }
         let weeks = try await workspace.board.timelines(schedule: id, windows: Board.weeks(of: row, now: workspace.now))
-        return Self.page(.ok, Board.schedule(row, weeks: weeks, pagers: workspace.board.pagers(of: id), now: workspace.now,
+        return Answer.page(.ok, Board.schedule(row, weeks: weeks, pagers: workspace.board.pagers(of: id), now: workspace.now,
                                                   warning: workspace.standIn))
     }
 
@@ -162,7 +151,7 @@ struct BoardRoutes: Sendable {
         let incident = detail.view.incident
         let standing = AlertStanding(incident, pages: detail.pages, rota: workspace.rota, now: workspace.now, zone: workspace.inputZone)
         let timeline = IncidentTimeline.build(incident: incident.id, events: detail.events)
-        return Self.page(.ok, Board.incident(detail, standing: standing, timeline: timeline, now: workspace.now, zone: workspace.inputZone,
+        return Answer.page(.ok, Board.incident(detail, standing: standing, timeline: timeline, now: workspace.now, zone: workspace.inputZone,
                                              warning: workspace.standIn))
     }
 
@@ -174,20 +163,20 @@ struct BoardRoutes: Sendable {
             let start = try from.map { try workspace.time($0, flag: "from") } ?? end.addingTimeInterval(-30 * 86400)
             window = try Window(from: start, to: end, zone: workspace.inputZone)
         } catch RotaError.usage(let message) {
-            return Self.page(.badRequest, Board.message("Not a period", [message], now: workspace.now, zone: workspace.inputZone))
+            return Answer.page(.badRequest, Board.message("Not a period", [message], now: workspace.now, zone: workspace.inputZone))
         }
         let figures = try await workspace.reports.responseReport(window: window, service: service.flatMap { $0.isEmpty ? nil : $0 })
-        return Self.page(.ok, Board.report(figures, now: workspace.now, zone: workspace.inputZone, warning: workspace.standIn))
+        return Answer.page(.ok, Board.report(figures, now: workspace.now, zone: workspace.inputZone, warning: workspace.standIn))
     }
 
     private func person(_ token: String) async throws -> Response {
         let workspace = await state.current()
         return await rendering(workspace) {
             guard let board = try await workspace.board.personBoard(token: token) else {
-                return Self.page(.notFound, Board.message("No such page", ["This link was revoked or is not valid. Ask for a new one: rota feed url --person YOU."],
+                return Answer.page(.notFound, Board.message("No such page", ["This link was revoked or is not valid. Ask for a new one: rota feed url --person YOU."],
                                                           now: workspace.now, zone: workspace.inputZone))
             }
-            return Self.page(.ok, Board.person(board, rota: workspace.rota, token: token, now: workspace.now, zone: workspace.inputZone,
+            return Answer.page(.ok, Board.person(board, rota: workspace.rota, token: token, now: workspace.now, zone: workspace.inputZone,
                                                       warning: workspace.standIn))
         }
     }
@@ -202,11 +191,11 @@ struct BoardRoutes: Sendable {
         default: nil
         }
         guard let action, let answer = FormBody.value(form, "answer") else {
-            return Routes.text(.badRequest, "action must be ack or resolve, with the answer token of the page\n")
+            return Answer.text(.badRequest, "action must be ack or resolve, with the answer token of the page\n")
         }
         return await rendering(workspace) {
             guard try await workspace.board.answer(personToken: token, answer: answer, action: action) else {
-                return Self.page(.forbidden, Board.message("This button is not valid", ["It was forged, is for someone else, or is older than 7 days. Reload the page."],
+                return Answer.page(.forbidden, Board.message("This button is not valid", ["It was forged, is for someone else, or is older than 7 days. Reload the page."],
                                                            now: workspace.now, zone: workspace.inputZone))
             }
             return Response(status: .seeOther, headers: [.location: "/me/\(token)", .cacheControl: "no-store"])
@@ -216,29 +205,19 @@ struct BoardRoutes: Sendable {
     /// A status update from a person's page (DESIGN §11): the same signed token as the buttons.
     private func update(_ workspace: Workspace, _ token: String, form: String) async -> Response {
         guard let answer = FormBody.value(form, "answer"), let text = FormBody.value(form, "text") else {
-            return Routes.text(.badRequest, "an update needs its text and the answer token of the page\n")
+            return Answer.text(.badRequest, "an update needs its text and the answer token of the page\n")
         }
         return await rendering(workspace) {
             do {
                 guard try await workspace.board.postUpdate(personToken: token, answer: answer, text: text) else {
-                    return Self.page(.forbidden, Board.message("This form is not valid", ["It was forged, is for someone else, or is older than 7 days. Reload the page."],
+                    return Answer.page(.forbidden, Board.message("This form is not valid", ["It was forged, is for someone else, or is older than 7 days. Reload the page."],
                                                                now: workspace.now, zone: workspace.inputZone))
                 }
             } catch RotaError.usage(let why) {
-                return Self.page(.badRequest, Board.message("The update was not posted", [why], now: workspace.now, zone: workspace.inputZone))
+                return Answer.page(.badRequest, Board.message("The update was not posted", [why], now: workspace.now, zone: workspace.inputZone))
             }
             return Response(status: .seeOther, headers: [.location: "/me/\(token)", .cacheControl: "no-store"])
         }
-    }
-
-    /// An HTML answer with the board's headers: never cached, no referrer (tokens are in URLs),
-    /// and a policy that allows no script, no outside asset and forms to this server only.
-    static func page(_ status: HTTPResponse.Status, _ html: String) -> Response {
-        var response = Routes.html(status, html)
-        response.headers[.init("Content-Security-Policy")!] =
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
-        return response
     }
 }
 
