@@ -2,71 +2,89 @@ import Foundation
 import RotaCore
 
 /// Turns the composed rota files into one `Rota`, logging every problem with its location.
-final class RotaDecoder {
+/// One function per noun reads one entry and returns it (`Entry`: its id, where, and its value when
+/// it had no error); `decode` composes them: settings first (they give the default zone and say
+/// which channels exist), then each noun, then ids made unique and every reference checked.
+/// Nothing is kept between calls but the problems (`log`) and the names referred to (`names`).
+struct RotaDecoder {
     private let log: DiagnosticLog
     private let read: NodeReader
+    private let names: NameBook
     /// The rotas directory, for runbook paths; nil for stored revisions.
     private let directory: String?
+    /// The settings the nouns are read under (the defaults while the settings themselves are read).
+    private let settings: Settings
 
-    private var settings = Settings()
-    private var settingsSeen: [String: SourceLocation] = [:]
-    private var holidays: [LocalDate] = []
-    private var people: [Person] = []
-    private var schedules: [Schedule] = []
-    private var escalations: [EscalationPolicy] = []
-    private var services: [Service] = []
+    enum Kind: String { case person, schedule, escalation, service, integration, heartbeat, surge, drill }
 
-    private var integrations: [Integration] = []
-    private var heartbeats: [Heartbeat] = []
-    private var surges: [Surge] = []
-    private var drills: [Drill] = []
-
-    private enum Kind: String { case person, schedule, escalation, service, integration, heartbeat, surge, drill }
-    private var defined: [Kind: [String: SourceLocation]] = [:]
-    private var references: [(kind: Kind, id: String, location: SourceLocation, what: String)] = []
-    private var overrideDrafts: [(schedule: Int, person: String, from: TimeText.Parsed, to: TimeText.Parsed, location: SourceLocation)] = []
+    /// One entry of a noun as read: its id and where it is written (every entry with an id counts
+    /// as defined, so one broken entry does not also break every reference to it), and its value
+    /// when it had no error.
+    struct Entry<Value> {
+        var kind: Kind
+        var id: String
+        var location: SourceLocation
+        var value: Value?
+    }
 
     static let topLevelKeys = ["settings", "holidays", "people", "schedules", "escalations", "services", "integrations", "heartbeats", "surges", "drills"]
 
-    init(log: DiagnosticLog, directory: String?) {
+    private init(log: DiagnosticLog, names: NameBook, directory: String?, settings: Settings) {
         self.log = log
         self.read = NodeReader(log: log)
+        self.names = names
         self.directory = directory
+        self.settings = settings
     }
 
     /// Reads files in name order: settings first (they give the default zone), then the rest.
-    func decode(_ files: [(name: String, root: YAMLNode?)]) -> Rota {
+    static func decode(_ files: [(name: String, root: YAMLNode?)], log: DiagnosticLog, directory: String?) -> Rota {
+        let names = NameBook()
+        let first = RotaDecoder(log: log, names: names, directory: directory, settings: Settings())
         var tops: [Fields] = []
+        var settings = Settings()
+        var seen: [String: SourceLocation] = [:]
         for file in files {
             guard let root = file.root, !root.isNull else { continue }
-            guard let top = read.fields(root, "a rota file", allowed: Self.topLevelKeys) else { continue }
+            guard let top = first.read.fields(root, "a rota file", allowed: Self.topLevelKeys) else { continue }
             tops.append(top)
-            if let node = top["settings"] { decodeSettings(node) }
+            if let node = top["settings"] { first.decodeSettings(node, into: &settings, seen: &seen) }
         }
-        for top in tops {
-            if let items = read.list(top["holidays"], "holidays") {
-                holidays += items.compactMap { read.date($0, "holiday") }
+        let nouns = RotaDecoder(log: log, names: names, directory: directory, settings: settings)
+        func each<Value>(_ key: String, _ decode: (YAMLNode) -> Entry<Value>?) -> [Entry<Value>] {
+            tops.flatMap { top in (nouns.read.list(top[key], key) ?? []).compactMap(decode) }
+        }
+        let holidays = tops.flatMap { top in (nouns.read.list(top["holidays"], "holidays") ?? []).compactMap { nouns.read.date($0, "holiday") } }
+        let people = each("people", nouns.decodePerson)
+        let schedules = each("schedules", nouns.decodeSchedule)
+        let escalations = each("escalations", nouns.decodeEscalation)
+        let services = each("services", nouns.decodeService)
+        let integrations = each("integrations", nouns.decodeIntegration)
+        let heartbeats = each("heartbeats", nouns.decodeHeartbeat)
+        let surges = each("surges", nouns.decodeSurge)
+        let drills = each("drills", nouns.decodeDrill)
+        var defined: [Kind: [String: SourceLocation]] = [:]
+        func unique<Value>(_ entries: [Entry<Value>]) -> [Value] {
+            entries.compactMap { entry in
+                if let first = defined[entry.kind]?[entry.id] {
+                    log.error(entry.location, "\(entry.kind.rawValue) id '\(entry.id)' is already defined at \(first.file):\(first.line); ids must be unique across all rota files")
+                    return nil
+                }
+                defined[entry.kind, default: [:]][entry.id] = entry.location
+                return entry.value
             }
-            for item in read.list(top["people"], "people") ?? [] { decodePerson(item) }
-            for item in read.list(top["schedules"], "schedules") ?? [] { decodeSchedule(item) }
-            for item in read.list(top["escalations"], "escalations") ?? [] { decodeEscalation(item) }
-            for item in read.list(top["services"], "services") ?? [] { decodeService(item) }
-            for item in read.list(top["integrations"], "integrations") ?? [] { decodeIntegration(item) }
-            for item in read.list(top["heartbeats"], "heartbeats") ?? [] { decodeHeartbeat(item) }
-            for item in read.list(top["surges"], "surges") ?? [] { decodeSurge(item) }
-            for item in read.list(top["drills"], "drills") ?? [] { decodeDrill(item) }
         }
-        resolveOverrides()
-        checkReferences()
-        var rota = Rota(settings: settings, holidays: holidays.sorted(), people: people, schedules: schedules,
-                        escalations: escalations, services: services, integrations: integrations, heartbeats: heartbeats, surges: surges)
-        rota.drills = drills
+        var rota = Rota(settings: settings, holidays: holidays.sorted(), people: unique(people), schedules: unique(schedules),
+                        escalations: unique(escalations), services: unique(services), integrations: unique(integrations),
+                        heartbeats: unique(heartbeats), surges: unique(surges))
+        rota.drills = unique(drills)
+        names.check(defined: defined, log: log)
         return rota
     }
 
     // MARK: settings
 
-    private func decodeSettings(_ node: YAMLNode) {
+    private func decodeSettings(_ node: YAMLNode, into settings: inout Settings, seen settingsSeen: inout [String: SourceLocation]) {
         let keys = ["timezone", "email_from", "sendmail", "webhook_secret_env", "webhook_secret_file", "daytime", "command_timeout",
                     "webhook_timeout", "shift_notices", "server", "admins", "executives", "gateways"]
         guard let fields = read.fields(node, "settings", allowed: keys) else { return }
@@ -99,9 +117,9 @@ final class RotaDecoder {
             case "webhook_secret_env":
                 if let name = variableName(fields[key], "settings.webhook_secret_env") { settings.webhookSecretEnv = name }
             case "server":
-                decodeServer(node)
+                decodeServer(node, into: &settings)
             case "gateways":
-                decodeGateways(node)
+                decodeGateways(node, into: &settings)
             case "command_timeout":
                 if let seconds = boundedDuration(fields[key], "settings.command_timeout", at: location, max: 600,
                                                  why: "at most 10m: a pager that hangs must not hold up the runner") {
@@ -158,18 +176,8 @@ final class RotaDecoder {
 
     // MARK: people
 
-    private func define(_ kind: Kind, _ id: String?, at location: SourceLocation) -> Bool {
-        guard let id else { return false }
-        if let first = defined[kind]?[id] {
-            log.error(location, "\(kind.rawValue) id '\(id)' is already defined at \(first.file):\(first.line); ids must be unique across all rota files")
-            return false
-        }
-        defined[kind, default: [:]][id] = location
-        return true
-    }
-
-    private func decodePerson(_ node: YAMLNode) {
-        guard let fields = read.fields(node, "a person", allowed: ["id", "name", "login", "timezone", "contacts"], required: ["id"]) else { return }
+    private func decodePerson(_ node: YAMLNode) -> Entry<Person>? {
+        guard let fields = read.fields(node, "a person", allowed: ["id", "name", "login", "timezone", "contacts"], required: ["id"]) else { return nil }
         let id = read.identifier(fields["id"], "person id")
         let name = read.text(fields["name"], "person name")
         let login = read.text(fields["login"], "login")
@@ -178,8 +186,8 @@ final class RotaDecoder {
         for item in read.list(fields["contacts"], "contacts") ?? [] {
             if let contact = decodeContact(item) { contacts.append(contact) }
         }
-        guard define(.person, id, at: fields.location), let id else { return }
-        people.append(Person(id: id, name: name ?? id, login: login, timezone: zone, contacts: contacts))
+        guard let id else { return nil }
+        return Entry(kind: .person, id: id, location: fields.location, value: Person(id: id, name: name ?? id, login: login, timezone: zone, contacts: contacts))
     }
 
     private func decodeContact(_ node: YAMLNode) -> Contact? {
@@ -297,8 +305,8 @@ final class RotaDecoder {
 
     // MARK: schedules
 
-    private func decodeSchedule(_ node: YAMLNode) {
-        guard let fields = read.fields(node, "a schedule", allowed: ["id", "name", "timezone", "layers", "overrides", "holidays", "expect_gaps"], required: ["id", "layers"]) else { return }
+    private func decodeSchedule(_ node: YAMLNode) -> Entry<Schedule>? {
+        guard let fields = read.fields(node, "a schedule", allowed: ["id", "name", "timezone", "layers", "overrides", "holidays", "expect_gaps"], required: ["id", "layers"]) else { return nil }
         var expectGaps = false
         if let node = fields["expect_gaps"], let flag = read.text(node, "expect_gaps") {
             switch flag {
@@ -335,11 +343,12 @@ final class RotaDecoder {
             guard let from = read.time(override["from"], "override from"), let to = read.time(override["to"], "override to") else { continue }
             drafts.append((person, from, to, override.location))
         }
-        guard define(.schedule, id, at: fields.location), let id, let zone else { return }
-        overrideDrafts += drafts.map { (schedules.count, $0.person, $0.from, $0.to, $0.location) }
+        guard let id else { return nil }
+        guard let zone else { return Entry(kind: .schedule, id: id, location: fields.location, value: nil) }
         var schedule = Schedule(id: id, name: name ?? id, zone: zone, layers: layers, holidays: holidays.sorted())
         schedule.expectGaps = expectGaps
-        schedules.append(schedule)
+        schedule.overrides = overrides(drafts, in: zone)
+        return Entry(kind: .schedule, id: id, location: fields.location, value: schedule)
     }
 
     private func decodeLayer(_ node: YAMLNode, index: Int) -> Layer? {
@@ -420,23 +429,23 @@ final class RotaDecoder {
         return days
     }
 
-    private func resolveOverrides() {
-        for draft in overrideDrafts {
-            let zone = schedules[draft.schedule].zone
+    /// A schedule's overrides, their wall times read in its zone.
+    private func overrides(_ drafts: [(person: String, from: TimeText.Parsed, to: TimeText.Parsed, location: SourceLocation)], in zone: Zone) -> [Override] {
+        drafts.compactMap { draft in
             let start = draft.from.instant(in: zone), end = draft.to.instant(in: zone)
             guard start < end else {
                 log.error(draft.location, "override 'to' (\(TimeText.utc(end))) is not after 'from' (\(TimeText.utc(start)))")
-                continue
+                return nil
             }
-            schedules[draft.schedule].overrides.append(Override(person: draft.person, start: start, end: end))
+            return Override(person: draft.person, start: start, end: end)
         }
     }
 
     // MARK: escalations and services
 
-    private func decodeEscalation(_ node: YAMLNode) {
+    private func decodeEscalation(_ node: YAMLNode) -> Entry<EscalationPolicy>? {
         guard let fields = read.fields(node, "an escalation", allowed: ["id", "name", "repeat", "levels", "roles", "stakeholders", "updates_every"],
-                                       required: ["id", "levels"]) else { return }
+                                       required: ["id", "levels"]) else { return nil }
         let id = read.identifier(fields["id"], "escalation id")
         let name = read.text(fields["name"], "escalation name")
         let repeatCount = fields["repeat"] == nil ? 0 : read.count(fields["repeat"], "repeat", range: 0...100)
@@ -476,14 +485,15 @@ final class RotaDecoder {
             if stakeholders.contains(target) { log.error(item.location, "stakeholders names '\(target)' twice") } else { stakeholders.append(target) }
         }
         let updatesEvery = read.duration(fields["updates_every"], "updates_every", units: [.minutes, .hours])
-        guard define(.escalation, id, at: fields.location), let id, let repeatCount else { return }
-        escalations.append(EscalationPolicy(id: id, name: name ?? id, repeatCount: repeatCount, levels: levels, roles: roles,
+        guard let id else { return nil }
+        guard let repeatCount else { return Entry(kind: .escalation, id: id, location: fields.location, value: nil) }
+        return Entry(kind: .escalation, id: id, location: fields.location, value: EscalationPolicy(id: id, name: name ?? id, repeatCount: repeatCount, levels: levels, roles: roles,
                                             stakeholders: stakeholders, updatesEvery: updatesEvery))
     }
 
-    private func decodeService(_ node: YAMLNode) {
+    private func decodeService(_ node: YAMLNode) -> Entry<Service>? {
         guard let fields = read.fields(node, "a service", allowed: ["id", "name", "escalation", "ack_timeout", "runbook", "low_severity", "group"],
-                                       required: ["id", "escalation"]) else { return }
+                                       required: ["id", "escalation"]) else { return nil }
         let id = read.identifier(fields["id"], "service id")
         let name = read.text(fields["name"], "service name")
         let escalation = read.identifier(fields["escalation"], "service escalation")
@@ -494,13 +504,14 @@ final class RotaDecoder {
             log.error(fields.location(of: "runbook"), "runbook '\(link)' \(problem)")
             runbook = nil
         }
-        guard define(.service, id, at: fields.location), let id, let escalation else { return }
+        guard let id else { return nil }
+        guard let escalation else { return Entry(kind: .service, id: id, location: fields.location, value: nil) }
         var lowSeverityDaytime = false
         if let node = fields["low_severity"], let value = read.text(node, "low_severity") {
             if value == "daytime" { lowSeverityDaytime = true } else { log.error(node.location, "low_severity must be 'daytime' (low alerts then wait for settings.daytime)") }
         }
         let group = fields["group"].flatMap(decodeGrouping)
-        services.append(Service(id: id, name: name ?? id, escalation: escalation, ackTimeout: ackTimeout, runbook: runbook,
+        return Entry(kind: .service, id: id, location: fields.location, value: Service(id: id, name: name ?? id, escalation: escalation, ackTimeout: ackTimeout, runbook: runbook,
                                 lowSeverityDaytime: lowSeverityDaytime, group: group))
     }
 
@@ -546,9 +557,9 @@ final class RotaDecoder {
     }
 
     /// `settings.gateways` (DESIGN §13): Slack and a Twilio-compatible API.
-    private func decodeGateways(_ node: YAMLNode) {
+    private func decodeGateways(_ node: YAMLNode, into settings: inout Settings) {
         guard let fields = read.fields(node, "settings.gateways", allowed: ["slack", "twilio"]) else { return }
-        if let node = fields["twilio"] { decodeTwilio(node) }
+        if let node = fields["twilio"] { decodeTwilio(node, into: &settings) }
         guard let node = fields["slack"],
               let slack = read.fields(node, "settings.gateways.slack", allowed: ["bot_token_env", "signing_secret_env", "api_base"]) else { return }
         var gateway = SlackGateway()
@@ -558,7 +569,7 @@ final class RotaDecoder {
         settings.slack = gateway
     }
 
-    private func decodeTwilio(_ node: YAMLNode) {
+    private func decodeTwilio(_ node: YAMLNode, into settings: inout Settings) {
         guard let twilio = read.fields(node, "settings.gateways.twilio", allowed: ["account_sid_env", "auth_token_env", "from", "api_base"]) else { return }
         guard let fromNode = twilio["from"], let from = read.text(fromNode, "settings.gateways.twilio.from") else {
             log.error(twilio.location, "settings.gateways.twilio needs from: rota's own number, like \"+33100000000\"")
@@ -575,7 +586,7 @@ final class RotaDecoder {
         settings.twilio = gateway
     }
 
-    private func decodeServer(_ node: YAMLNode) {
+    private func decodeServer(_ node: YAMLNode, into settings: inout Settings) {
         guard let fields = read.fields(node, "settings.server", allowed: ["public_url", "listen", "secret_env", "secret_file", "tick_every", "board"]) else { return }
         var server = ServerSettings()
         server.publicURL = baseURL(fields["public_url"], "settings.server.public_url", example: "https://oncall.example.com")
@@ -607,9 +618,9 @@ final class RotaDecoder {
 
     /// `drills: [{id, escalation, every: 4w, at: "tue 10:00", start: 2027-01-05}]` (DESIGN §12, §16):
     /// `every` in whole days or weeks, `at` a time with an optional weekday, in settings.timezone.
-    private func decodeDrill(_ node: YAMLNode) {
+    private func decodeDrill(_ node: YAMLNode) -> Entry<Drill>? {
         guard let fields = read.fields(node, "a drill", allowed: ["id", "escalation", "every", "at", "start"],
-                                       required: ["id", "escalation", "every", "at"]) else { return }
+                                       required: ["id", "escalation", "every", "at"]) else { return nil }
         let id = read.identifier(fields["id"], "drill id")
         let escalation = read.identifier(fields["escalation"], "drill escalation")
         if let escalation { reference(.escalation, escalation, at: fields.location(of: "escalation"), "drill escalation") }
@@ -634,14 +645,15 @@ final class RotaDecoder {
             everyDays = nil
         }
         let start = fields["start"] == nil ? nil : read.date(fields["start"], "drill start")
-        if fields["start"] != nil, start == nil { return }
-        guard define(.drill, id, at: fields.location), let id, let escalation, let everyDays, let time else { return }
-        drills.append(Drill(id: id, escalation: escalation, everyDays: everyDays, weekday: weekday, time: time, start: start))
+        if fields["start"] != nil, start == nil { return nil }
+        guard let id else { return nil }
+        guard let escalation, let everyDays, let time else { return Entry(kind: .drill, id: id, location: fields.location, value: nil) }
+        return Entry(kind: .drill, id: id, location: fields.location, value: Drill(id: id, escalation: escalation, everyDays: everyDays, weekday: weekday, time: time, start: start))
     }
 
-    private func decodeSurge(_ node: YAMLNode) {
+    private func decodeSurge(_ node: YAMLNode) -> Entry<Surge>? {
         guard let fields = read.fields(node, "a surge", allowed: ["id", "services", "alerts", "within", "service", "absorb"],
-                                       required: ["id", "services", "alerts", "within", "service"]) else { return }
+                                       required: ["id", "services", "alerts", "within", "service"]) else { return nil }
         let id = read.identifier(fields["id"], "surge id")
         var services: [String] = []
         for item in read.list(fields["services"], "surge services") ?? [] {
@@ -668,13 +680,14 @@ final class RotaDecoder {
             default: log.error(node.location, "surge absorb must be true or false (true: the surge's incident takes in the storm's alerts)")
             }
         }
-        guard define(.surge, id, at: fields.location), let id, !services.isEmpty, let alerts, let within, let service else { return }
-        surges.append(Surge(id: id, services: services, alerts: alerts, within: within, service: service, absorb: absorb))
+        guard let id else { return nil }
+        guard !services.isEmpty, let alerts, let within, let service else { return Entry(kind: .surge, id: id, location: fields.location, value: nil) }
+        return Entry(kind: .surge, id: id, location: fields.location, value: Surge(id: id, services: services, alerts: alerts, within: within, service: service, absorb: absorb))
     }
 
-    private func decodeHeartbeat(_ node: YAMLNode) {
+    private func decodeHeartbeat(_ node: YAMLNode) -> Entry<Heartbeat>? {
         guard let fields = read.fields(node, "a heartbeat", allowed: ["id", "service", "every", "grace", "token_env", "token_file"],
-                                       required: ["id", "service", "every"]) else { return }
+                                       required: ["id", "service", "every"]) else { return nil }
         let id = read.identifier(fields["id"], "heartbeat id")
         let service = read.identifier(fields["service"], "heartbeat service")
         if let service { reference(.service, service, at: fields.location(of: "service"), "heartbeat service") }
@@ -682,13 +695,14 @@ final class RotaDecoder {
         let grace = fields["grace"] == nil ? 0 : read.duration(fields["grace"], "heartbeat grace", units: [.minutes, .hours, .days])
         let tokenEnv = variableName(fields["token_env"], "heartbeat token_env")
         let tokenFile = read.text(fields["token_file"], "heartbeat token_file")
-        guard define(.heartbeat, id, at: fields.location), let id, let service, let every, let grace else { return }
-        heartbeats.append(Heartbeat(id: id, service: service, every: every, grace: grace, tokenEnv: tokenEnv, tokenFile: tokenFile))
+        guard let id else { return nil }
+        guard let service, let every, let grace else { return Entry(kind: .heartbeat, id: id, location: fields.location, value: nil) }
+        return Entry(kind: .heartbeat, id: id, location: fields.location, value: Heartbeat(id: id, service: service, every: every, grace: grace, tokenEnv: tokenEnv, tokenFile: tokenFile))
     }
 
-    private func decodeIntegration(_ node: YAMLNode) {
+    private func decodeIntegration(_ node: YAMLNode) -> Entry<Integration>? {
         guard let fields = read.fields(node, "an integration", allowed: ["id", "kind", "service", "service_label", "token_env", "token_file"],
-                                       required: ["id", "kind"]) else { return }
+                                       required: ["id", "kind"]) else { return nil }
         let id = read.identifier(fields["id"], "integration id")
         var kind: Integration.Kind?
         if let node = fields["kind"], let text = read.text(node, "integration kind") {
@@ -712,8 +726,9 @@ final class RotaDecoder {
             log.error(fields.location, "an alertmanager integration needs a service, or a service_label that names one")
         default: break
         }
-        guard define(.integration, id, at: fields.location), let id, let kind else { return }
-        integrations.append(Integration(id: id, kind: kind, service: service, serviceLabel: label, tokenEnv: tokenEnv, tokenFile: tokenFile))
+        guard let id else { return nil }
+        guard let kind else { return Entry(kind: .integration, id: id, location: fields.location, value: nil) }
+        return Entry(kind: .integration, id: id, location: fields.location, value: Integration(id: id, kind: kind, service: service, serviceLabel: label, tokenEnv: tokenEnv, tokenFile: tokenFile))
     }
 
     /// A duration in seconds or minutes, at most `max` seconds; past that, an error saying `why`.
@@ -749,10 +764,20 @@ final class RotaDecoder {
     // MARK: references
 
     private func reference(_ kind: Kind, _ id: String, at location: SourceLocation, _ what: String) {
+        names.refer(kind, id, at: location, what)
+    }
+}
+
+/// The ids the rota files refer to, each where and as what, checked once every noun is read.
+final class NameBook {
+    private var references: [(kind: RotaDecoder.Kind, id: String, location: SourceLocation, what: String)] = []
+
+    func refer(_ kind: RotaDecoder.Kind, _ id: String, at location: SourceLocation, _ what: String) {
         references.append((kind, id, location, what))
     }
 
-    private func checkReferences() {
+    /// A located error for each reference to an id nothing defines, with the nearest known one.
+    func check(defined: [RotaDecoder.Kind: [String: SourceLocation]], log: DiagnosticLog) {
         for item in references where defined[item.kind]?[item.id] == nil {
             var message = "\(item.what) '\(NodeReader.excerpt(item.id))' is not a known \(item.kind.rawValue)"
             let known = Array((defined[item.kind] ?? [:]).keys).sorted()

@@ -96,7 +96,7 @@ public enum RotaLoader {
                 log.error(error.location, error.message)
             }
         }
-        let rota = RotaDecoder(log: log, directory: directory).decode(roots)
+        let rota = RotaDecoder.decode(roots, log: log, directory: directory)
         guard log.items.isEmpty else {
             let order = Dictionary(uniqueKeysWithValues: names.enumerated().map { ((directory as NSString).appendingPathComponent($1), $0) })
             let sorted = log.items.enumerated().sorted { a, b in
@@ -133,7 +133,7 @@ extension RotaLoader {
                 log.error(error.location, error.message)
             }
         }
-        let rota = RotaDecoder(log: log, directory: nil).decode(roots)
+        let rota = RotaDecoder.decode(roots, log: log, directory: nil)
         return log.items.isEmpty ? .success(rota) : .failure(RotaLoadFailure(diagnostics: log.items))
     }
 
