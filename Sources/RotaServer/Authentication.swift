@@ -37,12 +37,14 @@ struct HeartbeatAuthentication: RouterMiddleware {
         let workspace = await state.current()
         guard let heartbeat = workspace.rota.heartbeat(context.parameters.get("id") ?? ""), let token = Answer.bearer(request),
               workspace.secrets.heartbeatAccepts(heartbeat, token: token) else {
-            return Answer.error(.unauthorized, "a valid token for this heartbeat is required")
+            return Self.refused
         }
         var context = context
         context.heartbeat = heartbeat
         return try await next(request, context)
     }
+
+    static let refused = Answer.error(.unauthorized, "a valid token for this heartbeat is required")
 }
 
 /// The board's sign-in (DESIGN §6.1): its pages need the session cookie a sign-in link set,

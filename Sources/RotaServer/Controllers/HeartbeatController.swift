@@ -15,7 +15,7 @@ struct HeartbeatController: Sendable {
     }
 
     private func ping(_ heartbeat: Heartbeat?) async throws -> Response {
-        guard let heartbeat else { return Answer.error(.unauthorized, "a valid token for this heartbeat is required") }
+        guard let heartbeat else { return HeartbeatAuthentication.refused }
         do {
             let at = try await state.current().heartbeats.ping(heartbeat: heartbeat.id)
             return Answer.json(.ok, Documents.pinged(heartbeat: heartbeat.id, at: at))
