@@ -42,16 +42,17 @@ public struct WorkspaceOptions: Sendable {
 /// `WorkspaceLoader` made it (the rota files loaded, or the last valid revision; the store open),
 /// with the lookups every use case needs (names, typed times, the timetable, the engine). The use
 /// cases themselves are one small type per noun (`workspace.alerts`, `workspace.schedules`, …).
-public struct Workspace: Sendable {
+/// A class: every use case holds it, and a copy is one reference, not the whole context.
+public final class Workspace: Sendable {
     public let options: WorkspaceOptions
     public let store: any Store
     /// The newest valid rota: the files, or the last stored revision when the files are invalid
     /// (then its webhooks are reduced, and `addressBook` gives their full addresses).
     public let rota: Rota
     /// The one clock of this view (`--now`, else the system clock to the millisecond).
-    public private(set) var now: Date
+    public let now: Date
     /// The system clock when the view was made: a `now` ahead of it is a preview, which records nothing.
-    public private(set) var clock: Date
+    public let clock: Date
     /// Zone for times typed without an offset.
     public let inputZone: Zone
     public let addressBook: AddressBook
@@ -59,17 +60,24 @@ public struct Workspace: Sendable {
     /// people (the board shows it); nil when it goes by the files.
     public let standIn: String?
     /// True when the rota files did not load (then `rota` is the last valid revision).
-    public var invalidFiles = false
+    public let invalidFiles: Bool
     let fingerprint: String
     let logger: Logger
     /// The engine and its notifier, made once per loading of the files (secrets read once), shared
     /// by every view of the same files (`atCurrentTime`).
-    private let engines = Lazily<Engine>()
+    private let engines: Lazily<Engine>
     /// The secrets the files point at, read once per loading of the files.
     public let secrets: Secrets
 
-    init(options: WorkspaceOptions, store: any Store, rota: Rota, now: Date, clock: Date, inputZone: Zone, addressBook: AddressBook,
-         standIn: String?, fingerprint: String, logger: Logger) {
+    convenience init(options: WorkspaceOptions, store: any Store, rota: Rota, now: Date, clock: Date, inputZone: Zone, addressBook: AddressBook,
+                     standIn: String?, invalidFiles: Bool, fingerprint: String, logger: Logger) {
+        self.init(options: options, store: store, rota: rota, now: now, clock: clock, inputZone: inputZone, addressBook: addressBook,
+                  standIn: standIn, invalidFiles: invalidFiles, fingerprint: fingerprint, logger: logger,
+                  engines: Lazily<Engine>(), secrets: Secrets(options: options, rota: rota, logger: logger))
+    }
+
+    private init(options: WorkspaceOptions, store: any Store, rota: Rota, now: Date, clock: Date, inputZone: Zone, addressBook: AddressBook,
+                 standIn: String?, invalidFiles: Bool, fingerprint: String, logger: Logger, engines: Lazily<Engine>, secrets: Secrets) {
         self.options = options
         self.store = store
         self.rota = rota
@@ -78,9 +86,11 @@ public struct Workspace: Sendable {
         self.inputZone = inputZone
         self.addressBook = addressBook
         self.standIn = standIn
+        self.invalidFiles = invalidFiles
         self.fingerprint = fingerprint
         self.logger = logger
-        secrets = Secrets(options: options, rota: rota, logger: logger)
+        self.engines = engines
+        self.secrets = secrets
     }
 
     /// The zone human output shows a time in: `--tz` when given, else the schedule's own zone,
@@ -101,10 +111,9 @@ public struct Workspace: Sendable {
     /// again; with `--now` given, its clock stays fixed there.
     public func atCurrentTime() -> Workspace {
         guard options.now == nil, options.environment["ROTA_NOW"]?.isEmpty ?? true else { return self }
-        var view = self
-        view.clock = Date().wholeMilliseconds
-        view.now = view.clock
-        return view
+        let clock = Date().wholeMilliseconds
+        return Workspace(options: options, store: store, rota: rota, now: clock, clock: clock, inputZone: inputZone, addressBook: addressBook,
+                         standIn: standIn, invalidFiles: invalidFiles, fingerprint: fingerprint, logger: logger, engines: engines, secrets: secrets)
     }
 
     /// The revisions in force somewhere in `[from, to)` (to nil: open-ended), with the leave and

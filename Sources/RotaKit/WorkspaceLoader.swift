@@ -99,9 +99,9 @@ public enum WorkspaceLoader {
                 }
             }
         }
-        var view = Workspace(options: options, store: store, rota: rota, now: now, clock: clock, inputZone: inputZone,
-                             addressBook: addressBook, standIn: standIn, fingerprint: fingerprint, logger: logger)
-        if case .failure = loaded { view.invalidFiles = true }
+        let invalidFiles = if case .failure = loaded { true } else { false }
+        let view = Workspace(options: options, store: store, rota: rota, now: now, clock: clock, inputZone: inputZone,
+                             addressBook: addressBook, standIn: standIn, invalidFiles: invalidFiles, fingerprint: fingerprint, logger: logger)
         if let recorded {
             // The new revision was recorded by this process alone (a second writer finds it stored):
             // its notices are queued once. A failure here never fails the command that loaded the files.
