@@ -2,11 +2,15 @@ import Foundation
 import Hummingbird
 import RotaCore
 import RotaFormats
+import RotaKit
 
 /// The request context of rota's routes: besides Hummingbird's own, who the authentication
-/// middleware found the request to come from (set only on the routes it guards).
+/// middleware found the request to come from (set only on the routes it guards), and the view
+/// of the workspace it judged by, which the route then uses too (one view per request).
 struct RotaRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
+    /// The view a middleware took (`workspace(from:)` takes one when none did).
+    var view: Workspace?
     /// The integration whose bearer token the request carried (`IntegrationAuthentication`).
     var integration: Integration?
     /// The heartbeat the request pings, its token checked (`HeartbeatAuthentication`).
@@ -14,6 +18,12 @@ struct RotaRequestContext: RequestContext {
 
     init(source: Source) {
         coreContext = .init(source: source)
+    }
+
+    /// The workspace at the current time for this request: the middleware's, else the server's now.
+    func workspace(from state: ServerState) async -> Workspace {
+        if let view { return view }
+        return await state.current()
     }
 }
 

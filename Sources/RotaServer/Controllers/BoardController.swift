@@ -14,15 +14,15 @@ struct BoardController: Sendable {
 
     func add(to router: Router<RotaRequestContext>) {
         router.group().add(middleware: BoardSession(state: state))
-            .get("/") { request, context in try await signedIn { workspace in try await overview(workspace) } }
+            .get("/") { request, context in try await signedIn(context) { workspace in try await overview(workspace) } }
             .get("schedules/:id") { request, context in
-                try await signedIn { workspace in try await schedule(workspace, id: context.parameters.get("id") ?? "") }
+                try await signedIn(context) { workspace in try await schedule(workspace, id: context.parameters.get("id") ?? "") }
             }
             .get("incidents/:id") { request, context in
-                try await signedIn { workspace in try await incident(workspace, id: context.parameters.get("id") ?? "") }
+                try await signedIn(context) { workspace in try await incident(workspace, id: context.parameters.get("id") ?? "") }
             }
             .get("report") { request, context in
-                try await signedIn { workspace in
+                try await signedIn(context) { workspace in
                     try await report(workspace, from: request.uri.queryParameters["from"].map(String.init),
                                      to: request.uri.queryParameters["to"].map(String.init), service: request.uri.queryParameters["service"].map(String.init))
                 }
@@ -44,8 +44,8 @@ struct BoardController: Sendable {
     }
 
     /// A page behind `BoardSession`, rendered from the workspace at the current time.
-    private func signedIn(_ page: (Workspace) async throws -> Response) async throws -> Response {
-        let workspace = await state.current()
+    private func signedIn(_ context: RotaRequestContext, _ page: (Workspace) async throws -> Response) async throws -> Response {
+        let workspace = await context.workspace(from: state)
         return await rendering(workspace) { try await page(workspace) }
     }
 

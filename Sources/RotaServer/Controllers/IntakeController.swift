@@ -14,15 +14,15 @@ struct IntakeController: Sendable {
     let state: ServerState
 
     func add(to router: Router<RotaRequestContext>) {
-        router.group("v1/alerts").add(middleware: IntegrationAuthentication(state: state, kind: .generic, route: "generic"))
+        router.group("v1/alerts").add(middleware: IntegrationAuthentication.middleware(state: state, kind: .generic, route: "generic"))
             .post { request, context in try await admitted(request, context: context, kind: .generic, route: "generic") }
-        router.group("v1/alertmanager").add(middleware: IntegrationAuthentication(state: state, kind: .alertmanager, route: "alertmanager"))
+        router.group("v1/alertmanager").add(middleware: IntegrationAuthentication.middleware(state: state, kind: .alertmanager, route: "alertmanager"))
             .post { request, context in try await admitted(request, context: context, kind: .alertmanager, route: "alertmanager") }
         router.post("v2/enqueue") { request, context in try await admitted(request, context: context, kind: .pagerduty, route: "pagerduty") }
     }
 
     private func admitted(_ request: Request, context: RotaRequestContext, kind: Integration.Kind, route: String) async throws -> Response {
-        if let response = try await state.admission.admit({ try await ingest(request, integration: context.integration, kind: kind, route: route) }) {
+        if let response = try await state.admission.admit({ try await ingest(request, context: context, kind: kind, route: route) }) {
             return response
         }
         state.metrics.countIngest(route: route, integration: "-", status: 503)
@@ -31,9 +31,9 @@ struct IntakeController: Sendable {
         return response
     }
 
-    /// `integration`: the one the middleware found (nil for PagerDuty, found here from the body's key).
-    private func ingest(_ request: Request, integration authenticated: Integration?, kind: Integration.Kind, route: String) async throws -> Response {
-        let workspace = await state.current()
+    /// `context.integration`: the one the middleware found (nil for PagerDuty, found here from the body's key).
+    private func ingest(_ request: Request, context: RotaRequestContext, kind: Integration.Kind, route: String) async throws -> Response {
+        let workspace = await context.workspace(from: state)
         let metrics = state.metrics
         let body: ByteBuffer
         do {
@@ -56,7 +56,7 @@ struct IntakeController: Sendable {
                 integration = found
                 events = [parsed.event]
             case .generic, .alertmanager:
-                guard let authenticated else { return IntegrationAuthentication.refused }
+                guard let authenticated = context.integration else { return IntegrationAuthentication.refused }
                 integration = authenticated
                 if kind == .generic {
                     events = [try IngestParser.generic(data)]
