@@ -7,14 +7,17 @@ import RotaStoreSQLite
 import Synchronization
 
 /// The secrets the rota files point at (a variable or a file each): the server secret that signs
-/// links and feeds, the integrations' and heartbeats' tokens. Each is read once per loading of the
-/// files and kept for every view and request of it — `rota serve` loads the files again at each
-/// tick, so a rotated token file counts from the next tick, and a request never reads a file.
+/// links and feeds, the integrations' and heartbeats' tokens, the webhooks' signing secret, the
+/// Slack and Twilio gateways' credentials. Each is read once per loading of the files and kept for
+/// every view and request of it — `rota serve` loads the files again at each tick, so a rotated
+/// token file counts from the next tick, and a request never reads a file. No pager or sendmail
+/// child sees the variables that hold them (`hiddenVariables`).
 public final class Secrets: Sendable {
     private let options: WorkspaceOptions
     private let rota: Rota
     private let logger: Logger
     private let server = Lazily<Result<String, SecretProblem>>()
+    private let webhook = Lazily<WebhookSecrets>()
     private let tokens = Mutex<[String: [String]]>([:])
 
     init(options: WorkspaceOptions, rota: Rota, logger: Logger) {
@@ -61,6 +64,46 @@ public final class Secrets: Sendable {
     public func heartbeatAccepts(_ heartbeat: Heartbeat, token: String) -> Bool {
         lines("heartbeat:" + heartbeat.id, variable: heartbeat.tokenEnv, file: heartbeat.tokenFile,
               what: "the token file of heartbeat \(heartbeat.id)").contains { constantTimeEqual($0, token) }
+    }
+
+    /// The webhooks' signing secrets (current and previous), read once; a problem leaves the
+    /// webhooks unsigned and is logged.
+    public var webhookSigning: WebhookSecrets {
+        webhook.value {
+            let loaded = WebhookSecrets.load(settings: rota.settings, environment: options.environment, rotasDirectory: options.directory)
+            if let warning = loaded.warning { logger.warning("\(warning)") }
+            return loaded.secrets
+        }
+    }
+
+    /// The Slack app's access (its bot token), when `settings.gateways.slack` is set.
+    public var slack: SlackAccess? {
+        rota.settings.slack.map { SlackAccess(token: variable($0.botTokenEnv), tokenVariable: $0.botTokenEnv, apiBase: $0.apiBase) }
+    }
+
+    /// The Slack app's signing secret, when set.
+    public var slackSigningSecret: String? { rota.settings.slack.flatMap { variable($0.signingSecretEnv) } }
+
+    /// The Twilio-compatible account (its SID and token), when `settings.gateways.twilio` is set.
+    public var twilio: TwilioAccess? {
+        rota.settings.twilio.map { TwilioAccess(accountSID: variable($0.accountSIDEnv), authToken: variable($0.authTokenEnv), from: $0.from, apiBase: $0.apiBase) }
+    }
+
+    /// The variables that hold these secrets, whatever the files name them: no pager or sendmail
+    /// child inherits them (nor any `ROTA_*` one, which the notifier hides by itself).
+    public var hiddenVariables: Set<String> {
+        let settings = rota.settings
+        var names: Set<String> = [settings.webhookSecretEnv, settings.webhookSecretEnv + "_PREVIOUS", settings.server.secretEnv]
+        names.formUnion(rota.integrations.compactMap(\.tokenEnv))
+        names.formUnion(rota.heartbeats.compactMap(\.tokenEnv))
+        if let slack = settings.slack { names.formUnion([slack.botTokenEnv, slack.signingSecretEnv]) }
+        if let twilio = settings.twilio { names.formUnion([twilio.accountSIDEnv, twilio.authTokenEnv]) }
+        return names
+    }
+
+    /// A variable's value; nil when unset or empty.
+    private func variable(_ name: String) -> String? {
+        options.environment[name].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// A token list, read (and its problem logged) on first use.

@@ -162,20 +162,12 @@ public final class Workspace: Sendable {
 
     private func makeEngine() -> Engine {
         let settings = rota.settings
-        let loaded = WebhookSecrets.load(settings: settings, environment: environment, rotasDirectory: rotasDirectory)
-        if let warning = loaded.warning { logger.warning("\(warning)") }
         let webhookTimeout = TimeInterval(settings.webhookTimeout)
-        var notifier = Notifier(commandTimeout: .seconds(settings.commandTimeout), webhookSecrets: loaded.secrets,
+        var notifier = Notifier(commandTimeout: .seconds(settings.commandTimeout), webhookSecrets: secrets.webhookSigning,
                                 webhookConnectTimeout: min(5, webhookTimeout), webhookTotalTimeout: webhookTimeout,
-                                hiddenVariables: [settings.webhookSecretEnv, settings.webhookSecretEnv + "_PREVIOUS"])
-        if let gateway = settings.twilio {
-            notifier.twilio = TwilioUseCases.access(gateway, environment: environment)
-            notifier.hiddenVariables.formUnion([gateway.accountSIDEnv, gateway.authTokenEnv])
-        }
-        if let gateway = settings.slack {
-            notifier.slack = SlackUseCases.access(gateway, environment: environment)
-            notifier.hiddenVariables.formUnion([gateway.botTokenEnv, gateway.signingSecretEnv])
-        }
+                                hiddenVariables: secrets.hiddenVariables)
+        notifier.twilio = secrets.twilio
+        notifier.slack = secrets.slack
         return Engine(store: store, deliverer: notifier)
     }
 

@@ -543,9 +543,17 @@ struct AccidentTests {
         #expect(paged() == ["1", "2"], "the next tick pages what the raise could not")
     }
 
-    @Test("pagers and sendmail never inherit rota's secrets")
+    @Test("pagers and sendmail never inherit rota's secrets, whatever the files name their variables; other variables pass")
     func environmentScrubbed() throws {
-        let team = try PagedRota()
+        let team = try PagedRota(settings: """
+            , webhook_secret_env: HOOK_KEY, server: {secret_env: LEAD_KEY},
+              gateways: {slack: {bot_token_env: CHAT_BOT, signing_secret_env: CHAT_SIGN},
+                         twilio: {account_sid_env: PHONE_SID, auth_token_env: PHONE_TOKEN, from: "+33100000000"}}
+            """)
+        try team.rota.write("doors.yaml", """
+            integrations: [{id: monitor, kind: generic, service: web, token_env: MONITOR_TOKEN}]
+            heartbeats: [{id: backup, service: web, every: 24h, token_env: BACKUP_TOKEN}]
+            """)
         let dir = team.rota.directory.path
         try "#!/bin/sh\nenv > \(dir)/env.txt\n".write(toFile: "\(dir)/env.sh", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: "\(dir)/env.sh")
@@ -554,11 +562,17 @@ struct AccidentTests {
         try text.replacingOccurrences(of: "- {id: bob, contacts: [{command: [\"\(dir)/pager.sh\"]}]}", with: "- {id: bob, contacts: [{command: [\"\(dir)/env.sh\"]}]}")
             .write(toFile: path, atomically: true, encoding: .utf8)
         try team.rota.run(["alert", "raise", "--service", "web", "--summary", "x", "--now", "2026-03-03T09:00:00Z"],
-                          environment: ["ROTA_WEBHOOK_SECRET": "topsecret", "ROTA_WEBHOOK_SECRET_PREVIOUS": "oldsecret"])
+                          environment: ["ROTA_WEBHOOK_SECRET": "topsecret", "ROTA_WEBHOOK_SECRET_PREVIOUS": "oldsecret",
+                                        "HOOK_KEY": "secret-hook", "HOOK_KEY_PREVIOUS": "secret-hook-before", "LEAD_KEY": "secret-lead-0123456789",
+                                        "CHAT_BOT": "secret-bot", "CHAT_SIGN": "secret-sign", "PHONE_SID": "secret-sid", "PHONE_TOKEN": "secret-phone",
+                                        "MONITOR_TOKEN": "secret-monitor", "BACKUP_TOKEN": "secret-backup", "PLAIN_VARIABLE": "plain-visible"])
         let environment = try String(contentsOfFile: "\(dir)/env.txt", encoding: .utf8)
         #expect(!environment.contains("topsecret"))
         #expect(!environment.contains("oldsecret"))
+        #expect(!environment.contains("secret-"), "a variable holding a secret reached the pager: \(environment.split(separator: "\n").filter { $0.contains("secret-") })")
+        // The positive controls: the page's own variables and an unrelated one reach the pager.
         #expect(environment.contains("ROTA_PAGE_ID="))
+        #expect(environment.contains("PLAIN_VARIABLE=plain-visible"))
     }
 
     @Test("bad text in arguments and files is refused, not silently changed")

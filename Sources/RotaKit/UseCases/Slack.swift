@@ -19,18 +19,12 @@ public enum SlackClick: Sendable {
 public struct SlackUseCases: UseCase {
     public let context: Workspace
 
-    /// The Slack app's access: its bot token read from its variable now.
-    static func access(_ gateway: SlackGateway, environment: [String: String]) -> SlackAccess {
-        SlackAccess(token: environment[gateway.botTokenEnv].flatMap { $0.isEmpty ? nil : $0 }, tokenVariable: gateway.botTokenEnv,
-                    apiBase: gateway.apiBase)
-    }
-
     /// A `block_actions` request from Slack (`payload=` JSON, form-encoded): verified with the
     /// signing secret against the system clock, then answered as the person whose `slack:`
     /// contact is the clicker's member id, for the incident the button's signed token names.
     public func slackClick(body: Data, timestamp: String?, signature: String?) async throws -> SlackClick {
-        guard let gateway = rota.settings.slack,
-              SlackSignature.verify(secret: environment[gateway.signingSecretEnv] ?? "", timestamp: timestamp, signature: signature,
+        guard let secret = secrets.slackSigningSecret,
+              SlackSignature.verify(secret: secret, timestamp: timestamp, signature: signature,
                                     body: body, now: clock) else { return .unverified }
         guard let text = FormBody.value(String(decoding: body, as: UTF8.self), "payload"),
               let payload = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
@@ -58,9 +52,9 @@ public struct SlackUseCases: UseCase {
 
     /// Says in the clicked message who answered the incident; an acknowledged one keeps its Resolve button.
     public func slackSayAnswered(_ alert: StoredAlert, channel: String, ts: String, token: String) async -> DeliveryResult {
-        guard let gateway = rota.settings.slack else { return .permanent("settings.gateways.slack is not set") }
+        guard let access = secrets.slack else { return .permanent("settings.gateways.slack is not set") }
         let text = "\(alert.summary): \(alert.answeredSentence)"
-        return await SlackContact(access: Self.access(gateway, environment: environment)).update(channel: channel, ts: ts, text: text,
+        return await SlackContact(access: access).update(channel: channel, ts: ts, text: text,
                                                                        resolveToken: alert.status == .resolved ? nil : token)
     }
 }

@@ -15,18 +15,10 @@ public enum TwilioAnswer: Sendable, Equatable {
 public struct TwilioUseCases: UseCase {
     public let context: Workspace
 
-    /// The account's access: its SID and token read from their variables now.
-    static func access(_ gateway: TwilioGateway, environment: [String: String]) -> TwilioAccess {
-        TwilioAccess(accountSID: environment[gateway.accountSIDEnv].flatMap { $0.isEmpty ? nil : $0 },
-                     authToken: environment[gateway.authTokenEnv].flatMap { $0.isEmpty ? nil : $0 },
-                     from: gateway.from, apiBase: gateway.apiBase)
-    }
-
     /// Whether Twilio signed this request: the URL it requested is the public URL and `target`
     /// (the path and query rota serve saw; a reverse proxy in front changes only the host).
     func twilioSigned(target: String, parameters: [(String, String)], signature: String?) -> Bool {
-        guard let gateway = rota.settings.twilio, let base = rota.settings.server.publicURL,
-              let token = environment[gateway.authTokenEnv] else { return false }
+        guard let base = rota.settings.server.publicURL, let token = secrets.twilio?.authToken else { return false }
         return TwilioSignature.verify(authToken: token, url: base + target, parameters: parameters, signature: signature)
     }
 
