@@ -139,7 +139,9 @@ struct HostilePeerTests {
         let errors = Pipe()
         running.standardError = errors
         try running.run()
-        #expect(try await eventually(30) { pids(control).count == 2 }, "the pager started its child")
+        // Blocking waits hold this test's thread: under the full suite an await resumed minutes late,
+        // after the child had stopped waiting for its go (CI failed the control once that way).
+        #expect(eventuallyBlocking(30) { pids(control).count == 2 }, "the pager started its child")
         _ = go(control)
         let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         running.waitUntilExit()
@@ -149,11 +151,11 @@ struct HostilePeerTests {
         let rota = try setUp()
         let tick = rota.process(["tick", "--now", "2026-03-03T09:02:00Z"])
         try tick.run()
-        #expect(try await eventually(30) { pids(rota).count == 2 }, "the pager started its child")
+        #expect(eventuallyBlocking(30) { pids(rota).count == 2 }, "the pager started its child")
         kill(tick.processIdentifier, SIGKILL)
         tick.waitUntilExit()
         let started = pids(rota)
-        #expect(try await eventually(10) { !started.contains(where: processRuns) }, "the pager and its child died with the runner")
+        #expect(eventuallyBlocking(10) { !started.contains(where: processRuns) }, "the pager and its child died with the runner")
         _ = go(rota)
         #expect(!childLog(rota), "the child of a killed runner's pager delivered anyway")
     }
