@@ -18,7 +18,7 @@ struct HealthController: Sendable {
     /// 503 only when the database cannot be read or written, so a dead cron never takes alert
     /// intake out of a load balancer.
     private func health() async throws -> Response {
-        let workspace = await state.current().atCurrentTime()
+        let workspace = await state.current()
         do {
             let health = try await workspace.runner.health()
             try await workspace.store.probeWrite()
@@ -35,7 +35,7 @@ struct HealthController: Sendable {
     private func metrics() async throws -> Response {
         let workspace = await state.current()
         let alerts = try await workspace.alerts.list(includeResolved: false).filter { !$0.isDrill }
-        let health = try await workspace.atCurrentTime().runner.health()
+        let health = try await workspace.runner.health()
         // Incidents acknowledged since the start: those opened at most 7 days before it, or in the last 14 days.
         let since = max(state.metrics.startedAt, workspace.now.addingTimeInterval(-7 * 86400)).addingTimeInterval(-7 * 86400)
         state.metrics.observe(try await workspace.reports.responseIncidents(openedFrom: since, to: workspace.now.addingTimeInterval(1)))
