@@ -27,6 +27,18 @@ struct RotaRequestContext: RequestContext {
     }
 }
 
+extension IngestEvent.Action {
+    /// The answer a button names (`ack` or `resolve`): the ack page's, a person's page's and
+    /// Mattermost's buttons; nil for anything else.
+    init?(button: String?) {
+        switch button {
+        case "ack": self = .acknowledge
+        case "resolve": self = .resolve
+        default: return nil
+        }
+    }
+}
+
 /// How rota's routes answer: JSON, text, and HTML pages with the board's headers.
 enum Answer {
     static func json(_ status: HTTPResponse.Status, _ document: JSONValue) -> Response {

@@ -185,12 +185,7 @@ struct BoardController: Sendable {
     private func answer(_ token: String, form: String) async throws -> Response {
         let workspace = await state.current()
         if FormBody.value(form, "action") == "update" { return await update(workspace, token, form: form) }
-        let action: IngestEvent.Action? = switch FormBody.value(form, "action") {
-        case "ack": .acknowledge
-        case "resolve": .resolve
-        default: nil
-        }
-        guard let action, let answer = FormBody.value(form, "answer") else {
+        guard let action = IngestEvent.Action(button: FormBody.value(form, "action")), let answer = FormBody.value(form, "answer") else {
             return Answer.text(.badRequest, "action must be ack or resolve, with the answer token of the page\n")
         }
         return await rendering(workspace) {

@@ -84,11 +84,8 @@ struct ChatController: Sendable {
               let actionName = context["action"] as? String else {
             return Answer.json(.badRequest, .object([("ephemeral_text", .string("rota could not read this button"))]))
         }
-        let action: IngestEvent.Action
-        switch actionName {
-        case "ack": action = .acknowledge
-        case "resolve": action = .resolve
-        default: return Answer.json(.badRequest, .object([("ephemeral_text", .string("rota does not know this button"))]))
+        guard let action = IngestEvent.Action(button: actionName) else {
+            return Answer.json(.badRequest, .object([("ephemeral_text", .string("rota does not know this button"))]))
         }
         guard let alert = try await workspace.links.answer(link: token, action: action, via: "mattermost") else {
             return Answer.json(.forbidden, .object([("ephemeral_text", .string("This button is not valid (forged, or older than 7 days)."))]))

@@ -16,12 +16,9 @@ struct LinkController: Sendable {
         router.head("a/:token") { request, context in Answer.headOnly(try await link(context.parameters.get("token") ?? "", action: nil)) }
         router.post("a/:token") { request, context in
             let form = String(buffer: try await request.body.collect(upTo: 4096))
-            let action: IngestEvent.Action? = switch FormBody.value(form, "action") {
-            case "ack": .acknowledge
-            case "resolve": .resolve
-            default: nil
+            guard let action = IngestEvent.Action(button: FormBody.value(form, "action")) else {
+                return Answer.text(.badRequest, "action must be ack or resolve\n")
             }
-            guard let action else { return Answer.text(.badRequest, "action must be ack or resolve\n") }
             return try await link(context.parameters.get("token") ?? "", action: action)
         }
     }
