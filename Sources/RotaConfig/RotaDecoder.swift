@@ -186,8 +186,7 @@ struct RotaDecoder {
         for item in read.list(fields["contacts"], "contacts") ?? [] {
             if let contact = decodeContact(item) { contacts.append(contact) }
         }
-        guard let id else { return nil }
-        return Entry(kind: .person, id: id, location: fields.location, value: Person(id: id, name: name ?? id, login: login, timezone: zone, contacts: contacts))
+        return entry(.person, id, at: fields) { id in Person(id: id, name: name ?? id, login: login, timezone: zone, contacts: contacts) }
     }
 
     private func decodeContact(_ node: YAMLNode) -> Contact? {
@@ -343,12 +342,13 @@ struct RotaDecoder {
             guard let from = read.time(override["from"], "override from"), let to = read.time(override["to"], "override to") else { continue }
             drafts.append((person, from, to, override.location))
         }
-        guard let id else { return nil }
-        guard let zone else { return Entry(kind: .schedule, id: id, location: fields.location, value: nil) }
-        var schedule = Schedule(id: id, name: name ?? id, zone: zone, layers: layers, holidays: holidays.sorted())
-        schedule.expectGaps = expectGaps
-        schedule.overrides = overrides(drafts, in: zone)
-        return Entry(kind: .schedule, id: id, location: fields.location, value: schedule)
+        return entry(.schedule, id, at: fields) { id in
+            guard let zone else { return nil }
+            var schedule = Schedule(id: id, name: name ?? id, zone: zone, layers: layers, holidays: holidays.sorted())
+            schedule.expectGaps = expectGaps
+            schedule.overrides = overrides(drafts, in: zone)
+            return schedule
+        }
     }
 
     private func decodeLayer(_ node: YAMLNode, index: Int) -> Layer? {
@@ -485,10 +485,9 @@ struct RotaDecoder {
             if stakeholders.contains(target) { log.error(item.location, "stakeholders names '\(target)' twice") } else { stakeholders.append(target) }
         }
         let updatesEvery = read.duration(fields["updates_every"], "updates_every", units: [.minutes, .hours])
-        guard let id else { return nil }
-        guard let repeatCount else { return Entry(kind: .escalation, id: id, location: fields.location, value: nil) }
-        return Entry(kind: .escalation, id: id, location: fields.location, value: EscalationPolicy(id: id, name: name ?? id, repeatCount: repeatCount, levels: levels, roles: roles,
-                                            stakeholders: stakeholders, updatesEvery: updatesEvery))
+        return entry(.escalation, id, at: fields) { id in
+            repeatCount.map { EscalationPolicy(id: id, name: name ?? id, repeatCount: $0, levels: levels, roles: roles, stakeholders: stakeholders, updatesEvery: updatesEvery) }
+        }
     }
 
     private func decodeService(_ node: YAMLNode) -> Entry<Service>? {
@@ -504,15 +503,16 @@ struct RotaDecoder {
             log.error(fields.location(of: "runbook"), "runbook '\(link)' \(problem)")
             runbook = nil
         }
-        guard let id else { return nil }
-        guard let escalation else { return Entry(kind: .service, id: id, location: fields.location, value: nil) }
-        var lowSeverityDaytime = false
-        if let node = fields["low_severity"], let value = read.text(node, "low_severity") {
-            if value == "daytime" { lowSeverityDaytime = true } else { log.error(node.location, "low_severity must be 'daytime' (low alerts then wait for settings.daytime)") }
+        return entry(.service, id, at: fields) { id in
+            guard let escalation else { return nil }
+            var lowSeverityDaytime = false
+            if let node = fields["low_severity"], let value = read.text(node, "low_severity") {
+                if value == "daytime" { lowSeverityDaytime = true } else { log.error(node.location, "low_severity must be 'daytime' (low alerts then wait for settings.daytime)") }
+            }
+            let group = fields["group"].flatMap(decodeGrouping)
+            return Service(id: id, name: name ?? id, escalation: escalation, ackTimeout: ackTimeout, runbook: runbook,
+                           lowSeverityDaytime: lowSeverityDaytime, group: group)
         }
-        let group = fields["group"].flatMap(decodeGrouping)
-        return Entry(kind: .service, id: id, location: fields.location, value: Service(id: id, name: name ?? id, escalation: escalation, ackTimeout: ackTimeout, runbook: runbook,
-                                lowSeverityDaytime: lowSeverityDaytime, group: group))
     }
 
     /// A service's `group: {within, by}`.
@@ -646,9 +646,10 @@ struct RotaDecoder {
         }
         let start = fields["start"] == nil ? nil : read.date(fields["start"], "drill start")
         if fields["start"] != nil, start == nil { return nil }
-        guard let id else { return nil }
-        guard let escalation, let everyDays, let time else { return Entry(kind: .drill, id: id, location: fields.location, value: nil) }
-        return Entry(kind: .drill, id: id, location: fields.location, value: Drill(id: id, escalation: escalation, everyDays: everyDays, weekday: weekday, time: time, start: start))
+        return entry(.drill, id, at: fields) { id in
+            guard let escalation, let everyDays, let time else { return nil }
+            return Drill(id: id, escalation: escalation, everyDays: everyDays, weekday: weekday, time: time, start: start)
+        }
     }
 
     private func decodeSurge(_ node: YAMLNode) -> Entry<Surge>? {
@@ -680,9 +681,10 @@ struct RotaDecoder {
             default: log.error(node.location, "surge absorb must be true or false (true: the surge's incident takes in the storm's alerts)")
             }
         }
-        guard let id else { return nil }
-        guard !services.isEmpty, let alerts, let within, let service else { return Entry(kind: .surge, id: id, location: fields.location, value: nil) }
-        return Entry(kind: .surge, id: id, location: fields.location, value: Surge(id: id, services: services, alerts: alerts, within: within, service: service, absorb: absorb))
+        return entry(.surge, id, at: fields) { id in
+            guard !services.isEmpty, let alerts, let within, let service else { return nil }
+            return Surge(id: id, services: services, alerts: alerts, within: within, service: service, absorb: absorb)
+        }
     }
 
     private func decodeHeartbeat(_ node: YAMLNode) -> Entry<Heartbeat>? {
@@ -695,9 +697,10 @@ struct RotaDecoder {
         let grace = fields["grace"] == nil ? 0 : read.duration(fields["grace"], "heartbeat grace", units: [.minutes, .hours, .days])
         let tokenEnv = variableName(fields["token_env"], "heartbeat token_env")
         let tokenFile = read.text(fields["token_file"], "heartbeat token_file")
-        guard let id else { return nil }
-        guard let service, let every, let grace else { return Entry(kind: .heartbeat, id: id, location: fields.location, value: nil) }
-        return Entry(kind: .heartbeat, id: id, location: fields.location, value: Heartbeat(id: id, service: service, every: every, grace: grace, tokenEnv: tokenEnv, tokenFile: tokenFile))
+        return entry(.heartbeat, id, at: fields) { id in
+            guard let service, let every, let grace else { return nil }
+            return Heartbeat(id: id, service: service, every: every, grace: grace, tokenEnv: tokenEnv, tokenFile: tokenFile)
+        }
     }
 
     private func decodeIntegration(_ node: YAMLNode) -> Entry<Integration>? {
@@ -726,9 +729,9 @@ struct RotaDecoder {
             log.error(fields.location, "an alertmanager integration needs a service, or a service_label that names one")
         default: break
         }
-        guard let id else { return nil }
-        guard let kind else { return Entry(kind: .integration, id: id, location: fields.location, value: nil) }
-        return Entry(kind: .integration, id: id, location: fields.location, value: Integration(id: id, kind: kind, service: service, serviceLabel: label, tokenEnv: tokenEnv, tokenFile: tokenFile))
+        return entry(.integration, id, at: fields) { id in
+            kind.map { Integration(id: id, kind: $0, service: service, serviceLabel: label, tokenEnv: tokenEnv, tokenFile: tokenFile) }
+        }
     }
 
     /// A duration in seconds or minutes, at most `max` seconds; past that, an error saying `why`.
@@ -759,6 +762,13 @@ struct RotaDecoder {
             return "leads outside the rotas directory (through a symbolic link); runbooks must stay under \(directory)"
         }
         return nil
+    }
+
+    /// The entry written at `fields` with this id (nil without an id: nothing is defined); `make`
+    /// gives its value, nil when the entry had an error.
+    private func entry<Value>(_ kind: Kind, _ id: String?, at fields: Fields, _ make: (String) -> Value?) -> Entry<Value>? {
+        guard let id else { return nil }
+        return Entry(kind: kind, id: id, location: fields.location, value: make(id))
     }
 
     // MARK: references
